@@ -1,0 +1,58 @@
+# Aftercare — two commands for a new user: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast test-e2e lint format migrations-check demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "Aftercare needs Python >= 3.11 (found: $$($(PYTHON) --version 2>&1))."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+		echo "python3 cannot create a virtualenv: install it with 'sudo apt-get install python3-venv'."; exit 1; }
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/aftercare serve --host $(HOST) --port $(PORT)
+
+# The whole suite. Browser tests need Debian's Chromium; without it they are left out with
+# one clear line (CI installs it and sets AFTERCARE_REQUIRE_BROWSER=1 to make that a failure).
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
+test: $(STAMP)
+ifeq ($(CHROMIUM),)
+	@if [ -n "$$AFTERCARE_REQUIRE_BROWSER" ]; then echo "Chromium not found: browser tests cannot run (apt-get install chromium)."; exit 1; fi
+	@echo "Chromium not found: browser tests left out (sudo apt-get install chromium to run them)."
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+else
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e" -x -q $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(STAMP)
+	AFTERCARE_HOME=$$(mktemp -d) $(BIN)/aftercare makemigrations --check --dry-run
+
+demo: $(STAMP)
+	$(BIN)/aftercare demo --reset
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,194 @@
+"""The `aftercare` command: serve, worker, tick, demo, token, and Django's commands.
+
+This command line is a contract for deployment scripts: `aftercare serve [--host H] [--port N]`,
+data under `$AFTERCARE_HOME/var/`, `aftercare token create USERNAME` printing the token last.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+USAGE = """usage: aftercare COMMAND [options]
+
+commands:
+  serve [--host H] [--port N] [--web-only]   migrate, load the demo on first run, run web + worker + tick
+  worker                                     run the background task worker
+  tick [--loop SECONDS]                      run periodic work once (or every SECONDS)
+  demo [--reset]                             load (or reset) the demo organisation
+  token create USERNAME [--name NAME]        create an API token; prints it as the last word
+  <django command> ...                       any Django management command (migrate, shell, ...)
+"""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftercare.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    _setup()
+    execute_from_command_line(["aftercare", *argv])
+
+
+def cmd_demo(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="aftercare demo")
+    parser.add_argument("--reset", action="store_true", help="delete and reload the demo data")
+    opts = parser.parse_args(args)
+    _setup()
+    from django.core.management import call_command
+
+    from aftercare import demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if opts.reset:
+        demo.reset()
+    elif demo.is_loaded():
+        print("The demo organisation is already loaded (use --reset to reload it).")
+        demo.print_logins()
+        return 0
+    demo.load()
+    demo.print_logins()
+    return 0
+
+
+def cmd_token(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="aftercare token")
+    sub = parser.add_subparsers(dest="action", required=True)
+    create = sub.add_parser("create", help="create a token for USERNAME")
+    create.add_argument("username")
+    create.add_argument("--name", default="cli")
+    opts = parser.parse_args(args)
+    _setup()
+    from aftercare.org.actions import create_api_token
+    from aftercare.org.models import User
+
+    user = User.objects.filter(username=opts.username, is_active=True).first()
+    if user is None:
+        print(f"aftercare token: no active user named {opts.username!r}", file=sys.stderr)
+        return 2
+    raw = create_api_token(user, name=opts.name)
+    print(f"API token for {user.username}: {raw}")
+    return 0
+
+
+def cmd_tick(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="aftercare tick")
+    parser.add_argument("--loop", type=float, default=0, help="repeat every N seconds")
+    opts = parser.parse_args(args)
+    _setup()
+    from aftercare import tick
+
+    while True:
+        result = tick.run()
+        if not opts.loop:
+            print(" ".join(f"{key}={value}" for key, value in result.items()))
+            return 0
+        time.sleep(opts.loop)
+
+
+def cmd_worker(args: list[str]) -> int:
+    _manage(["db_worker", *args])
+    return 0
+
+
+def cmd_serve(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="aftercare serve")
+    parser.add_argument("--host", default=os.environ.get("AFTERCARE_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("AFTERCARE_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--web-only", action="store_true", help="no worker and no tick")
+    parser.add_argument("--no-demo", action="store_true", help="do not load the demo")
+    opts = parser.parse_args(args)
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from aftercare import demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    if not opts.no_demo and not demo.any_organisation():
+        print("First run: loading the demo organisation …", flush=True)
+        demo.load()
+    if demo.is_loaded():
+        demo.print_logins()
+
+    exe = [sys.executable, "-m", "aftercare.cli"]
+    commands = [
+        [
+            sys.executable, "-m", "gunicorn", "aftercare.wsgi:application",
+            "--bind", f"{opts.host}:{opts.port}", "--workers", str(opts.workers),
+            "--access-logfile", "-", "--graceful-timeout", "5",
+        ],
+    ]  # fmt: skip
+    if not opts.web_only:
+        commands += [[*exe, "worker"], [*exe, "tick", "--loop", "60"]]
+    print(f"Aftercare is serving on http://{opts.host}:{opts.port}/  (Ctrl-C stops it)", flush=True)
+    return _supervise(commands)
+
+
+def _supervise(commands: list[list[str]]) -> int:
+    """Run the processes side by side; when one dies or Ctrl-C comes, stop them all."""
+    children = [subprocess.Popen(command) for command in commands]
+    stopping = False
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    code = child.returncode or 0
+                    stop()
+                    break
+            time.sleep(0.5)
+    finally:
+        deadline = time.monotonic() + 10
+        for child in children:
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                child.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return code
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "tick": cmd_tick,
+    "demo": cmd_demo,
+    "token": cmd_token,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command in COMMANDS:
+        return COMMANDS[command](rest)
+    _manage([command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Domain errors with stable codes: the API returns the code, pages show the translated message."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A business rule refused the action; nothing was written."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message=None, *, code: str | None = None, fields=None, status=None):
+        self.message = message if message is not None else _("The request was refused.")
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.fields = fields or {}
+        super().__init__(str(self.message))
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "invalid_input"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class NotAllowed(DomainError):
+    status = 403
+    code = "forbidden"

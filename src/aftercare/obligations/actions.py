@@ -1,0 +1,207 @@
+"""The only place that opens, fulfils, cancels and reassigns obligations."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.moments import event_moment
+from aftercare.obligations.models import Notification, Obligation
+from aftercare.standard.deadlines import effective_rule, window
+
+
+def open_obligation(
+    rule_id: str,
+    *,
+    branch,
+    owner,
+    event_at: datetime,
+    customer=None,
+    subject=None,
+    title: str = "",
+    service_hours=None,
+) -> Obligation | None:
+    """Open what `rule_id` requires after an event at `event_at`; None if the rule is off.
+
+    Callers run inside their own action's transaction, so the event and its obligations land
+    together or not at all.
+    """
+    organisation = branch.organisation
+    rule = effective_rule(organisation, rule_id)
+    if not rule.enabled:
+        return None
+    win = window(organisation, rule_id, event_at, rule=rule, service_hours=service_hours)
+    return Obligation.objects.create(
+        rule=rule_id,
+        organisation=organisation,
+        branch=branch,
+        customer=customer,
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        title=title or (str(subject) if subject is not None else ""),
+        owner=owner,
+        triggered_at=event_at,
+        opens_at=win.opens_at,
+        due_at=win.due_at,
+    )
+
+
+def _locked(obligation: Obligation) -> Obligation:
+    return Obligation.objects.select_for_update().get(pk=obligation.pk)
+
+
+def _ensure_pending(obligation: Obligation) -> None:
+    if obligation.cancelled_at is not None:
+        raise Conflict(_("This obligation was cancelled."), code="obligation_cancelled")
+    if obligation.done_at is not None:
+        raise Conflict(_("This obligation is already done."), code="obligation_done")
+
+
+@transaction.atomic
+def fulfil(obligation: Obligation, *, by, at: datetime | None = None, outcome: str = ""):
+    """Record the work as done at `at` by `by` (who may be a stand-in for the owner)."""
+    at = event_moment(at)
+    obligation = _locked(obligation)
+    _ensure_pending(obligation)
+    if at < obligation.triggered_at:
+        message = _("The work cannot be done before the event that required it.")
+        raise InvalidInput(message, fields={"at": [str(message)]})
+    obligation.done_at = at
+    obligation.done_by = by
+    obligation.outcome = outcome
+    obligation.save(update_fields=["done_at", "done_by", "outcome"])
+    return obligation
+
+
+def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=None) -> int:
+    """Fulfil the pending obligations of a rule for a subject or customer; returns how many."""
+    qs = Obligation.objects.pending().filter(rule=rule_id)
+    if subject is not None:
+        qs = qs.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    count = 0
+    for obligation in qs.select_for_update():
+        obligation.done_at = at
+        obligation.done_by = by
+        obligation.save(update_fields=["done_at", "done_by"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def cancel(obligation: Obligation, *, by, reason: str, at: datetime | None = None):
+    if not by.has_perm("obligations.cancel_obligation"):
+        raise NotAllowed(_("Only a supervisor may cancel an obligation."))
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Give a reason for cancelling.")
+        raise InvalidInput(message, fields={"reason": [str(message)]})
+    obligation = _locked(obligation)
+    _ensure_pending(obligation)
+    obligation.cancelled_at = event_moment(at)
+    obligation.cancel_reason = reason
+    obligation.save(update_fields=["cancelled_at", "cancel_reason"])
+    return obligation
+
+
+@transaction.atomic
+def reassign(obligation: Obligation, *, to, by, reason: str = ""):
+    """Give the obligation a new designated owner of the same branch."""
+    from aftercare.org.queries import can_manage
+
+    if not by.has_perm("obligations.reassign_obligation") or not can_manage(by, to):
+        raise NotAllowed(_("You may not reassign this obligation."))
+    obligation = _locked(obligation)
+    _ensure_pending(obligation)
+    if to.branch_id != obligation.branch_id and not to.is_administrator:
+        message = _("The new owner must work at the obligation's branch.")
+        raise InvalidInput(message, fields={"owner_id": [str(message)]})
+    obligation._change_reason = reason
+    obligation.owner = to
+    obligation.save(update_fields=["owner"])
+    return obligation
+
+
+def mark_overdue_notified(now: datetime | None = None, *, limit: int = 1000) -> list[int]:
+    """Claim newly overdue obligations for notification; each is claimed exactly once.
+
+    The conditional UPDATE is the lock: two ticks racing cannot both claim the same row.
+    """
+    now = now or timezone.now()
+    claimed = []
+    with transaction.atomic():
+        candidates = list(
+            Obligation.objects.overdue(now)
+            .filter(overdue_notified_at__isnull=True)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        for pk in candidates:
+            if Obligation.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=now
+            ):
+                claimed.append(pk)
+    return claimed
+
+
+def supervisors_of(obligation: Obligation):
+    """Who answers for the owner's work: the branch's supervisors, else the administrators."""
+    from aftercare.org.models import User
+    from aftercare.org.roles import Role
+
+    staff = User.objects.filter(is_active=True, organisation_id=obligation.organisation_id)
+    supervisors = staff.filter(branch_id=obligation.branch_id, groups__name=Role.SUPERVISOR)
+    if supervisors.exists():
+        return supervisors.exclude(pk=obligation.owner_id) or supervisors
+    return staff.filter(groups__name=Role.ADMINISTRATOR)
+
+
+@transaction.atomic
+def notify_overdue(obligation: Obligation) -> list[Notification]:
+    """Tell the owner's supervisor that an obligation is overdue; a repeat call adds nothing."""
+    created = []
+    for supervisor in supervisors_of(obligation):
+        notification, is_new = Notification.objects.get_or_create(
+            obligation=obligation, recipient=supervisor, kind=Notification.Kind.OVERDUE
+        )
+        if is_new:
+            created.append(notification)
+    for notification in created:
+        _email_overdue(notification)
+    return created
+
+
+def _email_overdue(notification: Notification) -> None:
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    recipient = notification.recipient
+    if not recipient.email:
+        return
+    obligation = notification.obligation
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Overdue: %(rule)s %(title)s") % {
+            "rule": obligation.rule,
+            "title": obligation.title,
+        }
+        body = _("%(owner)s has not done %(rule)s %(title)s, due %(due)s.") % {
+            "owner": obligation.owner,
+            "rule": obligation.rule,
+            "title": obligation.title,
+            "due": timezone.localtime(obligation.due_at, obligation.organisation.tz).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        }
+    send_mail(str(subject), str(body), None, [recipient.email], fail_silently=False)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def mark_notifications_read(user, *, at: datetime | None = None) -> int:
+    return user.notifications.filter(read_at__isnull=True).update(read_at=at or timezone.now())

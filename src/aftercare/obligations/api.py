@@ -1,0 +1,131 @@
+"""API of obligations: the worklist, the filtered list, and the actions on one obligation."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from aftercare.apischema import responses
+from aftercare.obligations import actions, queries
+from aftercare.obligations.choices import Status
+from aftercare.obligations.models import Obligation
+
+router = Router(tags=["obligations"])
+
+
+class ObligationOut(Schema):
+    id: int
+    rule: str
+    title: str
+    status: Status
+    branch_id: int
+    customer_id: int | None
+    owner: int = Field(..., alias="owner_id")
+    owner_name: str
+    acting_owner: int | None = Field(None, alias="acting_owner_id")
+    triggered_at: datetime
+    opens_at: datetime | None
+    due_at: datetime
+    done_at: datetime | None
+    done_by: int | None = Field(None, alias="done_by_id")
+    outcome: str
+    cancel_reason: str
+
+    @staticmethod
+    def resolve_owner_name(obj: Obligation) -> str:
+        return str(obj.owner)
+
+
+class ObligationFilters(Schema):
+    customer_id: int | None = None
+    rule: str | None = None
+    status: Status | None = None
+    owner: int | None = None
+    branch_id: int | None = None
+
+
+class WithActingOwner(LimitOffsetPagination):
+    """Pagination that resolves stand-ins for the page only, not the whole result."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["items"] = queries.with_acting_owner(page["items"])
+        return page
+
+
+@router.get("/worklist", response=responses({200: list[ObligationOut]}), summary="My work")
+@paginate(WithActingOwner)
+def worklist(request):
+    """Pending obligations of the user and of colleagues they stand in for, by due moment."""
+    return queries.worklist(request.user)
+
+
+@router.get("/obligations", response=responses({200: list[ObligationOut]}))
+@paginate(WithActingOwner)
+def list_obligations(request, filters: Query[ObligationFilters]):
+    return queries.search(
+        request.user,
+        customer_id=filters.customer_id,
+        rule=filters.rule,
+        status=filters.status,
+        owner_id=filters.owner,
+        branch_id=filters.branch_id,
+    )
+
+
+def _get(request, obligation_id: int) -> Obligation:
+    return get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
+
+
+def _out(obligation: Obligation) -> Obligation:
+    obligation = Obligation.objects.with_status(timezone.now()).get(pk=obligation.pk)
+    return queries.with_acting_owner([obligation])[0]
+
+
+@router.get("/obligations/{obligation_id}", response=responses({200: ObligationOut}, 404))
+def get_obligation(request, obligation_id: int):
+    return _out(_get(request, obligation_id))
+
+
+class FulfilIn(Schema):
+    at: datetime | None = None
+    outcome: str = Field("", max_length=500)
+
+
+@router.post(
+    "/obligations/{obligation_id}/fulfil", response=responses({200: ObligationOut}, 404, 409)
+)
+def fulfil(request, obligation_id: int, payload: FulfilIn):
+    obligation = _get(request, obligation_id)
+    return _out(actions.fulfil(obligation, by=request.user, at=payload.at, outcome=payload.outcome))
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+    at: datetime | None = None
+
+
+@router.post(
+    "/obligations/{obligation_id}/cancel", response=responses({200: ObligationOut}, 404, 409)
+)
+def cancel(request, obligation_id: int, payload: CancelIn):
+    obligation = _get(request, obligation_id)
+    return _out(actions.cancel(obligation, by=request.user, reason=payload.reason, at=payload.at))
+
+
+class ReassignIn(Schema):
+    owner_id: int
+    reason: str = Field("", max_length=200)
+
+
+@router.post(
+    "/obligations/{obligation_id}/reassign", response=responses({200: ObligationOut}, 404, 409)
+)
+def reassign(request, obligation_id: int, payload: ReassignIn):
+    from aftercare.org.queries import visible_users
+
+    obligation = _get(request, obligation_id)
+    to = get_object_or_404(visible_users(request.user), pk=payload.owner_id)
+    return _out(actions.reassign(obligation, to=to, by=request.user, reason=payload.reason))

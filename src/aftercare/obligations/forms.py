@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftercare.obligations.choices import Status
+from aftercare.standard.rules import RULES
+
+
+class FulfilForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), max_length=500, required=False)
+
+
+class ObligationFilterForm(forms.Form):
+    rule = forms.ChoiceField(
+        label=_("Rule"), required=False, choices=[("", _("All rules"))] + [(r, r) for r in RULES]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+    owner = forms.IntegerField(label=_("Owner"), required=False, widget=forms.HiddenInput)

@@ -1,0 +1,194 @@
+"""An obligation: one rule of the standard, owed by one person, by one moment."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aftercare.obligations.choices import Status
+
+PENDING_Q = Q(done_at__isnull=True, cancelled_at__isnull=True)
+
+
+def status_expression(now: datetime):
+    """The derived status as SQL, so filters and figures never load rows into Python."""
+    return Case(
+        When(cancelled_at__isnull=False, then=Value(Status.CANCELLED.value)),
+        When(
+            done_at__isnull=False,
+            opens_at__isnull=False,
+            done_at__lt=F("opens_at"),
+            then=Value(Status.DONE_EARLY.value),
+        ),
+        When(done_at__isnull=False, done_at__lte=F("due_at"), then=Value(Status.DONE_ON_TIME.value)),
+        When(done_at__isnull=False, then=Value(Status.DONE_LATE.value)),
+        When(opens_at__gt=now, then=Value(Status.UPCOMING.value)),
+        When(due_at__lt=now, then=Value(Status.OVERDUE.value)),
+        default=Value(Status.OPEN.value),
+        output_field=models.CharField(),
+    )
+
+
+class ObligationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(PENDING_Q)
+
+    def overdue(self, now: datetime):
+        return self.filter(PENDING_Q, due_at__lt=now)
+
+    def with_status(self, now: datetime | None = None):
+        return self.annotate(status=status_expression(now or timezone.now()))
+
+    def with_status_in(self, statuses, now: datetime | None = None):
+        return self.with_status(now).filter(status__in=list(statuses))
+
+    def visible_to(self, user, now: datetime | None = None):
+        """Administrators: organisation; supervisors: branch; others: own and covered work."""
+        if user.is_superuser:
+            return self
+        if user.is_administrator:
+            return self.filter(organisation_id=user.organisation_id)
+        if user.has_perm("obligations.view_branch_obligations"):
+            return self.filter(branch_id=user.branch_id)
+        from aftercare.org.queries import absent_colleagues
+
+        covered = absent_colleagues(user, now or timezone.now())
+        return self.filter(Q(owner=user) | Q(owner_id__in=covered) | Q(done_by=user))
+
+
+class Obligation(models.Model):
+    """What a rule requires after a business event, with its window and its outcome.
+
+    `owner` is the designated person; `done_by` who actually did it (a stand-in, DS-10).
+    """
+
+    rule = models.CharField(_("rule"), max_length=8)
+    organisation = models.ForeignKey(
+        "org.Organisation", on_delete=models.PROTECT, related_name="obligations"
+    )
+    branch = models.ForeignKey(
+        "org.Branch", on_delete=models.PROTECT, related_name="obligations", verbose_name=_("branch")
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        verbose_name=_("customer"),
+    )
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("owner"),
+    )
+    triggered_at = models.DateTimeField(_("triggered at"))
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    overdue_notified_at = models.DateTimeField(_("supervisor notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        ordering = ["due_at", "id"]
+        permissions = [
+            ("view_branch_obligations", _("Can see every obligation of the branch")),
+            ("view_all_obligations", _("Can see every obligation of the organisation")),
+            ("reassign_obligation", _("Can reassign an obligation")),
+            ("cancel_obligation", _("Can cancel an obligation")),
+        ]
+        indexes = [
+            # The worklist and tick scan only pending rows: partial indexes keep them small.
+            models.Index(
+                fields=["owner", "due_at"], condition=PENDING_Q, name="obligation_pending_owner"
+            ),
+            models.Index(fields=["due_at"], condition=PENDING_Q, name="obligation_pending_due"),
+            models.Index(fields=["branch", "due_at"], name="obligation_branch_due"),
+            models.Index(fields=["customer", "rule"], name="obligation_customer_rule"),
+            models.Index(fields=["subject_type", "subject_id"], name="obligation_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(opens_at__lte=F("due_at")),
+                name="obligation_opens_before_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.title}".strip()
+
+    def status_at(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.cancelled_at:
+            return Status.CANCELLED
+        if self.done_at:
+            if self.opens_at and self.done_at < self.opens_at:
+                return Status.DONE_EARLY
+            return Status.DONE_ON_TIME if self.done_at <= self.due_at else Status.DONE_LATE
+        if self.opens_at and self.opens_at > now:
+            return Status.UPCOMING
+        return Status.OVERDUE if self.due_at < now else Status.OPEN
+
+    @property
+    def is_pending(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+
+class Notification(models.Model):
+    """An in-app message (and e-mail) to a person; unique per reason so it is sent once."""
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", _("Overdue")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "recipient", "kind"], name="notification_once_per_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.obligation}"

@@ -1,0 +1,145 @@
+"""Read side of obligations: worklists, filtered lists and compliance figures, all in SQL."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from aftercare.obligations.choices import Status
+from aftercare.obligations.models import Obligation, status_expression
+from aftercare.org.queries import absent_colleagues, acting_owners
+
+
+def worklist(user, now: datetime | None = None):
+    """The user's own pending obligations plus those of colleagues they stand in for (DS-10)."""
+    now = now or timezone.now()
+    covered = absent_colleagues(user, now)
+    return (
+        Obligation.objects.pending()
+        .filter(Q(owner=user) | Q(owner_id__in=covered))
+        .with_status(now)
+        .select_related("owner", "customer", "branch")
+        .order_by("due_at", "id")
+    )
+
+
+def with_acting_owner(obligations, now: datetime | None = None) -> list[Obligation]:
+    """Attach `acting_owner_id`: the stand-in who carries a pending obligation right now."""
+    now = now or timezone.now()
+    rows = list(obligations)
+    stand_ins = acting_owners(sorted({row.owner_id for row in rows}), now)
+    for row in rows:
+        row.acting_owner_id = stand_ins.get(row.owner_id, row.owner_id) if row.is_pending else None
+    return rows
+
+
+def search(
+    user,
+    *,
+    now: datetime | None = None,
+    customer_id: int | None = None,
+    rule: str | None = None,
+    status: str | None = None,
+    owner_id: int | None = None,
+    branch_id: int | None = None,
+):
+    now = now or timezone.now()
+    qs = Obligation.objects.visible_to(user, now).with_status(now)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if status:
+        qs = qs.filter(status=status)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if branch_id is not None:
+        qs = qs.filter(branch_id=branch_id)
+    return qs.select_related("owner", "customer").order_by("due_at", "id")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Compliance figures of one group (a rule, an owner, or a rule × owner pair)."""
+
+    key: dict
+    due: int
+    on_time: int
+    late: int
+    early: int
+    open: int
+    overdue: int
+    cancelled: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On-time share of what fell due (cancelled ones excluded); None when nothing fell due."""
+        return round(self.on_time / self.due, 4) if self.due else None
+
+
+GROUP_FIELDS = {"rule": ["rule"], "owner": ["owner_id"], "rule_owner": ["rule", "owner_id"]}
+
+
+def compliance(
+    obligations, *, start: datetime, end: datetime, group_by: str = "rule", now=None
+) -> list[Figures]:
+    """Figures for obligations falling due in [start, end), grouped in one SQL query.
+
+    `due` counts what fell due and was not cancelled: on_time + late + early + open + overdue.
+    """
+    now = now or timezone.now()
+    fields = GROUP_FIELDS[group_by]
+    status = status_expression(now)
+    rows = (
+        obligations.filter(due_at__gte=start, due_at__lt=end)
+        .annotate(status=status)
+        .values(*fields)
+        .annotate(
+            due=Count("id", filter=~Q(status=Status.CANCELLED)),
+            on_time=Count("id", filter=Q(status=Status.DONE_ON_TIME)),
+            late=Count("id", filter=Q(status=Status.DONE_LATE)),
+            early=Count("id", filter=Q(status=Status.DONE_EARLY)),
+            open=Count("id", filter=Q(status__in=[Status.OPEN, Status.UPCOMING])),
+            overdue=Count("id", filter=Q(status=Status.OVERDUE)),
+            cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
+        )
+        .order_by(*fields)
+    )
+    return [
+        Figures(
+            key={field: row[field] for field in fields},
+            **{name: row[name] for name in Figures.__dataclass_fields__ if name != "key"},
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class WorklistSections:
+    overdue: list
+    today: list
+    open: list
+    upcoming: list
+
+    @property
+    def total(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.open) + len(self.upcoming)
+
+
+def worklist_sections(user, now: datetime | None = None, tz=None) -> WorklistSections:
+    """My work, split the way an advisor plans a day: overdue, due today, open, not yet open."""
+    now = now or timezone.now()
+    tz = tz or timezone.get_current_timezone()
+    today = timezone.localtime(now, tz).date()
+    sections = WorklistSections([], [], [], [])
+    for row in with_acting_owner(worklist(user, now), now):
+        if row.status == Status.OVERDUE:
+            sections.overdue.append(row)
+        elif row.status == Status.UPCOMING:
+            sections.upcoming.append(row)
+        elif timezone.localtime(row.due_at, tz).date() == today:
+            sections.today.append(row)
+        else:
+            sections.open.append(row)
+    return sections

@@ -1,0 +1,14 @@
+"""Thin, idempotent task wrappers around actions (run by the worker)."""
+
+from django_tasks import task
+
+from aftercare.obligations import actions
+from aftercare.obligations.models import Obligation
+
+
+@task()
+def notify_overdue(obligation_id: int) -> int:
+    obligation = Obligation.objects.filter(pk=obligation_id).first()
+    if obligation is None or not obligation.is_pending:
+        return 0
+    return len(actions.notify_overdue(obligation))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from aftercare.obligations import views
+
+app_name = "obligations"
+urlpatterns = [
+    path("", views.my_work, name="my-work"),
+    path("obligations/", views.obligation_list, name="list"),
+    path("obligations/<int:pk>/fulfil/", views.fulfil, name="fulfil"),
+    path("notifications/read/", views.mark_notifications_read, name="notifications-read"),
+]

@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftercare.errors import DomainError
+from aftercare.obligations import actions, queries
+from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
+from aftercare.obligations.models import Obligation
+
+
+@login_required
+def my_work(request):
+    sections = queries.worklist_sections(request.user)
+    notifications = request.user.notifications.filter(read_at__isnull=True).select_related(
+        "obligation", "obligation__owner"
+    )[:20]
+    return render(
+        request,
+        "obligations/my_work.html",
+        {"sections": sections, "notifications": notifications, "now": timezone.now()},
+    )
+
+
+@login_required
+@permission_required("obligations.view_branch_obligations", raise_exception=True)
+def obligation_list(request):
+    form = ObligationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = queries.search(
+        request.user,
+        rule=filters.get("rule") or None,
+        status=filters.get("status") or None,
+        owner_id=filters.get("owner"),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = queries.with_acting_owner(page.object_list)
+    return render(request, "obligations/list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def fulfil(request, pk: int):
+    obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=pk)
+    form = FulfilForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.fulfil(obligation, by=request.user, outcome=form.cleaned_data["outcome"])
+            messages.success(request, _("Marked as done."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("The outcome is too long."))
+    return redirect("obligations:my-work")
+
+
+@login_required
+@require_POST
+def mark_notifications_read(request):
+    actions.mark_notifications_read(request.user)
+    return redirect("obligations:my-work")

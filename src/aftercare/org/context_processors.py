@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission needed or None)
+MENU = [
+    ("obligations:my-work", _("My work"), None),
+    ("obligations:list", _("Obligations"), "obligations.view_branch_obligations"),
+    ("standard:settings", _("Service standard"), "standard.view_rulesetting"),
+    ("api:openapi-view", _("API"), None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    current = request.path
+    items = []
+    for name, label, perm in MENU:
+        if perm and not user.has_perm(perm):
+            continue
+        url = reverse(name)
+        items.append({"url": url, "label": label, "active": current.startswith(url)})
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"menu": items, "unread_notifications": unread}

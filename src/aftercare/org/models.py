@@ -1,0 +1,210 @@
+"""Organisation, branches, staff, absences (DS-10) and API tokens."""
+
+import hashlib
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aftercare.org.roles import Role
+
+
+class Region(models.TextChoices):
+    """Where public holidays and make-up working days come from."""
+
+    MAINLAND = "CN", _("Mainland China")
+    TAIWAN = "TW", _("Taiwan")
+    HONG_KONG = "HK", _("Hong Kong")
+
+
+TIME_ZONE_CHOICES = [
+    ("Asia/Shanghai", "Asia/Shanghai"),
+    ("Asia/Taipei", "Asia/Taipei"),
+    ("Asia/Hong_Kong", "Asia/Hong_Kong"),
+    ("Asia/Macau", "Asia/Macau"),
+    ("Asia/Singapore", "Asia/Singapore"),
+    ("UTC", "UTC"),
+]
+
+
+class Organisation(models.Model):
+    """The service department that the standard binds; its time zone decides every deadline."""
+
+    name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Shanghai"
+    )
+    region = models.CharField(
+        _("holiday region"), max_length=2, choices=Region.choices, default=Region.MAINLAND
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Branch(models.Model):
+    """A shop or office of the organisation; visibility is scoped by branch."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="branches"
+    )
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["organisation_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="branch_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff; roles are Django groups named by `Role` codes."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organisation"),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("branch"),
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def role_codes(self) -> list[str]:
+        if not hasattr(self, "_role_codes"):
+            valid = set(Role.values)
+            self._role_codes = sorted(
+                name for name in self.groups.values_list("name", flat=True) if name in valid
+            )
+        return self._role_codes
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_codes
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.has_role(Role.SUPERVISOR)
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def active(self, at):
+        return self.filter(starts_at__lte=at, ends_at__gt=at, cancelled_at__isnull=True)
+
+
+class Absence(models.Model):
+    """DS-10: while an advisor is away, the named stand-in carries their open work."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="absences", verbose_name=_("absent staff")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    stand_in = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="stand_ins", verbose_name=_("stand-in")
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["stand_in", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="absence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(stand_in=F("user")), name="absence_stand_in_is_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.stand_in}"
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def matching(self, raw: str):
+        return self.filter(digest=_digest(raw), revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations; only its SHA-256 is stored, so a leak of the DB is not."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def generate() -> tuple[str, str, str]:
+        raw = "ac_" + secrets.token_urlsafe(32)
+        return raw, raw[:10], _digest(raw)

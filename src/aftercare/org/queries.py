@@ -1,0 +1,41 @@
+"""Read side of org/: who may see whom, and who stands in for whom."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from aftercare.org.models import Absence, User
+
+
+def visible_users(user: User) -> QuerySet[User]:
+    """Administrators see their organisation; supervisors their branch; others themselves."""
+    qs = User.objects.filter(is_active=True).select_related("branch").order_by("username")
+    if user.is_superuser:
+        return qs
+    if user.is_administrator:
+        return qs.filter(organisation_id=user.organisation_id)
+    if user.is_supervisor:
+        return qs.filter(branch_id=user.branch_id)
+    return qs.filter(pk=user.pk)
+
+
+def can_manage(actor: User, staff: User) -> bool:
+    """Whether `actor` may record absences, reassign work, … for `staff`."""
+    if actor.is_superuser:
+        return True
+    if actor.is_administrator:
+        return staff.organisation_id == actor.organisation_id
+    return actor.is_supervisor and staff.branch_id == actor.branch_id
+
+
+def absent_colleagues(stand_in: User, at: datetime) -> list[int]:
+    """Ids of the staff whose work `stand_in` carries at the moment `at` (DS-10)."""
+    return list(
+        Absence.objects.active(at).filter(stand_in=stand_in).values_list("user_id", flat=True)
+    )
+
+
+def acting_owners(owner_ids: list[int], at: datetime) -> dict[int, int]:
+    """Map absent owners to their stand-in at `at`; owners at work map to nobody."""
+    rows = Absence.objects.active(at).filter(user_id__in=owner_ids).order_by("starts_at")
+    return {row.user_id: row.stand_in_id for row in rows}

@@ -1,0 +1,91 @@
+"""The staff roles of the standard, as Django groups with permissions.
+
+Groups are named by their code so code and data agree; the label is translated for display.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADVISOR = "advisor", _("Service advisor")
+    FOLLOWUP_ADVISOR = "followup_advisor", _("Follow-up advisor")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ENGINEER = "engineer", _("Field engineer")
+    TRAINING_COORDINATOR = "training_coordinator", _("Training coordinator")
+    PARTS_CLERK = "parts_clerk", _("Parts clerk")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_DESK = [
+    "obligations.view_obligation",
+    "obligations.change_obligation",
+    "customers.view_customer",
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.view_vehicle",
+    "customers.add_vehicle",
+    "customers.change_vehicle",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADVISOR: _DESK,
+    Role.FOLLOWUP_ADVISOR: _DESK,
+    Role.SUPERVISOR: [
+        *_DESK,
+        "obligations.view_branch_obligations",
+        "obligations.reassign_obligation",
+        "obligations.cancel_obligation",
+        "org.view_user",
+        "org.view_absence",
+        "org.add_absence",
+        "org.change_absence",
+    ],
+    Role.ENGINEER: ["obligations.view_obligation", "obligations.change_obligation"],
+    Role.TRAINING_COORDINATOR: ["obligations.view_obligation", "obligations.change_obligation"],
+    Role.PARTS_CLERK: ["obligations.view_obligation"],
+    Role.ADMINISTRATOR: [
+        *_DESK,
+        "obligations.view_branch_obligations",
+        "obligations.view_all_obligations",
+        "obligations.reassign_obligation",
+        "obligations.cancel_obligation",
+        "org.view_user",
+        "org.add_user",
+        "org.change_user",
+        "org.view_absence",
+        "org.add_absence",
+        "org.change_absence",
+        "org.change_organisation",
+        "standard.view_rulesetting",
+        "standard.change_rulesetting",
+        "standard.add_rulesetting",
+        "standard.view_calendarday",
+        "standard.add_calendarday",
+        "standard.delete_calendarday",
+    ],
+}
+
+
+def sync_role_groups(sender=None, using="default", **kwargs) -> None:
+    """Create one group per role and give it exactly the permissions listed above."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate is sent once per app; permissions of every app exist only after the last one.
+    last_app = list(apps.get_app_configs())[-1]
+    if sender is not None and sender.label != last_app.label:
+        return
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=str(role.value))
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)

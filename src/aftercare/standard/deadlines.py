@@ -1,0 +1,86 @@
+"""The one place where a rule and an event moment become an obligation's window.
+
+Callers never do date arithmetic themselves: they ask `window(organisation, "DS-3", at)`.
+"""
+
+import calendar as _month_calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from aftercare.standard import calendar as cal
+from aftercare.standard.models import CalendarDay, RuleSetting
+from aftercare.standard.rules import DayCount, Rule, Unit, default_rule
+
+
+@dataclass(frozen=True)
+class Window:
+    opens_at: datetime | None
+    due_at: datetime
+
+
+def effective_rule(organisation, rule_id: str) -> Rule:
+    """The standard's default merged with the organisation's override, if any."""
+    rule = default_rule(rule_id)
+    setting = RuleSetting.objects.filter(organisation=organisation, rule_id=rule_id).first()
+    if setting is None:
+        return rule
+    return rule.with_overrides(
+        opens_after=setting.opens_after,
+        due_after=setting.due_after,
+        day_count=setting.day_count or None,
+        enabled=setting.enabled,
+    )
+
+
+def working_days(organisation) -> cal.WorkingDays:
+    days = CalendarDay.objects.filter(organisation=organisation).values_list("day", "kind")
+    closures = frozenset(day for day, kind in days if kind == CalendarDay.Kind.CLOSURE)
+    extra = frozenset(day for day, kind in days if kind == CalendarDay.Kind.WORKING)
+    return cal.WorkingDays(
+        tz=organisation.tz,
+        region=organisation.region,
+        closures=closures,
+        extra_working_days=extra,
+    )
+
+
+def day_calendar(organisation, rule: Rule):
+    if rule.day_count == DayCount.WORKING:
+        return working_days(organisation)
+    return cal.CalendarDays(tz=organisation.tz)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of month `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _month_calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def window(
+    organisation,
+    rule_id: str,
+    event_at: datetime,
+    *,
+    service_hours: cal.ServiceHours | None = None,
+    rule: Rule | None = None,
+) -> Window:
+    """When the obligation that `rule_id` opens for an event at `event_at` opens and falls due."""
+    rule = rule or effective_rule(organisation, rule_id)
+    if rule.due_after is None:
+        raise ValueError(f"{rule.id} has no deadline of its own")
+    tz = organisation.tz
+    if rule.unit == Unit.HOURS:
+        hours = service_hours or cal.ServiceHours.always(tz)
+        return Window(opens_at=None, due_at=cal.add_service_hours(event_at, rule.due_after, hours))
+    if rule.unit == Unit.MONTHS:
+        day = add_months(cal.local_date(event_at, tz), rule.due_after)
+        return Window(opens_at=None, due_at=cal.end_of_day(day, tz))
+    days = day_calendar(organisation, rule)
+    opens_at = (
+        cal.opens_after_days(event_at, rule.opens_after, days)
+        if rule.opens_after is not None
+        else None
+    )
+    return Window(opens_at=opens_at, due_at=cal.due_after_days(event_at, rule.due_after, days))

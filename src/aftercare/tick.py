@@ -1,0 +1,14 @@
+"""All periodic work of every app, in one idempotent pass (`aftercare tick`)."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from aftercare.obligations import tick as obligations_tick
+
+
+def run(now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    result: dict[str, int] = {}
+    result.update(obligations_tick.run(now))
+    return result

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from aftercare.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="obligations:my-work"), name="home"),
+    path("accounts/", include("aftercare.org.urls")),
+    path("work/", include("aftercare.obligations.urls")),
+    path("settings/standard/", include("aftercare.standard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI, one error format, session or bearer auth."""
 
 import json
+from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
@@ -9,14 +10,29 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
 from aftercare.errors import DomainError
 
 
+class MomentEncoder(NinjaJSONEncoder):
+    """Moments in the organisation's offset with full precision (23:59:59.999999+08:00).
+
+    Django's encoder cuts microseconds to milliseconds and writes UTC, which turns an
+    end-of-day deadline into a moment that no longer compares equal to it.
+    """
+
+    def default(self, o):
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
 class UnicodeJSONRenderer(JSONRenderer):
     """Readable Chinese in responses instead of \\uXXXX escapes."""
 
+    encoder_class = MomentEncoder
     json_dumps_params = {"ensure_ascii": False}
 
     def render(self, request, data, *, response_status):

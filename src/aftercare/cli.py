@@ -51,9 +51,8 @@ def cmd_demo(args: list[str]) -> int:
         demo.reset()
     elif demo.is_loaded():
         print("The demo organisation is already loaded (use --reset to reload it).")
-        demo.print_logins()
-        return 0
-    demo.load()
+    else:
+        demo.load()
     demo.print_logins()
     return 0
 

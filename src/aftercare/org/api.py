@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from aftercare.apischema import responses
 from aftercare.org import actions, queries
@@ -92,4 +93,4 @@ def create_absence(request, payload: AbsenceIn):
         by=request.user,
         reason=payload.reason,
     )
-    return 201, absence
+    return Status(201, absence)

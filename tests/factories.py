@@ -1,0 +1,63 @@
+"""Factories and named staff (alice, bob, sam, carol, sue, ada) for readable tests."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from aftercare.customers.models import Customer, Vehicle
+from aftercare.org.models import Branch, Organisation, User
+
+PASSWORD = "correct horse battery"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"測試車行 {n}")
+    time_zone = "Asia/Shanghai"
+    region = "CN"
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"b{n}")
+    name = factory.Sequence(lambda n: f"分店 {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    branch = factory.SubFactory(BranchFactory)
+    organisation = factory.LazyAttribute(lambda o: o.branch.organisation if o.branch else None)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set(Group.objects.filter(name__in=list(extracted)))
+        self.save()
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"客戶{n}")
+    phone = "13800138000"
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    customer = factory.SubFactory(CustomerFactory)
+    plate = factory.Sequence(lambda n: f"京A{10000 + n}")
+    model = "凱美瑞"

@@ -1,0 +1,148 @@
+"""The `aftercare` command line is a contract for deployment scripts; test it as they use it."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
+
+
+def run(args, home: Path, **env):
+    environment = {
+        **os.environ,
+        "AFTERCARE_HOME": str(home),
+        "DATABASE_URL": "",  # the embedded default: SQLite under $AFTERCARE_HOME/var/
+        **env,
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.run(
+        AFTERCARE + args, env=environment, capture_output=True, text=True, timeout=240
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """One demo installation under a fresh AFTERCARE_HOME, shared by the tests below."""
+    path = tmp_path_factory.mktemp("aftercare-home")
+    result = run(["demo"], path)
+    assert result.returncode == 0, result.stderr
+    assert "advisor1" in result.stdout and "aftercare-demo" in result.stdout
+    return path
+
+
+def test_data_lives_under_aftercare_home(home):
+    assert (home / "var" / "aftercare.sqlite3").exists()
+    assert (home / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_sqlite_runs_in_wal_mode(home):
+    import sqlite3
+
+    with sqlite3.connect(home / "var" / "aftercare.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_token_create_prints_the_token_as_last_word(home):
+    result = run(["token", "create", "advisor1"], home)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.split()[-1]
+    check = run(
+        [
+            "shell",
+            "-c",
+            "from aftercare.org.models import ApiToken;"
+            f"print(ApiToken.objects.matching({token!r}).get().user.username)",
+        ],
+        home,
+    )
+    assert check.stdout.strip().splitlines()[-1] == "advisor1"
+
+
+def test_token_for_unknown_user_fails_clearly(home):
+    result = run(["token", "create", "nobody"], home)
+    assert result.returncode == 2
+    assert "no active user named 'nobody'" in result.stderr
+
+
+def test_tick_runs_once_and_reports(home):
+    result = run(["tick"], home)
+    assert result.returncode == 0, result.stderr
+    assert "overdue_notified=" in result.stdout
+    assert run(["tick"], home).stdout.strip() == "overdue_notified=0"
+
+
+def test_demo_reset_is_repeatable(home):
+    result = run(["demo", "--reset"], home)
+    assert result.returncode == 0, result.stderr
+
+
+def test_django_commands_pass_through(home):
+    result = run(["check"], home)
+    assert result.returncode == 0
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        AFTERCARE_ENV="production",
+        AFTERCARE_SECRET_KEY="x" * 30 + "-a-long-random-production-key-value-1234567890",
+        AFTERCARE_ALLOWED_HOSTS="aftercare.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
+    port = free_port()
+    env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": ""}
+    proc = subprocess.Popen(
+        [*AFTERCARE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
+                    body = page.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, "aftercare serve did not answer within 60 s"
+        assert 'name="password"' in body
+        children = subprocess.run(
+            ["pgrep", "-g", str(os.getpgid(proc.pid))], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) >= 4  # serve, gunicorn master + workers, worker, tick
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=30)
+        assert "Demo logins" in output
+        assert f"http://127.0.0.1:{port}/" in output
+        time.sleep(0.5)
+        left = subprocess.run(
+            ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert left == []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)

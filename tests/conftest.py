@@ -97,4 +97,3 @@ def api_client(client):
             return client.patch(f"/api/v1{path}", body or {}, content_type="application/json")
 
     return Api()
-

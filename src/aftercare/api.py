@@ -92,7 +92,9 @@ def _field_errors(errors) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return _error(request, 422, "invalid_input", _("Some fields are not valid."), _field_errors(exc.errors))
+    return _error(
+        request, 422, "invalid_input", _("Some fields are not valid."), _field_errors(exc.errors)
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,4 +12,4 @@ class ErrorOut(Schema):
 def responses(ok: dict | None = None, *extra: int) -> dict:
     """Declare the success schema(s) plus the error responses schemathesis may see."""
     codes = {401, 403, 422, *extra}
-    return {**(ok or {}), **{code: ErrorOut for code in sorted(codes)}}
+    return {**(ok or {}), **dict.fromkeys(sorted(codes), ErrorOut)}

@@ -14,7 +14,7 @@ import time
 USAGE = """usage: aftercare COMMAND [options]
 
 commands:
-  serve [--host H] [--port N] [--web-only]   migrate, load the demo on first run, run web + worker + tick
+  serve [--host H] [--port N] [--web-only]   migrate, load the demo once, run web + worker + tick
   worker                                     run the background task worker
   tick [--loop SECONDS]                      run periodic work once (or every SECONDS)
   demo [--reset]                             load (or reset) the demo organisation

@@ -31,7 +31,7 @@ STAFF = [
 
 SURNAMES = "張王李趙劉陳楊黃周吳徐孫胡朱高林何郭馬羅"
 GIVEN = ["偉", "芳", "娜", "秀英", "敏", "靜", "麗", "強", "磊", "軍", "洋", "勇", "艷", "傑",
-         "娟", "濤", "明", "超", "秀蘭", "霞", "平", "剛", "桂英", "三", "志強", "建華"]  # fmt: skip
+         "娟", "濤", "明", "超", "秀蘭", "霞", "平", "剛", "桂英", "三", "志強"]  # fmt: skip
 MODELS = [("豐田", "凱美瑞", "轎車"), ("豐田", "RAV4", "SUV"), ("本田", "雅閣", "轎車"),
           ("日產", "軒逸", "轎車"), ("大眾", "途觀", "SUV"), ("別克", "GL8", "MPV")]  # fmt: skip
 PLATE_PREFIX = ["京A", "京B", "京N", "京Q", "冀A"]
@@ -48,7 +48,7 @@ def is_loaded() -> bool:
 
 def print_logins() -> None:
     password = settings.AFTERCARE_DEMO_PASSWORD
-    print("Demo logins (password for all: %s):" % password)
+    print(f"Demo logins (password for all: {password}):")
     for username, name, branch, roles in STAFF:
         where = "all branches" if branch is None else f"branch {branch + 1}"
         print(f"  {username:<12} {name}  ({', '.join(r.value for r in roles)}; {where})")

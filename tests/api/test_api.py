@@ -116,7 +116,9 @@ def test_fulfil_over_api_and_refuse_twice_with_409(api_client, desk, work):
 
 def test_future_moment_is_422_and_changes_nothing(api_client, desk, work):
     api = api_client.as_user(desk.alice)
-    response = api.post(f"/obligations/{work['alice'].pk}/fulfil", {"at": "2099-01-01T00:00:00+08:00"})
+    response = api.post(
+        f"/obligations/{work['alice'].pk}/fulfil", {"at": "2099-01-01T00:00:00+08:00"}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "future_moment"
     assert "at" in response.json()["fields"]

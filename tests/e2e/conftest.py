@@ -43,7 +43,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not (os.path.isfile(CHROMIUM_PATH) and os.access(CHROMIUM_PATH, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM_PATH}: apt-get install chromium", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH}: apt-get install chromium", pytrace=False
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM_PATH,
@@ -121,6 +123,8 @@ def _screenshot_last_page(request, page):
     yield
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     try:
-        page.screenshot(path=ARTIFACTS_DIR / f"{_artifact_name(request.node.name)}.png", full_page=True)
+        page.screenshot(
+            path=ARTIFACTS_DIR / f"{_artifact_name(request.node.name)}.png", full_page=True
+        )
     except Exception as error:  # a crashed page must not hide the test's own result
         print(f"screenshot of {request.node.name} failed: {error}")

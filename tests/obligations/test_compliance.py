@@ -45,7 +45,11 @@ def test_figures_by_rule_for_a_month(desk, march):
         5, 1, 1, 1, 1, 1, 1,
     )  # fmt: skip
     assert ds3.on_time_rate == 0.2
-    assert (by_rule["DS-1"].due, by_rule["DS-1"].on_time, by_rule["DS-1"].on_time_rate) == (1, 1, 1.0)
+    assert (by_rule["DS-1"].due, by_rule["DS-1"].on_time, by_rule["DS-1"].on_time_rate) == (
+        1,
+        1,
+        1.0,
+    )
 
 
 def test_figures_by_owner(desk, march):
@@ -61,6 +65,6 @@ def test_figures_by_owner(desk, march):
 
 
 def test_empty_period_has_no_rate(desk):
-    assert queries.compliance(
-        Obligation.objects.all(), start=at(2026, 1, 1), end=at(2026, 2, 1)
-    ) == []
+    assert (
+        queries.compliance(Obligation.objects.all(), start=at(2026, 1, 1), end=at(2026, 2, 1)) == []
+    )

@@ -76,9 +76,13 @@ def test_organisation_closure_and_extra_working_day_shift_working_deadlines(desk
     )
     # Friday 2026-11-27 + 1 working day = Monday 30th; closing Monday pushes it to Tuesday.
     assert window(desk.org, "DS-4", at(2026, 11, 27, 10)).due_at == end(2026, 11, 30)
-    actions.set_calendar_day(desk.org, date(2026, 11, 30), kind=CalendarDay.Kind.CLOSURE, by=desk.ada)
+    actions.set_calendar_day(
+        desk.org, date(2026, 11, 30), kind=CalendarDay.Kind.CLOSURE, by=desk.ada
+    )
     assert window(desk.org, "DS-4", at(2026, 11, 27, 10)).due_at == end(2026, 12, 1)
-    actions.set_calendar_day(desk.org, date(2026, 11, 28), kind=CalendarDay.Kind.WORKING, by=desk.ada)
+    actions.set_calendar_day(
+        desk.org, date(2026, 11, 28), kind=CalendarDay.Kind.WORKING, by=desk.ada
+    )
     assert window(desk.org, "DS-4", at(2026, 11, 27, 10)).due_at == end(2026, 11, 28)
 
 

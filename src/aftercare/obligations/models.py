@@ -26,7 +26,9 @@ def status_expression(now: datetime):
             done_at__lt=F("opens_at"),
             then=Value(Status.DONE_EARLY.value),
         ),
-        When(done_at__isnull=False, done_at__lte=F("due_at"), then=Value(Status.DONE_ON_TIME.value)),
+        When(
+            done_at__isnull=False, done_at__lte=F("due_at"), then=Value(Status.DONE_ON_TIME.value)
+        ),
         When(done_at__isnull=False, then=Value(Status.DONE_LATE.value)),
         When(opens_at__gt=now, then=Value(Status.UPCOMING.value)),
         When(due_at__lt=now, then=Value(Status.OVERDUE.value)),

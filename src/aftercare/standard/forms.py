@@ -22,5 +22,13 @@ class CalendarDayForm(forms.Form):
 
 
 class OrganisationCalendarForm(forms.Form):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
-    region = forms.ChoiceField(label=_("Holiday region"), choices=Region.choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIME_ZONE_CHOICES,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
+    region = forms.ChoiceField(
+        label=_("Holiday region"),
+        choices=Region.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-e2e lint format migrations-check demo clean
+.PHONY: run test test-fast test-e2e lint format migrations-check messages demo clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -50,6 +50,11 @@ format: $(STAMP)
 
 migrations-check: $(STAMP)
 	AFTERCARE_HOME=$$(mktemp -d) $(BIN)/aftercare makemigrations --check --dry-run
+
+# Refresh locale/*/django.po from the source and recompile the committed .mo files (needs GNU
+# gettext). New strings arrive untranslated: fill them in, then run this again.
+messages: $(STAMP)
+	(cd src/aftercare && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare makemessages -l zh_Hant -l zh_Hans --no-location --ignore 'static/*' && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare compilemessages)
 
 demo: $(STAMP)
 	$(BIN)/aftercare demo --reset

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "aftercare.standard",
     "aftercare.customers",
     "aftercare.obligations",
+    "aftercare.workshop",
+    "aftercare.followups",
+    "aftercare.cases",
 ]
 
 MIDDLEWARE = [

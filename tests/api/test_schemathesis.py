@@ -6,12 +6,16 @@ small demo organisation. A 5xx, an undeclared status code or a body that does no
 declared schema fails the test.
 """
 
+from datetime import timedelta
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from aftercare import demo
+from aftercare.obligations.models import Obligation
 from aftercare.org.actions import create_api_token
 from aftercare.org.models import User
 
@@ -19,11 +23,15 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def bearer(db, settings) -> dict[str, str]:
+def supervisor(db, settings) -> User:
     """A supervisor of the demo's first branch, with staff, customers and work around them."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo.load(customers_per_branch=4)
-    supervisor = User.objects.get(username="supervisor1")
+    demo.load(customers_per_branch=8)
+    return User.objects.get(username="supervisor1")
+
+
+@pytest.fixture
+def bearer(supervisor) -> dict[str, str]:
     return {"Authorization": f"Bearer {create_api_token(supervisor, name='schemathesis')}"}
 
 
@@ -36,3 +44,54 @@ def bearer(db, settings) -> dict[str, str]:
 )
 def test_api_conforms_to_its_schema(case, bearer):
     case.call_and_validate(headers=bearer)
+
+
+def call(bearer, method: str, path: str, expected_status: int, **data):
+    """One hand-written case on real data, checked by the same rules as the generated ones."""
+    case = schema[f"/api/v1{path}"][method].Case(**data)
+    response = case.call_and_validate(headers=bearer)
+    assert response.status_code == expected_status, response.text
+    return response.json()
+
+
+def test_operations_on_real_work_conform(supervisor, bearer):
+    """Generated ids rarely hit a real obligation: walk the 2xx and 409 answers on purpose."""
+    branch = supervisor.branch
+    pending = list(Obligation.objects.pending().filter(branch=branch).order_by("id"))
+    assert len(pending) >= 2, "the demo leaves work pending"
+    first, second = ({"obligation_id": o.id} for o in pending[:2])
+    elsewhere = {"obligation_id": Obligation.objects.exclude(branch=branch).first().id}
+    advisor1 = User.objects.get(username="advisor1")
+    advisor2 = User.objects.get(username="advisor2")
+
+    assert call(bearer, "GET", "/me", 200)["username"] == "supervisor1"
+    staff = {user["username"] for user in call(bearer, "GET", "/users", 200)}
+    assert {"advisor1", "advisor2"} <= staff
+    listed = call(bearer, "GET", "/obligations", 200, query={"limit": 100})
+    assert {row["branch_id"] for row in listed["items"]} == {branch.id}
+    call(bearer, "GET", "/worklist", 200)
+
+    one = "/obligations/{obligation_id}"
+    assert call(bearer, "GET", one, 200, path_parameters=first)["id"] == pending[0].id
+    call(bearer, "GET", one, 404, path_parameters=elsewhere)
+    body = {"owner_id": advisor2.id, "reason": "leave"}
+    moved = call(bearer, "POST", f"{one}/reassign", 200, path_parameters=first, body=body)
+    assert moved["owner"] == advisor2.id
+    body = {"outcome": "called back"}
+    done = call(bearer, "POST", f"{one}/fulfil", 200, path_parameters=first, body=body)
+    assert done["done_at"] is not None
+    again = call(bearer, "POST", f"{one}/fulfil", 409, path_parameters=first, body=body)
+    assert again["code"] == "obligation_done"
+    body = {"reason": "sold the car"}
+    cancelled = call(bearer, "POST", f"{one}/cancel", 200, path_parameters=second, body=body)
+    assert cancelled["status"] == "cancelled"
+
+    now = timezone.now()
+    body = {
+        "user_id": advisor1.id,
+        "stand_in_id": advisor2.id,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=2)).isoformat(),
+        "reason": "training",
+    }
+    assert call(bearer, "POST", "/absences", 201, body=body)["stand_in_id"] == advisor2.id

@@ -31,11 +31,10 @@ def switch_language(page: Page, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
-def row_ids(page: Page, scope: str = "") -> list[int]:
-    selector = f"{scope} tr.obligation".strip()
-    return [int(value) for value in page.locator(selector).evaluate_all(
-        "rows => rows.map(row => row.dataset.id)"
-    )]  # fmt: skip
+def row_ids(page: Page) -> list[int]:
+    """The ids of the obligations listed on the page (``<tr class="obligation" data-id>``)."""
+    ids = page.locator("tr.obligation").evaluate_all("rows => rows.map(row => row.dataset.id)")
+    return [int(value) for value in ids]
 
 
 def test_advisor_switches_languages_and_sees_worklist(page: Page, log_in):
@@ -155,7 +154,7 @@ def test_worklist_fits_a_phone(page: Page, log_in):
 
 
 def test_readme_screenshot(page: Page, log_in):
-    """docs/screenshot.png: advisor1's work in zh-Hant. Refresh with AFTERCARE_UPDATE_SCREENSHOT=1."""
+    """docs/screenshot.png: advisor1's work in zh-Hant (AFTERCARE_UPDATE_SCREENSHOT=1)."""
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in("advisor1")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hant")

@@ -1,0 +1,124 @@
+"""Raised items move through one transition map; each move writes its timeline row.
+
+    open ──answered in the call──────────────────────────────> closed
+    open ──research──> researching ──solution──> solved ──inform──> closed
+    open | researching ──escalate (DS-4)──> escalated ──solution──> solved (DS-5 opens)
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State
+from aftercare.customers.actions import Errors, ensure_branch_access
+from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.moments import event_moment
+from aftercare.obligations.actions import fulfil_pending, open_obligation
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "answer": ((State.OPEN,), State.CLOSED),
+    "research": ((State.OPEN,), State.RESEARCHING),
+    "escalate": ((State.OPEN, State.RESEARCHING), State.ESCALATED),
+    "solve": ((State.OPEN, State.RESEARCHING, State.ESCALATED), State.SOLVED),
+    "inform": ((State.SOLVED,), State.CLOSED),
+}
+
+
+def _move(item: RaisedItem, action: str, *, by, at, note: str = "") -> RaisedItem:
+    sources, target = TRANSITIONS[action]
+    if item.state not in sources:
+        raise Conflict(
+            _("A raised item that is “%(state)s” cannot be moved that way.")
+            % {"state": item.get_state_display()},
+            code="invalid_transition",
+        )
+    if at < item.raised_at:
+        message = _("This cannot happen before the item was raised.")
+        raise InvalidInput(message, fields={"at": [message]})
+    ItemEvent.objects.create(item=item, from_state=item.state, to_state=target, at=at, by=by, note=note)
+    item.state = target
+    return item
+
+
+def validate_item(data: dict, errors: Errors, *, prefix: str) -> None:
+    if data.get("kind") not in Kind.values:
+        errors.add(f"{prefix}.kind", _("Choose request, wish or complaint."))
+    if not (data.get("text") or "").strip():
+        errors.add(f"{prefix}.text", _("Say what the customer raised."))
+
+
+def raise_item(call, *, by, kind: str, text: str, answered_in_call: bool = False) -> RaisedItem:
+    """Called by record_call inside its transaction: an item answered in the call closes at
+    once; otherwise DS-4 opens, due 2 days after the call."""
+    item = RaisedItem.objects.create(
+        call=call, customer=call.customer, branch=call.branch, kind=kind, text=text.strip(),
+        answered_in_call=answered_in_call, owner=by, raised_at=call.occurred_at,
+    )  # fmt: skip
+    ItemEvent.objects.create(item=item, to_state=State.OPEN, at=call.occurred_at, by=by)
+    if answered_in_call:
+        _move(item, "answer", by=by, at=call.occurred_at, note=_("Answered in the call."))
+        item.closed_at = call.occurred_at
+        item.save()
+        return item
+    open_obligation(
+        "DS-4", branch=call.branch, owner=by, event_at=call.occurred_at, customer=call.customer,
+        subject=item, title=f"{call.customer.name}: {item.text[:60]}",
+    )  # fmt: skip
+    return item
+
+
+def _locked(item: RaisedItem, by) -> RaisedItem:
+    ensure_branch_access(by, item.branch)
+    return RaisedItem.objects.select_for_update().get(pk=item.pk)
+
+
+@transaction.atomic
+def start_research(item: RaisedItem, *, by, at=None, note: str = "") -> RaisedItem:
+    at = event_moment(at)
+    item = _move(_locked(item, by), "research", by=by, at=at, note=note)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def escalate(item: RaisedItem, *, by, at=None, note: str = "") -> RaisedItem:
+    """DS-4 is met by escalating to the supervisor within 2 days of the call."""
+    at = event_moment(at)
+    item = _move(_locked(item, by), "escalate", by=by, at=at, note=note)
+    item.escalated_at = at
+    item.save()
+    fulfil_pending("DS-4", by=by, at=at, subject=item)
+    return item
+
+
+@transaction.atomic
+def record_solution(item: RaisedItem, *, by, text: str, at=None) -> RaisedItem:
+    """DS-5 opens: the customer must be told by the end of the same day."""
+    at = event_moment(at)
+    if not (text or "").strip():
+        message = _("Describe the solution.")
+        raise InvalidInput(message, fields={"text": [message]})
+    item = _locked(item, by)
+    if item.state == State.ESCALATED and not (by.is_supervisor or by.is_administrator):
+        raise NotAllowed(_("An escalated item is solved by the supervisor."))
+    item = _move(item, "solve", by=by, at=at, note=text)
+    item.solution, item.solved_at = text.strip(), at
+    item.save()
+    fulfil_pending("DS-4", by=by, at=at, subject=item)  # researched and resolved in time
+    open_obligation(
+        "DS-5", branch=item.branch, owner=item.owner, event_at=at, customer=item.customer,
+        subject=item, title=f"{item.customer.name}: {item.text[:60]}",
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def inform_customer(item: RaisedItem, *, by, satisfied: bool, at=None, note: str = ""):
+    """The customer is told the solution; their satisfaction closes the item (DS-5)."""
+    at = event_moment(at)
+    item = _move(_locked(item, by), "inform", by=by, at=at, note=note)
+    item.informed_at, item.satisfied, item.closed_at = at, satisfied, at
+    item.save()
+    fulfil_pending("DS-5", by=by, at=at, subject=item)
+    return item
+
+

@@ -1,0 +1,246 @@
+"""Changes to the customer archive. Each validates everything first, then writes in one go."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftercare.customers import archive, maintenance
+from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
+from aftercare.customers.identifiers import normalise_phone, normalise_plate, normalise_vin
+from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.customers.names import name_key, pinyin_keys
+from aftercare.errors import InvalidInput, NotAllowed
+
+CUSTOMER_FIELDS = {
+    "kind", "name", "contact_person", "address", "email", "contact_time", "contact_channel",
+    "wanted_services", "wanted_services_note", "prefers_letters", "consents_to_sms",
+    "consents_to_letters", "notes",
+}  # fmt: skip
+VEHICLE_FIELDS = {
+    "plate", "vin", "make", "model", "vehicle_type", "purchase_date", "mileage", "mileage_on",
+    "maintenance_months", "maintenance_km", "last_maintenance_on", "last_maintenance_km",
+    "next_maintenance_on", "next_maintenance_km",
+}  # fmt: skip
+
+
+class Errors(dict):
+    """Field → messages, raised as one InvalidInput so the user sees every problem at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self, message: str | None = None) -> None:
+        if self:
+            raise InvalidInput(message or _("Please correct the marked fields."), fields=dict(self))
+
+
+def ensure_branch_access(user, branch) -> None:
+    if user.is_superuser or (user.is_administrator and branch.organisation_id == user.organisation_id):
+        return
+    if user.branch_id != branch.pk:
+        raise NotAllowed(_("You may only work on customers of your own branch."))
+
+
+def _region(branch) -> str:
+    return branch.organisation.region
+
+
+def _clean_customer_fields(fields: dict, errors: Errors, *, creating: bool) -> dict:
+    unknown = set(fields) - CUSTOMER_FIELDS - {"phones", "followup_advisor"}
+    for name in unknown:
+        errors.add(name, _("Unknown field."))
+    cleaned = {k: v for k, v in fields.items() if k in CUSTOMER_FIELDS}
+    if "name" in cleaned or creating:
+        name = (cleaned.get("name") or "").strip()
+        if not name:
+            errors.add("name", _("Enter the customer's name."))
+        cleaned["name"] = name
+    if cleaned.get("kind") and cleaned["kind"] not in Customer.Kind.values:
+        errors.add("kind", _("Choose person or company."))
+    if cleaned.get("contact_time") and cleaned["contact_time"] not in ContactTime.values:
+        errors.add("contact_time", _("Unknown contact time."))
+    if cleaned.get("contact_channel") and cleaned["contact_channel"] not in ContactChannel.values:
+        errors.add("contact_channel", _("Unknown contact channel."))
+    wanted = cleaned.get("wanted_services")
+    if wanted is not None:
+        bad = [code for code in wanted if code not in WantedService.values]
+        if bad:
+            errors.add("wanted_services", _("Unknown services: %(codes)s") % {"codes": ", ".join(bad)})
+        cleaned["wanted_services"] = [c for c in WantedService.values if c in wanted]
+    return cleaned
+
+
+def _clean_phones(raw_phones, region: str, errors: Errors):
+    phones, seen = [], set()
+    for index, raw in enumerate(raw_phones or []):
+        try:
+            phone = normalise_phone(raw, region)
+        except ValueError as error:
+            errors.add(f"phones.{index}", str(error))
+            continue
+        if phone.e164 not in seen:
+            seen.add(phone.e164)
+            phones.append(phone)
+    return phones
+
+
+def _clean_advisor(advisor, branch, errors: Errors):
+    if advisor is not None and advisor.branch_id not in (branch.pk, None):
+        errors.add("followup_advisor_id", _("The follow-up advisor must work at this branch."))
+
+
+def _set_search_keys(customer: Customer) -> None:
+    customer.name_key = name_key(customer.name)
+    customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
+
+
+def _write_phones(customer: Customer, phones) -> None:
+    customer.phones.all().delete()
+    CustomerPhone.objects.bulk_create(
+        CustomerPhone(
+            customer=customer, number=p.e164, national=p.national, last4=p.last4, position=i
+        )
+        for i, p in enumerate(phones)
+    )
+
+
+@transaction.atomic
+def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -> Customer:
+    ensure_branch_access(by, branch)
+    errors = Errors()
+    cleaned = _clean_customer_fields(fields, errors, creating=True)
+    clean_phones = _clean_phones(phones, _region(branch), errors)
+    _clean_advisor(followup_advisor, branch, errors)
+    errors.raise_if_any(_("The customer cannot be saved."))
+    customer = Customer(branch=branch, followup_advisor=followup_advisor, **cleaned)
+    _set_search_keys(customer)
+    customer.save()
+    _write_phones(customer, clean_phones)
+    return customer
+
+
+@transaction.atomic
+def update_customer(customer: Customer, *, by, at=None, **fields) -> Customer:
+    ensure_branch_access(by, customer.branch)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    errors = Errors()
+    cleaned = _clean_customer_fields(fields, errors, creating=False)
+    phones = None
+    if "phones" in fields:
+        phones = _clean_phones(fields["phones"], _region(customer.branch), errors)
+    if "followup_advisor" in fields:
+        _clean_advisor(fields["followup_advisor"], customer.branch, errors)
+        cleaned["followup_advisor"] = fields["followup_advisor"]
+    errors.raise_if_any(_("The customer cannot be saved."))
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
+    _set_search_keys(customer)
+    customer.save()
+    if phones is not None:
+        _write_phones(customer, phones)
+    refresh_archive(customer, by=by, at=at)
+    return customer
+
+
+def _clean_vehicle_fields(fields: dict, region: str, errors: Errors, *, creating: bool) -> dict:
+    for name in set(fields) - VEHICLE_FIELDS:
+        errors.add(name, _("Unknown field."))
+    cleaned = {k: v for k, v in fields.items() if k in VEHICLE_FIELDS}
+    if "plate" in cleaned or creating:
+        try:
+            plate = normalise_plate(cleaned.get("plate") or "", region)
+            cleaned["plate"], cleaned["plate_key"] = plate.display, plate.key
+        except ValueError as error:
+            errors.add("plate", str(error))
+    if cleaned.get("vin"):
+        try:
+            cleaned["vin"] = normalise_vin(cleaned["vin"])
+        except ValueError as error:
+            errors.add("vin", str(error))
+    for name in ("mileage", "maintenance_km", "last_maintenance_km", "next_maintenance_km"):
+        value = cleaned.get(name)
+        if value is not None and (not isinstance(value, int) or value < 0 or value > 3_000_000):
+            errors.add(name, _("Enter kilometres between 0 and 3,000,000."))
+    months = cleaned.get("maintenance_months")
+    if months is not None and not (1 <= months <= 60):
+        errors.add("maintenance_months", _("A maintenance cycle is 1 to 60 months."))
+    today = timezone.localdate()
+    for name in ("purchase_date", "mileage_on", "last_maintenance_on"):
+        value = cleaned.get(name)
+        if isinstance(value, date) and value > today:
+            errors.add(name, _("This date is in the future."))
+    return cleaned
+
+
+def _recompute_maintenance(vehicle: Vehicle, *, overridden: bool) -> None:
+    if overridden:
+        vehicle.next_maintenance_overridden = True
+        return
+    if not vehicle.next_maintenance_overridden:
+        on, km = maintenance.next_due(vehicle)
+        vehicle.next_maintenance_on = on or vehicle.next_maintenance_on
+        vehicle.next_maintenance_km = km or vehicle.next_maintenance_km
+
+
+@transaction.atomic
+def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
+    ensure_branch_access(by, customer.branch)
+    errors = Errors()
+    cleaned = _clean_vehicle_fields(fields, _region(customer.branch), errors, creating=True)
+    errors.raise_if_any(_("The vehicle cannot be saved."))
+    if cleaned.get("mileage") is not None and not cleaned.get("mileage_on"):
+        cleaned["mileage_on"] = timezone.localdate()
+    vehicle = Vehicle(customer=customer, **cleaned)
+    overridden = bool(fields.get("next_maintenance_on") or fields.get("next_maintenance_km"))
+    _recompute_maintenance(vehicle, overridden=overridden)
+    vehicle.save()
+    refresh_archive(customer, by=by, at=at)
+    return vehicle
+
+
+@transaction.atomic
+def update_vehicle(vehicle: Vehicle, *, by, at=None, **fields) -> Vehicle:
+    ensure_branch_access(by, vehicle.customer.branch)
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    errors = Errors()
+    region = _region(vehicle.customer.branch)
+    cleaned = _clean_vehicle_fields(fields, region, errors, creating=False)
+    errors.raise_if_any(_("The vehicle cannot be saved."))
+    for name, value in cleaned.items():
+        setattr(vehicle, name, value)
+    overridden = "next_maintenance_on" in fields or "next_maintenance_km" in fields
+    _recompute_maintenance(vehicle, overridden=overridden)
+    vehicle.save()
+    refresh_archive(vehicle.customer, by=by, at=at)
+    return vehicle
+
+
+def record_maintenance(vehicle: Vehicle, *, on: date, km: int | None) -> None:
+    """A maintenance was done: the cycle restarts from here (a hand-set due date is dropped)."""
+    vehicle.last_maintenance_on = on
+    if km is not None:
+        vehicle.last_maintenance_km = km
+    vehicle.next_maintenance_overridden = False
+    vehicle.next_maintenance_on, vehicle.next_maintenance_km = maintenance.next_due(vehicle)
+    vehicle.save()
+
+
+def record_mileage(vehicle: Vehicle, *, km: int | None, on: date) -> None:
+    if km is not None and (vehicle.mileage is None or km >= vehicle.mileage):
+        vehicle.mileage, vehicle.mileage_on = km, on
+        vehicle.save(update_fields=["mileage", "mileage_on"])
+
+
+def refresh_archive(customer: Customer, *, by, at=None) -> bool:
+    """Recompute completeness; DS-1 closes itself when the archive becomes complete."""
+    from aftercare.obligations.actions import fulfil_pending
+
+    complete = not archive.missing_fields(customer)
+    if complete != customer.archive_complete:
+        Customer.objects.filter(pk=customer.pk).update(archive_complete=complete)
+        customer.archive_complete = complete
+    if complete:
+        fulfil_pending("DS-1", by=by, at=at or timezone.now(), customer=customer)
+    return complete

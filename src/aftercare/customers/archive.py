@@ -1,0 +1,54 @@
+"""Is the customer archive complete? The fields of Form 1 that the standard lists (DS-1)."""
+
+from django.utils.translation import gettext_lazy as _
+
+CUSTOMER_FIELDS = [
+    ("name", _("name")),
+    ("address", _("address")),
+    ("phone", _("phone")),
+    ("wanted_services", _("services hoped for")),
+]
+VEHICLE_FIELDS = [
+    ("model", _("vehicle model")),
+    ("plate", _("number plate")),
+    ("vehicle_type", _("vehicle type")),
+    ("maintenance_cycle", _("maintenance cycle")),
+    ("next_maintenance", _("next maintenance")),
+]
+
+
+def missing_fields(customer) -> list[str]:
+    """Codes of the Form 1 fields still empty; [] means the archive is complete.
+
+    Visit dates, service items and history come from repair orders and consultations, so
+    they are complete by construction and not asked of the advisor.
+    """
+    missing = []
+    if not customer.name.strip():
+        missing.append("name")
+    if not customer.address.strip():
+        missing.append("address")
+    if not customer.phones.exists():
+        missing.append("phone")
+    if not (customer.wanted_services or customer.wanted_services_note.strip()):
+        missing.append("wanted_services")
+    vehicles = list(customer.vehicles.all())
+    if not vehicles:
+        missing += ["model", "plate", "vehicle_type", "maintenance_cycle", "next_maintenance"]
+    for vehicle in vehicles:
+        if not vehicle.model and "model" not in missing:
+            missing.append("model")
+        if not vehicle.vehicle_type and "vehicle_type" not in missing:
+            missing.append("vehicle_type")
+        if not (vehicle.maintenance_months or vehicle.maintenance_km):
+            if "maintenance_cycle" not in missing:
+                missing.append("maintenance_cycle")
+        if not (vehicle.next_maintenance_on or vehicle.next_maintenance_km):
+            if "next_maintenance" not in missing:
+                missing.append("next_maintenance")
+    return missing
+
+
+def labels(codes: list[str]) -> list[str]:
+    names = dict(CUSTOMER_FIELDS + VEHICLE_FIELDS)
+    return [str(names[code]) for code in codes]

@@ -1,0 +1,26 @@
+"""Search keys for Chinese names: script-insensitive, full pinyin and pinyin initials.
+
+`zs`, `zhangsan`, `张三` and `張三` all find 張三.
+"""
+
+import re
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+_t2s = opencc.OpenCC("t2s")
+_NON_WORD = re.compile(r"[\s·・.\-_,，]+")
+
+
+def name_key(name: str) -> str:
+    """Simplified script, lower case, no spaces or separators."""
+    return _NON_WORD.sub("", _t2s.convert(name or "")).lower()
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name; Latin letters and digits are kept as they are."""
+    key = name_key(name)
+    syllables = [s for s in lazy_pinyin(key, errors="default") if s.strip()]
+    initials = lazy_pinyin(key, style=Style.FIRST_LETTER, errors="default")
+    full = "".join(syllables).lower()
+    return _NON_WORD.sub("", full), _NON_WORD.sub("", "".join(initials).lower())

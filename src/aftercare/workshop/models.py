@@ -1,0 +1,117 @@
+"""Repair orders (check-in, pick-up), the service catalogue and consultation visits."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ServiceItem(models.Model):
+    """A line of the service catalogue; maintenance items move the next maintenance due."""
+
+    class Kind(models.TextChoices):
+        MAINTENANCE = "maintenance", _("Maintenance")
+        PACKAGE = "package", _("Maintenance package")
+        REPAIR = "repair", _("Repair")
+        INSPECTION = "inspection", _("Inspection")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        "org.Organisation", on_delete=models.CASCADE, related_name="service_items"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="service_item_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind in (self.Kind.MAINTENANCE, self.Kind.PACKAGE)
+
+
+class RepairOrder(models.Model):
+    """A vehicle's visit to the workshop: check-in opens DS-1/DS-2, pick-up opens DS-3."""
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    vehicle = models.ForeignKey(
+        "customers.Vehicle", on_delete=models.PROTECT, related_name="repair_orders"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="repair_orders"
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("service advisor"),
+    )  # fmt: skip
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    mileage = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    description = models.TextField(_("customer's description"), blank=True)
+    items = models.ManyToManyField(ServiceItem, related_name="+", blank=True)
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[items])
+
+    class Meta:
+        verbose_name = _("repair order")
+        verbose_name_plural = _("repair orders")
+        ordering = ["-checked_in_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-checked_in_at"], name="ro_customer"),
+            models.Index(fields=["vehicle", "-checked_in_at"], name="ro_vehicle"),
+            models.Index(fields=["branch", "-checked_in_at"], name="ro_branch"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(picked_up_at__isnull=True) | Q(picked_up_at__gte=F("checked_in_at")),
+                name="ro_pickup_after_checkin",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"RO-{self.pk} {self.vehicle}"
+
+    @property
+    def includes_maintenance(self) -> bool:
+        return any(item.is_maintenance for item in self.items.all())
+
+
+class Consultation(models.Model):
+    """A walk-in or phone consultation without a repair order (opens DS-1, DS-2, DS-3)."""
+
+    class Channel(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE = "phone", _("Phone")
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="consultations"
+    )
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("occurred at"))
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WALK_IN
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.occurred_at:%Y-%m-%d}"

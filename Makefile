@@ -54,7 +54,7 @@ migrations-check: $(STAMP)
 # Refresh locale/*/django.po from the source and recompile the committed .mo files (needs GNU
 # gettext). New strings arrive untranslated: fill them in, then run this again.
 messages: $(STAMP)
-	(cd src/aftercare && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare makemessages -l zh_Hant -l zh_Hans --no-location --ignore 'static/*' && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare compilemessages)
+	(cd src/aftercare && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'static/*' && AFTERCARE_HOME=$$(mktemp -d) ../../$(BIN)/aftercare compilemessages)
 
 demo: $(STAMP)
 	$(BIN)/aftercare demo --reset

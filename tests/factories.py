@@ -51,7 +51,6 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     branch = factory.SubFactory(BranchFactory)
     name = factory.Sequence(lambda n: f"客戶{n}")
-    phone = "13800138000"
 
 
 class VehicleFactory(factory.django.DjangoModelFactory):
@@ -60,4 +59,5 @@ class VehicleFactory(factory.django.DjangoModelFactory):
 
     customer = factory.SubFactory(CustomerFactory)
     plate = factory.Sequence(lambda n: f"京A{10000 + n}")
+    plate_key = factory.LazyAttribute(lambda o: o.plate)
     model = "凱美瑞"

@@ -124,15 +124,28 @@ def on_domain_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if exc.status_code == 400:
+        return _error(request, 400, "malformed", _("The request body is not valid JSON."))
     return _error(request, exc.status_code, "error", exc.message)
 
 
 def _register_routers() -> None:
+    from aftercare.cases.api import router as cases_router
+    from aftercare.customers.api import router as customers_router
+    from aftercare.followups.api import router as followups_router
     from aftercare.obligations.api import router as obligations_router
     from aftercare.org.api import router as org_router
+    from aftercare.workshop.api import router as workshop_router
 
-    api.add_router("/", org_router)
-    api.add_router("/", obligations_router)
+    for router in (
+        org_router,
+        obligations_router,
+        customers_router,
+        workshop_router,
+        followups_router,
+        cases_router,
+    ):
+        api.add_router("/", router)
 
 
 _register_routers()

@@ -10,6 +10,9 @@ class ErrorOut(Schema):
 
 
 def responses(ok: dict | None = None, *extra: int) -> dict:
-    """Declare the success schema(s) plus the error responses schemathesis may see."""
-    codes = {401, 403, 422, *extra}
+    """Declare the success schema(s) plus the error responses schemathesis may see.
+
+    400 is a body that is not JSON at all; 422 is JSON that breaks the schema or a rule.
+    """
+    codes = {400, 401, 403, 422, *extra}
     return {**(ok or {}), **dict.fromkeys(sorted(codes), ErrorOut)}

@@ -8,12 +8,12 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from aftercare.customers.models import Customer, Vehicle
-from aftercare.obligations import actions as obligation_actions
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.org.roles import Role
 
@@ -55,21 +55,46 @@ def print_logins() -> None:
 
 
 def reset() -> None:
-    """Remove the demo organisation and everything under it, then load it again."""
+    """Remove the demo organisation and everything under it, then load it again.
+
+    Only for the demo: real archives (calls, registers) are never deleted.
+    """
+    from aftercare.cases.models import ItemEvent, RaisedItem
+    from aftercare.customers.models import CustomerPhone
+    from aftercare.followups.models import Call, CallAmendment, NextServicePlan, RegisterCounter
     from aftercare.obligations.models import Notification, Obligation
+    from aftercare.org.models import Absence, ApiToken
     from aftercare.standard.models import CalendarDay, RuleSetting
+    from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
 
     with transaction.atomic():
         org = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
         if org is not None:
-            Notification.objects.filter(obligation__organisation=org).delete()
-            Obligation.objects.filter(organisation=org).delete()
-            Vehicle.objects.filter(customer__branch__organisation=org).delete()
-            Customer.objects.filter(branch__organisation=org).delete()
-            RuleSetting.objects.filter(organisation=org).delete()
-            CalendarDay.objects.filter(organisation=org).delete()
-            User.objects.filter(username__in=[s[0] for s in STAFF]).delete()
-            Branch.objects.filter(organisation=org).delete()
+            by_branch = {"branch__organisation": org}
+            by_customer = {"customer__branch__organisation": org}
+            for model, scope in [
+                (ItemEvent, {"item__branch__organisation": org}),
+                (RaisedItem, by_branch),
+                (CallAmendment, {"call__branch__organisation": org}),
+                (Call, by_branch),
+                (RegisterCounter, by_branch),
+                (NextServicePlan, by_customer),
+                (RepairOrder, by_branch),
+                (Consultation, by_branch),
+                (ServiceItem, {"organisation": org}),
+                (Notification, {"obligation__organisation": org}),
+                (Obligation, {"organisation": org}),
+                (CustomerPhone, by_customer),
+                (Vehicle, by_customer),
+                (Customer, by_branch),
+                (RuleSetting, {"organisation": org}),
+                (CalendarDay, {"organisation": org}),
+                (Absence, {"user__organisation": org}),
+                (ApiToken, {"user__organisation": org}),
+                (User, {"organisation": org}),
+                (Branch, {"organisation": org}),
+            ]:
+                model.objects.filter(**scope).delete()
             org.delete()
     load()
 
@@ -86,10 +111,12 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
                               address="北京市豐台區南三環西路16號", phone="010-63005678"),
     ]  # fmt: skip
     users = {}
+    # One hash for every demo user: the password hasher is slow on purpose.
+    password = make_password(settings.AFTERCARE_DEMO_PASSWORD)
     for username, name, branch_index, roles in STAFF:
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=settings.AFTERCARE_DEMO_PASSWORD,
+            password=password,
             display_name=name,
             email=f"{username}@demo.aftercare.invalid",
             organisation=org,
@@ -100,54 +127,90 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
         users[username] = user
     advisors = [[users["advisor1"], users["advisor2"]], [users["advisor3"]]]
 
+    catalogue = _catalogue(org)
     for branch_index, branch in enumerate(branches):
         for number in range(customers_per_branch):
             advisor = advisors[branch_index][number % len(advisors[branch_index])]
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-            customer = Customer.objects.create(
-                branch=branch,
-                name=name,
-                phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-                address=f"北京市{rng.choice(STREETS)}{rng.randint(1, 300)}號",
-                followup_advisor=advisor,
-            )
-            make, model, kind = rng.choice(MODELS)
-            vehicle = Vehicle.objects.create(
-                customer=customer,
-                plate=f"{rng.choice(PLATE_PREFIX)}{rng.randint(10000, 99999)}",
-                make=make,
-                model=model,
-                vehicle_type=kind,
-                mileage=rng.randint(3_000, 120_000),
-            )
-            _visit_history(rng, now, branch, advisor, customer, vehicle)
+            _customer_with_history(rng, now, branch, advisor, catalogue, number)
     return org
 
 
-def _visit_history(rng, now, branch, advisor, customer, vehicle) -> None:
-    """One visit in the last 90 days, with DS-1/2/3 opened and, mostly, done."""
+def _catalogue(org):
+    from aftercare.workshop.models import ServiceItem
+
+    items = [
+        ("oil", "機油及機濾更換", ServiceItem.Kind.MAINTENANCE),
+        ("pkg-10k", "10,000 公里定期保養套餐", ServiceItem.Kind.PACKAGE),
+        ("pkg-20k", "20,000 公里定期保養套餐", ServiceItem.Kind.PACKAGE),
+        ("brake", "煞車片更換", ServiceItem.Kind.REPAIR),
+        ("aircon", "冷氣系統檢修", ServiceItem.Kind.REPAIR),
+        ("tyre", "輪胎更換及定位", ServiceItem.Kind.REPAIR),
+        ("check", "免費安全檢測", ServiceItem.Kind.INSPECTION),
+    ]
+    return [
+        ServiceItem.objects.create(organisation=org, code=code, name=name, kind=kind)
+        for code, name, kind in items
+    ]
+
+
+def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None:
+    """A customer with a car and one visit in the last 90 days, followed up as a desk would."""
+    from aftercare.customers import actions as customers
+    from aftercare.customers.choices import WantedService
+    from aftercare.followups import actions as followups
+    from aftercare.workshop import actions as workshop
+
+    complete = number % 3 != 0  # a third of the archives still miss something (DS-1 open)
+    customer = customers.create_customer(
+        branch=branch,
+        by=advisor,
+        name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+        phones=[f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"],
+        address=f"北京市{rng.choice(STREETS)}{rng.randint(1, 300)}號" if complete else "",
+        wanted_services=rng.sample(list(WantedService.values), 2),
+        contact_time=rng.choice(["morning", "afternoon", "evening", "any"]),
+        contact_channel="phone",
+        consents_to_sms=rng.random() < 0.7,
+        prefers_letters=rng.random() < 0.15,
+        followup_advisor=advisor,
+    )
+    make, model, kind = rng.choice(MODELS)
     visit_at = now - timedelta(days=rng.uniform(0, 90), hours=rng.uniform(0, 6))
-    pickup_at = min(visit_at + timedelta(hours=rng.uniform(2, 30)), now - timedelta(minutes=5))
-    title = f"{customer.name} {vehicle.plate}"
-    opened = [
-        obligation_actions.open_obligation(
-            rule, branch=branch, owner=advisor, event_at=visit_at, customer=customer,
-            subject=vehicle, title=title,
-        )
-        for rule in ("DS-1", "DS-2")
-    ] + [
-        obligation_actions.open_obligation(
-            "DS-3", branch=branch, owner=advisor, event_at=pickup_at, customer=customer,
-            subject=vehicle, title=title,
-        )
-    ]  # fmt: skip
-    for obligation in opened:
-        if obligation is None:
-            continue
-        start = obligation.opens_at or obligation.triggered_at
-        if start > now - timedelta(hours=1) or rng.random() < 0.25:
-            continue  # still pending: overdue, due today, open or upcoming
-        # Mostly on time, sometimes late: the dashboard needs both.
-        latest = min(now, obligation.due_at + timedelta(days=rng.choice([0, 0, 0, 2])))
-        done_at = start + (latest - start) * rng.uniform(0.1, 0.95)
-        obligation_actions.fulfil(obligation, by=advisor, at=done_at, outcome="示範資料")
+    vehicle = customers.add_vehicle(
+        customer,
+        by=advisor,
+        plate=f"{rng.choice(PLATE_PREFIX)}{rng.randint(10000, 99999)}",
+        make=make,
+        model=model,
+        vehicle_type=kind,
+        maintenance_months=6,
+        maintenance_km=5000,
+        last_maintenance_on=(visit_at - timedelta(days=180)).date(),
+        last_maintenance_km=rng.randint(3_000, 60_000),
+        at=visit_at,
+    )
+    items = [rng.choice(catalogue[:3]).code, rng.choice(catalogue[3:]).code]
+    order = workshop.check_in(
+        vehicle, by=advisor, at=visit_at, mileage=(vehicle.last_maintenance_km or 0) + 4_800,
+        items=items, description="定期保養，客戶反映冷氣不夠冷",
+    )  # fmt: skip
+    pickup_at = min(visit_at + timedelta(hours=rng.uniform(3, 30)), now - timedelta(minutes=5))
+    workshop.record_pickup(order, by=advisor, at=pickup_at)
+    plan = customer.plans.first()
+    if plan is not None and rng.random() < 0.6:
+        confirm_at = min(visit_at + timedelta(hours=rng.uniform(1, 60)), now - timedelta(minutes=1))
+        followups.confirm_plan(plan, by=advisor, at=confirm_at)
+    first_window = pickup_at + timedelta(days=rng.uniform(3, 9))
+    if first_window < now and rng.random() < 0.8:
+        raised = []
+        if rng.random() < 0.3:
+            raised = [
+                {"kind": "complaint", "text": "保養後冷氣仍不夠冷", "answered_in_call": False}
+            ]
+        elif rng.random() < 0.3:
+            raised = [{"kind": "wish", "text": "希望提供代步車", "answered_in_call": True}]
+        followups.record_call(
+            customer, by=advisor, direction="out", purpose="first_followup", at=first_window,
+            reached=True, topics=["usage_and_opinion", "new_needs", "car_care_tips"],
+            notes="客戶對服務滿意", raised_items=raised,
+        )  # fmt: skip

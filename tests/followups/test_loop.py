@@ -18,7 +18,9 @@ def ob(customer, rule):
 
 
 def test_the_whole_loop(desk):
-    ServiceItem.objects.create(organisation=desk.org, code="oil", name="機油保養", kind="maintenance")
+    ServiceItem.objects.create(
+        organisation=desk.org, code="oil", name="機油保養", kind="maintenance"
+    )
     customer = customers.create_customer(
         branch=desk.branch_a, by=desk.alice, name="張三", phones=["13800138000"],
         followup_advisor=desk.alice,

@@ -1,8 +1,8 @@
 """Raised items move through one transition map; each move writes its timeline row.
 
-    open ──answered in the call──────────────────────────────> closed
-    open ──research──> researching ──solution──> solved ──inform──> closed
-    open | researching ──escalate (DS-4)──> escalated ──solution──> solved (DS-5 opens)
+open ──answered in the call──────────────────────────────> closed
+open ──research──> researching ──solution──> solved ──inform──> closed
+open | researching ──escalate (DS-4)──> escalated ──solution──> solved (DS-5 opens)
 """
 
 from django.db import transaction
@@ -34,7 +34,9 @@ def _move(item: RaisedItem, action: str, *, by, at, note: str = "") -> RaisedIte
     if at < item.raised_at:
         message = _("This cannot happen before the item was raised.")
         raise InvalidInput(message, fields={"at": [message]})
-    ItemEvent.objects.create(item=item, from_state=item.state, to_state=target, at=at, by=by, note=note)
+    ItemEvent.objects.create(
+        item=item, from_state=item.state, to_state=target, at=at, by=by, note=note
+    )
     item.state = target
     return item
 
@@ -120,5 +122,3 @@ def inform_customer(item: RaisedItem, *, by, satisfied: bool, at=None, note: str
     item.save()
     fulfil_pending("DS-5", by=by, at=at, subject=item)
     return item
-
-

@@ -23,7 +23,9 @@ class State(models.TextChoices):
 class RaisedItem(models.Model):
     """Something the customer raised in a call; it stays open until the customer is told."""
 
-    call = models.ForeignKey("followups.Call", on_delete=models.PROTECT, related_name="raised_items")
+    call = models.ForeignKey(
+        "followups.Call", on_delete=models.PROTECT, related_name="raised_items"
+    )
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="raised_items"
     )

@@ -37,7 +37,9 @@ class Errors(dict):
 
 
 def ensure_branch_access(user, branch) -> None:
-    if user.is_superuser or (user.is_administrator and branch.organisation_id == user.organisation_id):
+    if user.is_superuser or (
+        user.is_administrator and branch.organisation_id == user.organisation_id
+    ):
         return
     if user.branch_id != branch.pk:
         raise NotAllowed(_("You may only work on customers of your own branch."))
@@ -67,7 +69,9 @@ def _clean_customer_fields(fields: dict, errors: Errors, *, creating: bool) -> d
     if wanted is not None:
         bad = [code for code in wanted if code not in WantedService.values]
         if bad:
-            errors.add("wanted_services", _("Unknown services: %(codes)s") % {"codes": ", ".join(bad)})
+            errors.add(
+                "wanted_services", _("Unknown services: %(codes)s") % {"codes": ", ".join(bad)}
+            )
         cleaned["wanted_services"] = [c for c in WantedService.values if c in wanted]
     return cleaned
 

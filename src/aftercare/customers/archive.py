@@ -33,19 +33,16 @@ def missing_fields(customer) -> list[str]:
     if not (customer.wanted_services or customer.wanted_services_note.strip()):
         missing.append("wanted_services")
     vehicles = list(customer.vehicles.all())
-    if not vehicles:
-        missing += ["model", "plate", "vehicle_type", "maintenance_cycle", "next_maintenance"]
-    for vehicle in vehicles:
-        if not vehicle.model and "model" not in missing:
-            missing.append("model")
-        if not vehicle.vehicle_type and "vehicle_type" not in missing:
-            missing.append("vehicle_type")
-        if not (vehicle.maintenance_months or vehicle.maintenance_km):
-            if "maintenance_cycle" not in missing:
-                missing.append("maintenance_cycle")
-        if not (vehicle.next_maintenance_on or vehicle.next_maintenance_km):
-            if "next_maintenance" not in missing:
-                missing.append("next_maintenance")
+    checks = {
+        "model": lambda v: bool(v.model),
+        "plate": lambda v: bool(v.plate),
+        "vehicle_type": lambda v: bool(v.vehicle_type),
+        "maintenance_cycle": lambda v: bool(v.maintenance_months or v.maintenance_km),
+        "next_maintenance": lambda v: bool(v.next_maintenance_on or v.next_maintenance_km),
+    }
+    for code, filled in checks.items():
+        if not vehicles or not all(filled(vehicle) for vehicle in vehicles):
+            missing.append(code)
     return missing
 
 

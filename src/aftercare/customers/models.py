@@ -138,9 +138,7 @@ class Vehicle(models.Model):
     maintenance_months = models.PositiveSmallIntegerField(
         _("maintenance cycle (months)"), null=True, blank=True
     )
-    maintenance_km = models.PositiveIntegerField(
-        _("maintenance cycle (km)"), null=True, blank=True
-    )
+    maintenance_km = models.PositiveIntegerField(_("maintenance cycle (km)"), null=True, blank=True)
     last_maintenance_on = models.DateField(_("last maintenance"), null=True, blank=True)
     last_maintenance_km = models.PositiveIntegerField(
         _("mileage at last maintenance"), null=True, blank=True

@@ -80,7 +80,9 @@ class CallAmendment(models.Model):
     old_value = models.JSONField(_("original"))
     new_value = models.JSONField(_("correction"))
     reason = models.CharField(_("reason"), max_length=300)
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     amended_at = models.DateTimeField(_("amended at"), auto_now_add=True)
 
     class Meta:
@@ -106,3 +108,6 @@ class RegisterCounter(models.Model):
                 fields=["branch", "register", "year"], name="register_counter_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id}-{self.register}-{self.year}: {self.last}"

@@ -64,7 +64,9 @@ def check_in(vehicle, *, by, at=None, mileage=None, description="", items=()) ->
         description=description,
     )
     order.items.set(resolved)
-    customer_actions.record_mileage(vehicle, km=mileage, on=timezone.localtime(at, branch.organisation.tz).date())
+    customer_actions.record_mileage(
+        vehicle, km=mileage, on=timezone.localtime(at, branch.organisation.tz).date()
+    )
     _open_archive_and_plan(customer, vehicle, by=by, at=at, subject=order)
     return order
 

@@ -99,7 +99,9 @@ class Consultation(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="consultations"
     )
-    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     occurred_at = models.DateTimeField(_("occurred at"))
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WALK_IN

@@ -1,0 +1,121 @@
+"""API of raised items: list, the supervisor's queue, and the transitions (DS-4, DS-5)."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from aftercare.apischema import responses
+from aftercare.cases import actions, queries
+from aftercare.cases.models import Kind, State
+
+router = Router(tags=["raised items"])
+
+
+class EventOut(Schema):
+    from_state: str
+    to_state: str
+    at: datetime
+    by_id: int
+    note: str
+
+
+class RaisedItemOut(Schema):
+    id: int
+    call_id: int
+    customer_id: int
+    branch_id: int
+    kind: str
+    text: str
+    answered_in_call: bool
+    state: str
+    owner_id: int
+    raised_at: datetime
+    escalated_at: datetime | None
+    solution: str
+    solved_at: datetime | None
+    informed_at: datetime | None
+    satisfied: bool | None
+    closed_at: datetime | None
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.all())
+
+
+@router.get("/raised-items", response=responses({200: list[RaisedItemOut]}))
+def list_items(
+    request,
+    state: State | None = None,
+    kind: Kind | None = None,
+    customer_id: int | None = None,
+):
+    items = queries.visible_items(request.user).prefetch_related("events")
+    if state is not None:
+        items = items.filter(state=state.value)
+    if kind is not None:
+        items = items.filter(kind=kind.value)
+    if customer_id is not None:
+        items = items.filter(customer_id=customer_id)
+    return list(items[:200])
+
+
+@router.get("/raised-items/queue", response=responses({200: list[RaisedItemOut]}))
+def escalation_queue(request):
+    """Escalated items waiting for the supervisor's solution, oldest first."""
+    return list(queries.escalation_queue(request.user).prefetch_related("events"))
+
+
+def _item(request, item_id: int):
+    return get_object_or_404(queries.visible_items(request.user), pk=item_id)
+
+
+class MoveIn(Schema):
+    at: datetime | None = None
+    note: str = Field("", max_length=2000)
+
+
+@router.get("/raised-items/{item_id}", response=responses({200: RaisedItemOut}, 404))
+def get_item(request, item_id: int):
+    return _item(request, item_id)
+
+
+@router.post("/raised-items/{item_id}/research", response=responses({200: RaisedItemOut}, 404, 409))
+def research(request, item_id: int, payload: MoveIn):
+    return actions.start_research(
+        _item(request, item_id), by=request.user, at=payload.at, note=payload.note
+    )
+
+
+@router.post("/raised-items/{item_id}/escalate", response=responses({200: RaisedItemOut}, 404, 409))
+def escalate(request, item_id: int, payload: MoveIn):
+    return actions.escalate(
+        _item(request, item_id), by=request.user, at=payload.at, note=payload.note
+    )
+
+
+class SolutionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=5000)
+    at: datetime | None = None
+
+
+@router.post("/raised-items/{item_id}/solution", response=responses({200: RaisedItemOut}, 404, 409))
+def solution(request, item_id: int, payload: SolutionIn):
+    return actions.record_solution(
+        _item(request, item_id), by=request.user, text=payload.text, at=payload.at
+    )
+
+
+class InformIn(Schema):
+    satisfied: bool
+    at: datetime | None = None
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/raised-items/{item_id}/inform", response=responses({200: RaisedItemOut}, 404, 409))
+def inform(request, item_id: int, payload: InformIn):
+    return actions.inform_customer(
+        _item(request, item_id), by=request.user, satisfied=payload.satisfied, at=payload.at,
+        note=payload.note,
+    )  # fmt: skip

@@ -1,0 +1,206 @@
+"""API of the customer archive: customers, vehicles, search."""
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from aftercare.apischema import responses
+from aftercare.customers import actions, archive, queries
+from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
+from aftercare.customers.models import Customer, Vehicle
+from aftercare.org.models import Branch, User
+
+router = Router(tags=["customers"])
+
+
+class VehicleOut(Schema):
+    id: int
+    customer_id: int
+    plate: str
+    vin: str
+    make: str
+    model: str
+    vehicle_type: str
+    purchase_date: date | None
+    mileage: int | None
+    maintenance_months: int | None
+    maintenance_km: int | None
+    last_maintenance_on: date | None
+    last_maintenance_km: int | None
+    next_maintenance_on: date | None
+    next_maintenance_km: int | None
+    next_maintenance_overridden: bool
+    projected_maintenance_on: date | None
+
+    @staticmethod
+    def resolve_projected_maintenance_on(obj: Vehicle) -> date | None:
+        return obj.projected_maintenance_on()
+
+
+class CustomerOut(Schema):
+    id: int
+    branch_id: int
+    kind: Customer.Kind
+    name: str
+    contact_person: str
+    address: str
+    email: str
+    phones: list[str]
+    contact_time: str
+    contact_channel: str
+    wanted_services: list[str]
+    wanted_services_note: str
+    prefers_letters: bool
+    consents_to_sms: bool
+    consents_to_letters: bool
+    followup_advisor_id: int | None
+    notes: str
+    archive_complete: bool
+    missing_fields: list[str]
+    vehicles: list[VehicleOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_phones(obj: Customer) -> list[str]:
+        return [phone.number for phone in obj.phones.all()]
+
+    @staticmethod
+    def resolve_missing_fields(obj: Customer) -> list[str]:
+        return archive.missing_fields(obj)
+
+    @staticmethod
+    def resolve_vehicles(obj: Customer) -> list[Vehicle]:
+        return list(obj.vehicles.all())
+
+
+class CustomerFields(Schema):
+    kind: Customer.Kind | None = None
+    name: str | None = Field(None, max_length=200)
+    contact_person: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=300)
+    email: str | None = Field(None, max_length=254)
+    phones: list[str] | None = Field(None, max_length=10)
+    contact_time: ContactTime | None = None
+    contact_channel: ContactChannel | None = None
+    wanted_services: list[WantedService] | None = None
+    wanted_services_note: str | None = Field(None, max_length=300)
+    prefers_letters: bool | None = None
+    consents_to_sms: bool | None = None
+    consents_to_letters: bool | None = None
+    followup_advisor_id: int | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+class CustomerIn(CustomerFields):
+    name: str = Field(..., max_length=200)
+    branch_id: int | None = None
+
+
+def _advisor(request, advisor_id):
+    """Any active colleague of the organisation; the action checks the branch."""
+    if advisor_id is None:
+        return None
+    staff = User.objects.filter(is_active=True, organisation_id=request.user.organisation_id)
+    return get_object_or_404(staff, pk=advisor_id)
+
+
+def _fields(payload: CustomerFields, request) -> dict:
+    data = payload.dict(exclude_unset=True, exclude={"branch_id", "followup_advisor_id"})
+    data = {k: v for k, v in data.items() if v is not None}
+    for name in ("kind", "contact_time", "contact_channel"):
+        if name in data:
+            data[name] = str(data[name].value if hasattr(data[name], "value") else data[name])
+    if "wanted_services" in data:
+        data["wanted_services"] = [getattr(w, "value", w) for w in data["wanted_services"]]
+    if "followup_advisor_id" in payload.model_fields_set:
+        data["followup_advisor"] = _advisor(request, payload.followup_advisor_id)
+    return data
+
+
+def _customer_out(customer: Customer) -> Customer:
+    return Customer.objects.prefetch_related("phones", "vehicles").get(pk=customer.pk)
+
+
+@router.post("/customers", response=responses({201: CustomerOut}, 404))
+def create_customer(request, payload: CustomerIn):
+    user = request.user
+    if payload.branch_id is not None:
+        branches = Branch.objects.filter(organisation_id=user.organisation_id)
+        if not user.is_administrator:
+            branches = branches.filter(pk=user.branch_id)
+        branch = get_object_or_404(branches, pk=payload.branch_id)
+    else:
+        branch = get_object_or_404(Branch, pk=user.branch_id)
+    fields = _fields(payload, request)
+    customer = actions.create_customer(branch=branch, by=user, **fields)
+    actions.refresh_archive(customer, by=user)
+    return Status(201, _customer_out(customer))
+
+
+class CustomerQuery(Schema):
+    q: str = Field("", max_length=100, description="name, pinyin, initials, phone, plate, VIN")
+    archive_complete: bool | None = None
+
+
+@router.get("/customers", response=responses({200: list[CustomerOut]}))
+@paginate(LimitOffsetPagination)
+def list_customers(request, filters: Query[CustomerQuery]):
+    customers = queries.search(request.user, filters.q)
+    if filters.archive_complete is not None:
+        customers = customers.filter(archive_complete=filters.archive_complete)
+    return customers.prefetch_related("phones", "vehicles")
+
+
+@router.get("/customers/{customer_id}", response=responses({200: CustomerOut}, 404))
+def get_customer(request, customer_id: int):
+    return _customer_out(queries.get_customer_for(request.user, customer_id))
+
+
+@router.patch("/customers/{customer_id}", response=responses({200: CustomerOut}, 404))
+def update_customer(request, customer_id: int, payload: CustomerFields):
+    customer = queries.get_customer_for(request.user, customer_id)
+    actions.update_customer(customer, by=request.user, **_fields(payload, request))
+    return _customer_out(customer)
+
+
+class VehicleFields(Schema):
+    plate: str | None = Field(None, max_length=20)
+    vin: str | None = Field(None, max_length=20)
+    make: str | None = Field(None, max_length=60)
+    model: str | None = Field(None, max_length=100)
+    vehicle_type: str | None = Field(None, max_length=60)
+    purchase_date: date | None = None
+    mileage: int | None = Field(None, ge=0, le=3_000_000)
+    maintenance_months: int | None = Field(None, ge=1, le=60)
+    maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
+    last_maintenance_on: date | None = None
+    last_maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
+    next_maintenance_on: date | None = None
+    next_maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
+
+
+class VehicleIn(VehicleFields):
+    customer_id: int
+    plate: str = Field(..., max_length=20)
+
+
+@router.post("/vehicles", response=responses({201: VehicleOut}, 404))
+def create_vehicle(request, payload: VehicleIn):
+    customer = queries.get_customer_for(request.user, payload.customer_id)
+    fields = payload.dict(exclude_unset=True, exclude={"customer_id"})
+    vehicle = actions.add_vehicle(customer, by=request.user, **fields)
+    return Status(201, vehicle)
+
+
+@router.get("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
+def get_vehicle(request, vehicle_id: int):
+    return queries.get_vehicle_for(request.user, vehicle_id)
+
+
+@router.patch("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
+def update_vehicle(request, vehicle_id: int, payload: VehicleFields):
+    vehicle = queries.get_vehicle_for(request.user, vehicle_id)
+    return actions.update_vehicle(vehicle, by=request.user, **payload.dict(exclude_unset=True))

@@ -1,0 +1,126 @@
+"""API of the workshop: repair orders (check-in, pick-up) and consultations."""
+
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from aftercare.apischema import responses
+from aftercare.customers.queries import get_customer_for, get_vehicle_for
+from aftercare.workshop import actions
+from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
+
+router = Router(tags=["workshop"])
+
+
+class ServiceItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+@router.get("/service-items", response=responses({200: list[ServiceItemOut]}))
+def service_items(request):
+    return list(
+        ServiceItem.objects.filter(organisation_id=request.user.organisation_id, active=True)
+    )
+
+
+class RepairOrderOut(Schema):
+    id: int
+    branch_id: int
+    vehicle_id: int
+    customer_id: int
+    advisor_id: int
+    checked_in_at: datetime
+    mileage: int | None
+    description: str
+    items: list[str]
+    picked_up_at: datetime | None
+
+    @staticmethod
+    def resolve_items(obj: RepairOrder) -> list[str]:
+        return [item.code for item in obj.items.all()]
+
+
+class RepairOrderIn(Schema):
+    vehicle_id: int
+    checked_in_at: datetime | None = None
+    mileage: int | None = Field(None, ge=0, le=3_000_000)
+    description: str = Field("", max_length=5000)
+    items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
+
+
+def _visible_orders(user):
+    from aftercare.customers.models import Customer
+
+    return RepairOrder.objects.filter(
+        customer_id__in=Customer.objects.visible_to(user).values("pk")
+    )
+
+
+@router.post("/repair-orders", response=responses({201: RepairOrderOut}, 404))
+def check_in(request, payload: RepairOrderIn):
+    vehicle = get_vehicle_for(request.user, payload.vehicle_id)
+    order = actions.check_in(
+        vehicle, by=request.user, at=payload.checked_in_at, mileage=payload.mileage,
+        description=payload.description, items=payload.items,
+    )  # fmt: skip
+    return Status(201, order)
+
+
+@router.get("/repair-orders", response=responses({200: list[RepairOrderOut]}))
+def list_repair_orders(request, customer_id: int | None = None, vehicle_id: int | None = None):
+    orders = _visible_orders(request.user).prefetch_related("items")
+    if customer_id is not None:
+        orders = orders.filter(customer_id=customer_id)
+    if vehicle_id is not None:
+        orders = orders.filter(vehicle_id=vehicle_id)
+    return list(orders[:200])
+
+
+@router.get("/repair-orders/{order_id}", response=responses({200: RepairOrderOut}, 404))
+def get_repair_order(request, order_id: int):
+    return get_object_or_404(_visible_orders(request.user), pk=order_id)
+
+
+class PickupIn(Schema):
+    picked_up_at: datetime | None = None
+
+
+@router.post("/repair-orders/{order_id}/pickup", response=responses({200: RepairOrderOut}, 404))
+def pickup(request, order_id: int, payload: PickupIn):
+    order = get_object_or_404(_visible_orders(request.user), pk=order_id)
+    return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
+
+
+class ConsultationIn(Schema):
+    customer_id: int
+    occurred_at: datetime | None = None
+    channel: Consultation.Channel = Consultation.Channel.WALK_IN
+    notes: str = Field("", max_length=5000)
+    vehicle_id: int | None = None
+
+
+class ConsultationOut(Schema):
+    id: int
+    customer_id: int
+    advisor_id: int
+    occurred_at: datetime
+    channel: str
+    notes: str
+
+
+@router.post("/consultations", response=responses({201: ConsultationOut}, 404))
+def consultation(request, payload: ConsultationIn):
+    customer = get_customer_for(request.user, payload.customer_id)
+    vehicle = None
+    if payload.vehicle_id is not None:
+        vehicle = get_vehicle_for(request.user, payload.vehicle_id)
+    visit = actions.record_consultation(
+        customer, by=request.user, at=payload.occurred_at, channel=str(payload.channel.value),
+        notes=payload.notes, vehicle=vehicle,
+    )  # fmt: skip
+    return Status(201, visit)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "aftercare.workshop",
     "aftercare.followups",
     "aftercare.cases",
+    "aftercare.imports",
 ]
 
 MIDDLEWARE = [

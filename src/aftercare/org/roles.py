@@ -73,7 +73,8 @@ def sync_role_groups(sender=None, using="default", **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     # post_migrate is sent once per app; permissions of every app exist only after the last one.
-    last_app = list(apps.get_app_configs())[-1]
+    # (Apps without models.py get no signal, so look for the last one that has one.)
+    last_app = [app for app in apps.get_app_configs() if app.models_module is not None][-1]
     if sender is not None and sender.label != last_app.label:
         return
     for role, perm_names in ROLE_PERMISSIONS.items():

@@ -91,3 +91,20 @@ def test_supervisor_gets_notifications_on_my_work(client, desk, work):
     assert 'id="notifications"' in page and "張三 京A12345" in page
     client.post("/work/notifications/read/")
     assert 'id="notifications"' not in client.get("/work/").content.decode()
+
+
+def test_call_work_is_one_click_from_my_work(client, desk):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(branch=desk.branch_a, name="王五")
+    ds3 = actions.open_obligation(
+        "DS-3",
+        branch=desk.branch_a,
+        owner=desk.alice,
+        event_at=at(2026, 3, 1, 9),
+        customer=customer,
+    )
+    client.force_login(desk.alice)
+    page = client.get("/work/").content.decode()
+    assert f'href="/calls/new/?customer={customer.pk}&amp;obligation={ds3.pk}"' in page
+    assert f'action="/work/obligations/{ds3.pk}/fulfil/"' not in page

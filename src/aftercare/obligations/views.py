@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from aftercare.errors import DomainError
@@ -12,16 +13,45 @@ from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
 
 
+# The page where the work of a rule is done, one click from its row. Rules listed here are
+# fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
+# the others are marked done by hand.
+NEXT_STEP = {
+    "DS-1": (_lazy("Complete the archive"), "/customers/{customer_id}/edit/"),
+    "DS-2": (_lazy("Confirm the plan"), "/customers/{customer_id}/#plan"),
+    "DS-3": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-6": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-7": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-4": (_lazy("Handle the item"), "/items/{subject_id}/"),
+    "DS-5": (_lazy("Tell the customer"), "/items/{subject_id}/"),
+}
+
+
+def _with_next_step(rows):
+    for row in rows:
+        step = NEXT_STEP.get(row.rule)
+        if step and row.customer_id:
+            label, url = step
+            row.next_step = (label, url.format(**row.__dict__))
+    return rows
+
+
 @login_required
 def my_work(request):
     sections = queries.worklist_sections(request.user)
+    for rows in (sections.overdue, sections.today, sections.open, sections.upcoming):
+        _with_next_step(rows)
     notifications = request.user.notifications.filter(read_at__isnull=True).select_related(
         "obligation", "obligation__owner"
     )[:20]
     return render(
         request,
         "obligations/my_work.html",
-        {"sections": sections, "notifications": notifications, "now": timezone.now()},
+        {
+            "sections": sections,
+            "notifications": notifications,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -117,8 +117,12 @@ def record_consultation(customer, *, by, at=None, channel="walk_in", notes="", v
     """A consultation without a repair order opens DS-1, DS-2 and, as it ends, DS-3."""
     ensure_branch_access(by, customer.branch)
     at = event_moment(at, field="occurred_at")
+    errors = Errors()
     if channel not in Consultation.Channel.values:
-        raise InvalidInput(_("Unknown channel."), fields={"channel": [_("Unknown channel.")]})
+        errors.add("channel", _("Unknown channel."))
+    if vehicle is not None and vehicle.customer_id != customer.pk:
+        errors.add("vehicle_id", _("This vehicle belongs to another customer."))
+    errors.raise_if_any(_("The consultation cannot be recorded."))
     visit = Consultation.objects.create(
         branch=customer.branch, customer=customer, advisor=by, occurred_at=at, channel=channel,
         notes=notes,

@@ -12,7 +12,6 @@ from aftercare.obligations import actions, queries
 from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
 
-
 # The page where the work of a rule is done, one click from its row. Rules listed here are
 # fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
 # the others are marked done by hand.

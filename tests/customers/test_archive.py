@@ -82,3 +82,15 @@ def test_projected_due_date_takes_whichever_comes_first():
     assert projected_due_date(vehicle) == date(2026, 3, 19)
     vehicle.mileage = 10100  # barely driven: the date comes first
     assert projected_due_date(vehicle) == date(2026, 7, 1)
+
+
+def test_clearing_a_hand_set_due_date_returns_to_the_computed_one(desk):
+    customer = actions.create_customer(branch=desk.branch_a, by=desk.alice, name="張三")
+    vehicle = actions.add_vehicle(
+        customer, by=desk.alice, plate="京A12345", maintenance_months=6,
+        last_maintenance_on=date(2026, 1, 10), next_maintenance_on=date(2026, 3, 1),
+    )  # fmt: skip
+    assert vehicle.next_maintenance_overridden
+    vehicle = actions.update_vehicle(vehicle, by=desk.alice, next_maintenance_on=None)
+    assert not vehicle.next_maintenance_overridden
+    assert vehicle.next_maintenance_on == date(2026, 7, 10)

@@ -122,6 +122,7 @@ def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -
     _set_search_keys(customer)
     customer.save()
     _write_phones(customer, clean_phones)
+    refresh_archive(customer, by=by)
     return customer
 
 
@@ -214,8 +215,15 @@ def update_vehicle(vehicle: Vehicle, *, by, at=None, **fields) -> Vehicle:
     errors.raise_if_any(_("The vehicle cannot be saved."))
     for name, value in cleaned.items():
         setattr(vehicle, name, value)
-    overridden = "next_maintenance_on" in fields or "next_maintenance_km" in fields
-    _recompute_maintenance(vehicle, overridden=overridden)
+    if "mileage" in cleaned and "mileage_on" not in cleaned:
+        vehicle.mileage_on = timezone.localdate()
+    next_keys = ("next_maintenance_on", "next_maintenance_km")
+    next_given = {k: fields[k] for k in next_keys if k in fields}
+    if next_given and not any(next_given.values()):
+        vehicle.next_maintenance_overridden = False  # cleared by hand: computed again
+        vehicle.next_maintenance_on = vehicle.next_maintenance_km = None
+        next_given = {}
+    _recompute_maintenance(vehicle, overridden=bool(next_given))
     vehicle.save()
     refresh_archive(vehicle.customer, by=by, at=at)
     return vehicle
@@ -248,3 +256,49 @@ def refresh_archive(customer: Customer, *, by, at=None) -> bool:
     if complete:
         fulfil_pending("DS-1", by=by, at=at or timezone.now(), customer=customer)
     return complete
+
+
+# Bulk import (aftercare.imports): the same cleaning and derived fields as the actions above,
+# without writing, so an imported customer is indistinguishable from one typed in.
+
+
+def validate_customer_row(
+    *, branch, customer_fields: dict, phones=(), vehicle_fields: dict | None = None
+) -> tuple[dict, list, dict | None]:
+    """One imported row cleaned like create_customer + add_vehicle; raises InvalidInput."""
+    errors = Errors()
+    region = _region(branch)
+    cleaned = _clean_customer_fields(customer_fields, errors, creating=True)
+    clean_phones = _clean_phones(phones, region, errors)
+    vehicle = None
+    if vehicle_fields is not None:
+        vehicle = _clean_vehicle_fields(vehicle_fields, region, errors, creating=True)
+    errors.raise_if_any(_("The row cannot be imported."))
+    return cleaned, clean_phones, vehicle
+
+
+def build_customer(*, branch, followup_advisor=None, **cleaned) -> Customer:
+    """An unsaved customer with its search keys, as create_customer would save it."""
+    customer = Customer(branch=branch, followup_advisor=followup_advisor, **cleaned)
+    _set_search_keys(customer)
+    return customer
+
+
+def build_phones(customer: Customer, phones) -> list[CustomerPhone]:
+    """Unsaved phone rows, as create_customer would write them."""
+    return [
+        CustomerPhone(
+            customer=customer, number=p.e164, national=p.national, last4=p.last4, position=i
+        )
+        for i, p in enumerate(phones)
+    ]
+
+
+def build_vehicle(customer: Customer, cleaned: dict, *, next_given: bool) -> Vehicle:
+    """An unsaved vehicle with mileage date and next maintenance, as add_vehicle would save it."""
+    cleaned = dict(cleaned)
+    if cleaned.get("mileage") is not None and not cleaned.get("mileage_on"):
+        cleaned["mileage_on"] = timezone.localdate()
+    vehicle = Vehicle(customer=customer, **cleaned)
+    _recompute_maintenance(vehicle, overridden=next_given)
+    return vehicle

@@ -136,7 +136,6 @@ def create_customer(request, payload: CustomerIn):
         branch = get_object_or_404(Branch, pk=user.branch_id)
     fields = _fields(payload, request)
     customer = actions.create_customer(branch=branch, by=user, **fields)
-    actions.refresh_archive(customer, by=user)
     return Status(201, _customer_out(customer))
 
 

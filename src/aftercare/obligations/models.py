@@ -161,6 +161,11 @@ class Obligation(models.Model):
         return Status.OVERDUE if self.due_at < now else Status.OPEN
 
     @property
+    def status_label(self) -> str:
+        """The translated status, from the SQL annotation when present."""
+        return Status(getattr(self, "status", None) or self.status_at()).label
+
+    @property
     def is_pending(self) -> bool:
         return self.done_at is None and self.cancelled_at is None
 

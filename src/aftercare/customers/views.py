@@ -1,0 +1,161 @@
+"""Customer pages: the search box, Form 1, vehicles and the customer page (the whole archive)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aftercare.customers import actions, archive, queries
+from aftercare.customers.choices import WantedService
+from aftercare.customers.forms import (
+    CUSTOMER_ALIASES,
+    CustomerForm,
+    SearchForm,
+    VehicleForm,
+    show_domain_error,
+)
+from aftercare.customers.models import Customer
+from aftercare.errors import DomainError
+from aftercare.followups.choices import PlanTopic, Topic
+from aftercare.obligations import queries as obligation_queries
+from aftercare.standard.rules import RULES
+from aftercare.workshop.models import RepairOrder
+
+PAGE_SIZE = 25
+
+
+@login_required
+def customer_list(request):
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    found = (
+        queries.search(request.user, text)
+        .select_related("followup_advisor")
+        .prefetch_related("phones", "vehicles")
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "q": text}
+    # A history restore wants the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "customers/_results.html", context)
+    return render(request, "customers/list.html", context)
+
+
+def _branch_for_new_customer(request, form):
+    return request.user.branch or form.cleaned_data["branch"]
+
+
+@login_required
+def customer_create(request):
+    form = CustomerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = actions.create_customer(
+                branch=_branch_for_new_customer(request, form),
+                by=request.user,
+                **form.action_fields(),
+            )
+        except DomainError as error:
+            show_domain_error(form, error, CUSTOMER_ALIASES)
+        else:
+            messages.success(request, _("The customer was saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@login_required
+def customer_edit(request, pk: int):
+    customer = queries.get_customer_for(request.user, pk)
+    form = CustomerForm(request.POST or None, user=request.user, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_customer(
+                customer, by=request.user, **form.action_fields(only_changed=True)
+            )
+        except DomainError as error:
+            show_domain_error(form, error, CUSTOMER_ALIASES)
+        else:
+            messages.success(request, _("The customer was saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+def _labelled(codes, choices) -> list[str]:
+    names = dict(choices)
+    return [str(names.get(code, code)) for code in codes]
+
+
+@login_required
+def customer_detail(request, pk: int):
+    user = request.user
+    customer = queries.get_customer_for(user, pk)
+    missing = archive.missing_fields(customer)
+    orders = (
+        RepairOrder.objects.filter(customer__in=Customer.objects.visible_to(user))
+        .filter(customer=customer)
+        .select_related("vehicle", "advisor")
+        .prefetch_related("items")
+    )
+    calls = list(customer.calls.select_related("advisor").prefetch_related("amendments"))
+    for call in calls:
+        call.topic_labels = _labelled(call.topics, Topic.choices)
+    plan = customer.plans.select_related("confirmed_by").first()
+    if plan is not None:
+        plan.suggested_labels = _labelled(plan.suggested_topics, PlanTopic.choices)
+        plan.topic_labels = _labelled(plan.topics, PlanTopic.choices)
+    obligations = list(obligation_queries.search(user, customer_id=customer.pk))
+    for obligation in obligations:
+        rule = RULES.get(obligation.rule)
+        obligation.rule_title = rule.title if rule else ""
+    context = {
+        "customer": customer,
+        "wanted_labels": _labelled(customer.wanted_services, WantedService.choices),
+        "missing": archive.labels(missing),
+        "vehicles": customer.vehicles.all(),
+        "orders": orders,
+        "consultations": customer.consultations.select_related("advisor"),
+        "calls": calls,
+        "items": customer.raised_items.select_related("owner"),
+        "obligations": obligations,
+        "plan": plan,
+        "plan_topics": PlanTopic.choices,
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@login_required
+def vehicle_add(request, pk: int):
+    customer = queries.get_customer_for(request.user, pk)
+    form = VehicleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_vehicle(customer, by=request.user, **form.action_fields())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The vehicle was saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/vehicle_form.html",
+        {"form": form, "customer": customer, "vehicle": None},
+    )
+
+
+@login_required
+def vehicle_edit(request, pk: int):
+    vehicle = queries.get_vehicle_for(request.user, pk)
+    form = VehicleForm(request.POST or None, vehicle=vehicle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_vehicle(
+                vehicle, by=request.user, **form.action_fields(only_changed=True)
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The vehicle was saved."))
+            return redirect("customers:detail", pk=vehicle.customer_id)
+    context = {"form": form, "customer": vehicle.customer, "vehicle": vehicle}
+    return render(request, "customers/vehicle_form.html", context)

@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +121,18 @@ def on_object_missing(request, exc):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc):
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(OverflowError)
+def on_number_out_of_range(request, exc):
+    """An id beyond 64 bits cannot exist: SQLite raises OverflowError for it."""
+    return _error(request, 422, "out_of_range", _("A number is out of range."))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    """PostgreSQL's answer to the same (numeric value out of range)."""
+    return _error(request, 422, "out_of_range", _("A number is out of range."))
 
 
 @api.exception_handler(HttpError)

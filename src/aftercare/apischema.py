@@ -1,6 +1,9 @@
 """Shared API pieces: the one error format and the responses every operation declares."""
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 
 class ErrorOut(Schema):
@@ -16,3 +19,16 @@ def responses(ok: dict | None = None, *extra: int) -> dict:
     """
     codes = {400, 401, 403, 422, *extra}
     return {**(ok or {}), **dict.fromkeys(sorted(codes), ErrorOut)}
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit/offset with upper bounds: an absurd offset is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
+# Ids are positive 64-bit integers; a larger number is refused by the schema (422) instead of
+# overflowing the database driver.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -160,7 +160,12 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
     from aftercare.followups import actions as followups
     from aftercare.workshop import actions as workshop
 
-    complete = number % 3 != 0  # a third of the archives still miss something (DS-1 open)
+    # A third of the visits are in the last 10 days, so today's and upcoming work shows; older
+    # work is mostly done (on time or late), leaving a few overdue items for the supervisor.
+    days_ago = rng.uniform(0, 10) if number % 3 == 0 else rng.uniform(10, 90)
+    recent = days_ago < 10
+    diligent = rng.random() < (0.5 if recent else 0.9)
+    complete = number % 4 != 0  # some archives miss the address until completed later
     customer = customers.create_customer(
         branch=branch,
         by=advisor,
@@ -175,7 +180,7 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
         followup_advisor=advisor,
     )
     make, model, kind = rng.choice(MODELS)
-    visit_at = now - timedelta(days=rng.uniform(0, 90), hours=rng.uniform(0, 6))
+    visit_at = now - timedelta(days=days_ago, hours=rng.uniform(0, 6))
     vehicle = customers.add_vehicle(
         customer,
         by=advisor,
@@ -197,11 +202,19 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
     pickup_at = min(visit_at + timedelta(hours=rng.uniform(3, 30)), now - timedelta(minutes=5))
     workshop.record_pickup(order, by=advisor, at=pickup_at)
     plan = customer.plans.first()
-    if plan is not None and rng.random() < 0.6:
+    if not complete and diligent:
+        completed_at = min(
+            visit_at + timedelta(hours=rng.uniform(2, 70)), now - timedelta(minutes=1)
+        )
+        customers.update_customer(
+            customer, by=advisor, at=completed_at,
+            address=f"北京市{rng.choice(STREETS)}{rng.randint(1, 300)}號",
+        )  # fmt: skip
+    if plan is not None and diligent:
         confirm_at = min(visit_at + timedelta(hours=rng.uniform(1, 60)), now - timedelta(minutes=1))
         followups.confirm_plan(plan, by=advisor, at=confirm_at)
     first_window = pickup_at + timedelta(days=rng.uniform(3, 9))
-    if first_window < now and rng.random() < 0.8:
+    if first_window < now and diligent:
         raised = []
         if rng.random() < 0.3:
             raised = [
@@ -209,8 +222,36 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
             ]
         elif rng.random() < 0.3:
             raised = [{"kind": "wish", "text": "希望提供代步車", "answered_in_call": True}]
-        followups.record_call(
+        call = followups.record_call(
             customer, by=advisor, direction="out", purpose="first_followup", at=first_window,
             reached=True, topics=["usage_and_opinion", "new_needs", "car_care_tips"],
             notes="客戶對服務滿意", raised_items=raised,
         )  # fmt: skip
+        _handle_items(rng, now, call, advisor)
+        second_at = first_window + timedelta(days=rng.uniform(7, 15))
+        if second_at < now and rng.random() < 0.85:
+            followups.record_call(
+                customer, by=advisor, direction="out", purpose="second_followup", at=second_at,
+                reached=True, topics=["new_services", "events_and_offers"],
+                notes="介紹本月保養優惠",
+            )  # fmt: skip
+
+
+def _handle_items(rng, now, call, advisor) -> None:
+    """Complaints are escalated and solved, mostly in time; some wait in the queue."""
+    from aftercare.cases import actions as cases
+    from aftercare.org.roles import Role
+
+    supervisor = User.objects.filter(branch=call.branch, groups__name=Role.SUPERVISOR).first()
+    for item in call.raised_items.filter(state="open"):
+        escalate_at = call.occurred_at + timedelta(hours=rng.uniform(2, 40))
+        if escalate_at >= now:
+            continue
+        cases.escalate(item, by=advisor, at=escalate_at, note="需主管協助")
+        solved_at = escalate_at + timedelta(hours=rng.uniform(4, 48))
+        if solved_at >= now or rng.random() < 0.3:
+            continue  # waiting in the supervisor's queue
+        cases.record_solution(item, by=supervisor, at=solved_at, text="安排免費複檢並更換冷媒")
+        informed_at = solved_at + timedelta(hours=rng.uniform(0.5, 6))
+        if informed_at < now:
+            cases.inform_customer(item, by=advisor, at=informed_at, satisfied=rng.random() < 0.8)

@@ -71,7 +71,7 @@ def _tasks_run_immediately(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = SHIPPED_LANGUAGE_CODE
-    # Six demo users are created per test: slow on purpose hashing would dominate the run.
+    # Every test creates demo users and logs in: the deliberately slow hasher adds up.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -63,6 +63,14 @@ def test_advisor_switches_languages_and_sees_worklist(page: Page, log_in):
     assert sorted(row_ids(page)) == expected
 
 
+def test_worklist_rows_show_their_status(page: Page, log_in, app_url):
+    log_in("advisor1")
+    switch_language(page, "en")
+    expect(page.locator("#section-overdue tr.obligation").first).to_be_visible()
+    for status in page.locator("#section-overdue tr.obligation td[class^='status-']").all():
+        expect(status).to_have_text("Overdue")
+
+
 @pytest.mark.parametrize(
     ("code", "heading", "standard_link"),
     [("zh-hant", "我的工作", "服務規範"), ("zh-hans", "我的工作", "服务规范")],

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
-from aftercare.apischema import responses
+from aftercare.apischema import Id, responses
 from aftercare.cases import actions, queries
 from aftercare.cases.models import Kind, State
 
@@ -49,7 +49,7 @@ def list_items(
     request,
     state: State | None = None,
     kind: Kind | None = None,
-    customer_id: int | None = None,
+    customer_id: Id | None = None,
 ):
     items = queries.visible_items(request.user).prefetch_related("events")
     if state is not None:
@@ -67,7 +67,7 @@ def escalation_queue(request):
     return list(queries.escalation_queue(request.user).prefetch_related("events"))
 
 
-def _item(request, item_id: int):
+def _item(request, item_id: Id):
     return get_object_or_404(queries.visible_items(request.user), pk=item_id)
 
 
@@ -77,19 +77,19 @@ class MoveIn(Schema):
 
 
 @router.get("/raised-items/{item_id}", response=responses({200: RaisedItemOut}, 404))
-def get_item(request, item_id: int):
+def get_item(request, item_id: Id):
     return _item(request, item_id)
 
 
 @router.post("/raised-items/{item_id}/research", response=responses({200: RaisedItemOut}, 404, 409))
-def research(request, item_id: int, payload: MoveIn):
+def research(request, item_id: Id, payload: MoveIn):
     return actions.start_research(
         _item(request, item_id), by=request.user, at=payload.at, note=payload.note
     )
 
 
 @router.post("/raised-items/{item_id}/escalate", response=responses({200: RaisedItemOut}, 404, 409))
-def escalate(request, item_id: int, payload: MoveIn):
+def escalate(request, item_id: Id, payload: MoveIn):
     return actions.escalate(
         _item(request, item_id), by=request.user, at=payload.at, note=payload.note
     )
@@ -101,7 +101,7 @@ class SolutionIn(Schema):
 
 
 @router.post("/raised-items/{item_id}/solution", response=responses({200: RaisedItemOut}, 404, 409))
-def solution(request, item_id: int, payload: SolutionIn):
+def solution(request, item_id: Id, payload: SolutionIn):
     return actions.record_solution(
         _item(request, item_id), by=request.user, text=payload.text, at=payload.at
     )
@@ -114,7 +114,7 @@ class InformIn(Schema):
 
 
 @router.post("/raised-items/{item_id}/inform", response=responses({200: RaisedItemOut}, 404, 409))
-def inform(request, item_id: int, payload: InformIn):
+def inform(request, item_id: Id, payload: InformIn):
     return actions.inform_customer(
         _item(request, item_id), by=request.user, satisfied=payload.satisfied, at=payload.at,
         note=payload.note,

@@ -6,18 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class Kind(models.TextChoices):
+class ItemKind(models.TextChoices):
     REQUEST = "request", _("Request")
     WISH = "wish", _("Wish")
     COMPLAINT = "complaint", _("Complaint")
 
 
-class State(models.TextChoices):
+class ItemState(models.TextChoices):
     OPEN = "open", _("Open")
     RESEARCHING = "researching", _("Researching")
     ESCALATED = "escalated", _("Escalated to supervisor")
     SOLVED = "solved", _("Solution recorded")
     CLOSED = "closed", _("Closed")
+
+
+# Short names inside the app; the API schema shows the distinct class names.
+Kind = ItemKind
+State = ItemState
 
 
 class RaisedItem(models.Model):

@@ -4,10 +4,10 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import responses
+from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.customers import actions, archive, queries
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
 from aftercare.customers.models import Customer, Vehicle
@@ -78,7 +78,7 @@ class CustomerOut(Schema):
 
 class CustomerFields(Schema):
     kind: Customer.Kind | None = None
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
     contact_person: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=300)
     email: str | None = Field(None, max_length=254)
@@ -90,13 +90,13 @@ class CustomerFields(Schema):
     prefers_letters: bool | None = None
     consents_to_sms: bool | None = None
     consents_to_letters: bool | None = None
-    followup_advisor_id: int | None = None
+    followup_advisor_id: Id | None = None
     notes: str | None = Field(None, max_length=5000)
 
 
 class CustomerIn(CustomerFields):
-    name: str = Field(..., max_length=200)
-    branch_id: int | None = None
+    name: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    branch_id: Id | None = None
 
 
 def _advisor(request, advisor_id):
@@ -145,7 +145,7 @@ class CustomerQuery(Schema):
 
 
 @router.get("/customers", response=responses({200: list[CustomerOut]}))
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_customers(request, filters: Query[CustomerQuery]):
     customers = queries.search(request.user, filters.q)
     if filters.archive_complete is not None:
@@ -154,12 +154,12 @@ def list_customers(request, filters: Query[CustomerQuery]):
 
 
 @router.get("/customers/{customer_id}", response=responses({200: CustomerOut}, 404))
-def get_customer(request, customer_id: int):
+def get_customer(request, customer_id: Id):
     return _customer_out(queries.get_customer_for(request.user, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response=responses({200: CustomerOut}, 404))
-def update_customer(request, customer_id: int, payload: CustomerFields):
+def update_customer(request, customer_id: Id, payload: CustomerFields):
     customer = queries.get_customer_for(request.user, customer_id)
     actions.update_customer(customer, by=request.user, **_fields(payload, request))
     return _customer_out(customer)
@@ -182,7 +182,7 @@ class VehicleFields(Schema):
 
 
 class VehicleIn(VehicleFields):
-    customer_id: int
+    customer_id: Id
     plate: str = Field(..., max_length=20)
 
 
@@ -195,11 +195,11 @@ def create_vehicle(request, payload: VehicleIn):
 
 
 @router.get("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
-def get_vehicle(request, vehicle_id: int):
+def get_vehicle(request, vehicle_id: Id):
     return queries.get_vehicle_for(request.user, vehicle_id)
 
 
 @router.patch("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
-def update_vehicle(request, vehicle_id: int, payload: VehicleFields):
+def update_vehicle(request, vehicle_id: Id, payload: VehicleFields):
     vehicle = queries.get_vehicle_for(request.user, vehicle_id)
     return actions.update_vehicle(vehicle, by=request.user, **payload.dict(exclude_unset=True))

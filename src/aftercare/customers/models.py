@@ -20,12 +20,15 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(branch_id=user.branch_id)
 
 
+class CustomerKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    COMPANY = "company", _("Company")
+
+
 class Customer(models.Model):
     """A person or company served by a branch: the archive the standard asks for (DS-1)."""
 
-    class Kind(models.TextChoices):
-        PERSON = "person", _("Person")
-        COMPANY = "company", _("Company")
+    Kind = CustomerKind
 
     branch = models.ForeignKey(
         "org.Branch", on_delete=models.PROTECT, related_name="customers", verbose_name=_("branch")

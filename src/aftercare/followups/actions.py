@@ -149,6 +149,7 @@ def record_call(
 @transaction.atomic
 def close_unreachable(obligation: Obligation, *, by, at=None) -> Obligation:
     """After 3 failed attempts the advisor may close DS-3 as unreachable."""
+    ensure_branch_access(by, obligation.branch)
     if obligation.rule != "DS-3":
         raise InvalidInput(_("Only a first follow-up can be closed as unreachable."))
     attempts = failed_attempts(obligation)
@@ -175,6 +176,14 @@ def amend_call(call: Call, *, by, field: str, value, reason: str) -> CallAmendme
         errors.add("reason", _("Give a reason for the correction."))
     if field == "topics":
         value = _clean_call(call.direction, call.purpose, value, errors)
+    elif field == "direction" and value not in Direction.values:
+        errors.add("value", _("Choose in or out."))
+    elif field == "purpose" and value not in Purpose.values:
+        errors.add("value", _("Unknown purpose."))
+    elif field == "reached" and not isinstance(value, bool):
+        errors.add("value", _("Answer yes or no."))
+    elif field in ("notes", "other_topics") and not isinstance(value, str):
+        errors.add("value", _("Enter text."))
     errors.raise_if_any(_("The correction cannot be recorded."))
     current = effective_value(call, field)
     return CallAmendment.objects.create(

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import responses
+from aftercare.apischema import Id, responses
 from aftercare.cases.models import Kind
 from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
@@ -70,8 +70,8 @@ class CallOut(Schema):
 
 
 class CallIn(Schema):
-    customer_id: int
-    vehicle_id: int | None = None
+    customer_id: Id
+    vehicle_id: Id | None = None
     direction: Direction
     purpose: Purpose
     occurred_at: datetime | None = None
@@ -105,7 +105,7 @@ def record_call(request, payload: CallIn):
 
 
 @router.get("/calls", response=responses({200: list[CallOut]}))
-def list_calls(request, customer_id: int | None = None):
+def list_calls(request, customer_id: Id | None = None):
     calls = _visible_calls(request.user).prefetch_related("raised_items", "amendments")
     if customer_id is not None:
         calls = calls.filter(customer_id=customer_id)
@@ -113,7 +113,7 @@ def list_calls(request, customer_id: int | None = None):
 
 
 @router.get("/calls/{call_id}", response=responses({200: CallOut}, 404))
-def get_call(request, call_id: int):
+def get_call(request, call_id: Id):
     return get_object_or_404(_visible_calls(request.user), pk=call_id)
 
 
@@ -124,7 +124,7 @@ class AmendmentIn(Schema):
 
 
 @router.post("/calls/{call_id}/amendments", response=responses({201: AmendmentOut}, 404))
-def amend_call(request, call_id: int, payload: AmendmentIn):
+def amend_call(request, call_id: Id, payload: AmendmentIn):
     call = get_object_or_404(_visible_calls(request.user), pk=call_id)
     amendment = actions.amend_call(
         call, by=request.user, field=payload.field, value=payload.value, reason=payload.reason
@@ -157,7 +157,7 @@ def _visible_plans(user):
 
 
 @router.get("/plans", response=responses({200: list[PlanOut]}))
-def list_plans(request, customer_id: int | None = None):
+def list_plans(request, customer_id: Id | None = None):
     plans = _visible_plans(request.user)
     if customer_id is not None:
         plans = plans.filter(customer_id=customer_id)
@@ -165,7 +165,7 @@ def list_plans(request, customer_id: int | None = None):
 
 
 @router.post("/plans/{plan_id}/confirm", response=responses({200: PlanOut}, 404))
-def confirm_plan(request, plan_id: int, payload: PlanConfirmIn):
+def confirm_plan(request, plan_id: Id, payload: PlanConfirmIn):
     plan = get_object_or_404(_visible_plans(request.user), pk=plan_id)
     return actions.confirm_plan(
         plan, by=request.user, at=payload.at, note=payload.note,
@@ -183,7 +183,7 @@ class UnreachableIn(Schema):
     response=responses({200: dict}, 404, 409),
     summary="Close a first follow-up (DS-3) as unreachable after 3 failed attempts",
 )
-def close_unreachable(request, obligation_id: int, payload: UnreachableIn):
+def close_unreachable(request, obligation_id: Id, payload: UnreachableIn):
     obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
     done = actions.close_unreachable(obligation, by=request.user, at=payload.at)
     return {"id": done.pk, "status": done.status_at(), "outcome": done.outcome}

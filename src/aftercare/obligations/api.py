@@ -5,9 +5,9 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from aftercare.apischema import responses
+from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.obligations import actions, queries
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
@@ -39,14 +39,14 @@ class ObligationOut(Schema):
 
 
 class ObligationFilters(Schema):
-    customer_id: int | None = None
+    customer_id: Id | None = None
     rule: str | None = None
     status: Status | None = None
-    owner: int | None = None
-    branch_id: int | None = None
+    owner: Id | None = None
+    branch_id: Id | None = None
 
 
-class WithActingOwner(LimitOffsetPagination):
+class WithActingOwner(BoundedPagination):
     """Pagination that resolves stand-ins for the page only, not the whole result."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -75,7 +75,7 @@ def list_obligations(request, filters: Query[ObligationFilters]):
     )
 
 
-def _get(request, obligation_id: int) -> Obligation:
+def _get(request, obligation_id: Id) -> Obligation:
     return get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
 
 
@@ -85,7 +85,7 @@ def _out(obligation: Obligation) -> Obligation:
 
 
 @router.get("/obligations/{obligation_id}", response=responses({200: ObligationOut}, 404))
-def get_obligation(request, obligation_id: int):
+def get_obligation(request, obligation_id: Id):
     return _out(_get(request, obligation_id))
 
 
@@ -97,7 +97,7 @@ class FulfilIn(Schema):
 @router.post(
     "/obligations/{obligation_id}/fulfil", response=responses({200: ObligationOut}, 404, 409)
 )
-def fulfil(request, obligation_id: int, payload: FulfilIn):
+def fulfil(request, obligation_id: Id, payload: FulfilIn):
     obligation = _get(request, obligation_id)
     return _out(actions.fulfil(obligation, by=request.user, at=payload.at, outcome=payload.outcome))
 
@@ -110,20 +110,20 @@ class CancelIn(Schema):
 @router.post(
     "/obligations/{obligation_id}/cancel", response=responses({200: ObligationOut}, 404, 409)
 )
-def cancel(request, obligation_id: int, payload: CancelIn):
+def cancel(request, obligation_id: Id, payload: CancelIn):
     obligation = _get(request, obligation_id)
     return _out(actions.cancel(obligation, by=request.user, reason=payload.reason, at=payload.at))
 
 
 class ReassignIn(Schema):
-    owner_id: int
+    owner_id: Id
     reason: str = Field("", max_length=200)
 
 
 @router.post(
     "/obligations/{obligation_id}/reassign", response=responses({200: ObligationOut}, 404, 409)
 )
-def reassign(request, obligation_id: int, payload: ReassignIn):
+def reassign(request, obligation_id: Id, payload: ReassignIn):
     from aftercare.org.queries import visible_users
 
     obligation = _get(request, obligation_id)

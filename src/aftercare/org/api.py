@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import responses
+from aftercare.apischema import Id, responses
 from aftercare.org import actions, queries
 from aftercare.org.models import User
 
@@ -61,10 +61,10 @@ def users(request):
 
 
 class AbsenceIn(Schema):
-    user_id: int
+    user_id: Id
     starts_at: datetime
     ends_at: datetime
-    stand_in_id: int
+    stand_in_id: Id
     reason: str = ""
 
 

@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, permission needed or None)
 MENU = [
     ("obligations:my-work", _("My work"), None),
+    ("customers:list", _("Customers"), "customers.view_customer"),
+    ("followups:register", _("Call register"), "customers.view_customer"),
+    ("cases:list", _("Raised items"), "customers.view_customer"),
+    ("cases:queue", _("Escalations"), "obligations.view_branch_obligations"),
     ("obligations:list", _("Obligations"), "obligations.view_branch_obligations"),
+    ("team:absences", _("Absences"), "org.add_absence"),
+    ("imports:list", _("Import"), "customers.add_customer"),
     ("standard:settings", _("Service standard"), "standard.view_rulesetting"),
     ("api:openapi-view", _("API"), None),
 ]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aftercare.org import team_views
 
 app_name = "team"
-urlpatterns: list = []
+urlpatterns = [
+    path("absences/", team_views.absences, name="absences"),
+]

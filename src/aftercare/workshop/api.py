@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import responses
+from aftercare.apischema import Id, responses
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.workshop import actions
 from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
@@ -46,7 +46,7 @@ class RepairOrderOut(Schema):
 
 
 class RepairOrderIn(Schema):
-    vehicle_id: int
+    vehicle_id: Id
     checked_in_at: datetime | None = None
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     description: str = Field("", max_length=5000)
@@ -72,7 +72,7 @@ def check_in(request, payload: RepairOrderIn):
 
 
 @router.get("/repair-orders", response=responses({200: list[RepairOrderOut]}))
-def list_repair_orders(request, customer_id: int | None = None, vehicle_id: int | None = None):
+def list_repair_orders(request, customer_id: Id | None = None, vehicle_id: Id | None = None):
     orders = _visible_orders(request.user).prefetch_related("items")
     if customer_id is not None:
         orders = orders.filter(customer_id=customer_id)
@@ -82,7 +82,7 @@ def list_repair_orders(request, customer_id: int | None = None, vehicle_id: int 
 
 
 @router.get("/repair-orders/{order_id}", response=responses({200: RepairOrderOut}, 404))
-def get_repair_order(request, order_id: int):
+def get_repair_order(request, order_id: Id):
     return get_object_or_404(_visible_orders(request.user), pk=order_id)
 
 
@@ -91,17 +91,17 @@ class PickupIn(Schema):
 
 
 @router.post("/repair-orders/{order_id}/pickup", response=responses({200: RepairOrderOut}, 404))
-def pickup(request, order_id: int, payload: PickupIn):
+def pickup(request, order_id: Id, payload: PickupIn):
     order = get_object_or_404(_visible_orders(request.user), pk=order_id)
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
 
 
 class ConsultationIn(Schema):
-    customer_id: int
+    customer_id: Id
     occurred_at: datetime | None = None
     channel: Consultation.Channel = Consultation.Channel.WALK_IN
     notes: str = Field("", max_length=5000)
-    vehicle_id: int | None = None
+    vehicle_id: Id | None = None
 
 
 class ConsultationOut(Schema):

@@ -1,0 +1,55 @@
+"""Forms of the raised-item pages: the list's filters and one form per move (DS-4, DS-5)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftercare.cases.models import Kind, State
+
+
+class ItemFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *State.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )  # fmt: skip
+
+
+class NoteForm(forms.Form):
+    """Research and escalation carry an optional note for the timeline."""
+
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+
+    def arguments(self) -> dict:
+        return {"note": self.cleaned_data["note"]}
+
+
+class SolutionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Solution"), max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )  # fmt: skip
+
+    def arguments(self) -> dict:
+        return {"text": self.cleaned_data["text"]}
+
+
+class InformForm(forms.Form):
+    """The customer was told the solution; their satisfaction closes the item (DS-5)."""
+
+    satisfied = forms.TypedChoiceField(
+        label=_("Customer satisfied?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+
+    def arguments(self) -> dict:
+        return {"satisfied": self.cleaned_data["satisfied"], "note": self.cleaned_data["note"]}

@@ -1,0 +1,97 @@
+"""Read side of follow-ups: calls and plans the user may see, the register, DS-6's memory."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.shortcuts import get_object_or_404
+
+from aftercare.customers.models import Customer
+from aftercare.followups.actions import effective_value
+from aftercare.followups.choices import Purpose, Topic
+from aftercare.followups.models import Call, NextServicePlan
+from aftercare.obligations.models import Obligation
+
+
+def visible_calls(user):
+    """Calls of the user's branch; administrators see their organisation."""
+    qs = Call.objects.select_related("customer", "advisor", "vehicle", "branch")
+    if user.is_superuser:
+        return qs
+    if user.is_administrator:
+        return qs.filter(branch__organisation_id=user.organisation_id)
+    return qs.filter(branch_id=user.branch_id)
+
+
+def get_call_for(user, call_id: int) -> Call:
+    return get_object_or_404(visible_calls(user), pk=call_id)
+
+
+def get_plan_for(user, plan_id: int) -> NextServicePlan:
+    visible = Customer.objects.visible_to(user).values("pk")
+    return get_object_or_404(
+        NextServicePlan.objects.select_related("customer"), pk=plan_id, customer_id__in=visible
+    )
+
+
+def get_followup_obligation_for(user, obligation_id: int, customer=None) -> Obligation:
+    """An obligation about a customer the user may see (the desk works branch-wide)."""
+    qs = Obligation.objects.filter(customer_id__in=Customer.objects.visible_to(user).values("pk"))
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return get_object_or_404(qs, pk=obligation_id)
+
+
+def register(user, start: date, end: date, tz):
+    """Call-register lines (DS-8) from `start` to `end` inclusive, local dates of `tz`."""
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return (
+        visible_calls(user)
+        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        .prefetch_related("amendments")
+        .order_by("occurred_at", "id")
+    )
+
+
+@dataclass
+class FirstFollowupSummary:
+    """What the first follow-up call covered, as the second call's form shows it (DS-6)."""
+
+    call: Call
+    topics: list[str]
+    raised_items: list = field(default_factory=list)
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(code).label for code in self.topics if code in Topic.values]
+
+
+def first_followup_summary(customer) -> FirstFollowupSummary | None:
+    """The customer's latest reached first follow-up call, with its topics as amended."""
+    call = (
+        Call.objects.filter(customer=customer, purpose=Purpose.FIRST_FOLLOWUP, reached=True)
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    if call is None:
+        return None
+    return FirstFollowupSummary(
+        call=call,
+        topics=list(effective_value(call, "topics") or []),
+        raised_items=list(call.raised_items.all()),
+    )
+
+
+def nothing_new(first_call, topics, raised_items) -> bool:
+    """DS-6: the second call repeats the first when it adds no topic and raises no item.
+
+    `first_call` is a Call or a FirstFollowupSummary; without a first call there is nothing to
+    repeat, so no warning.
+    """
+    if first_call is None:
+        return False
+    if isinstance(first_call, FirstFollowupSummary):
+        covered = set(first_call.topics)
+    else:
+        covered = set(effective_value(first_call, "topics") or [])
+    return not list(raised_items or []) and set(topics or []) <= covered

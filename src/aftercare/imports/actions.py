@@ -1,0 +1,406 @@
+"""Importing the shop's existing customer archive: upload, check every row, then write.
+
+Rows are cleaned by the customer actions' own rules (`validate_customer_row`, `build_*`), so
+an imported customer is indistinguishable from one typed in. Importing the archive is not a
+visit: no obligation is opened.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aftercare.customers import actions as customer_actions
+from aftercare.customers import archive
+from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.customers.names import name_key
+from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.imports import files
+from aftercare.imports.bulk import insert_with_history
+from aftercare.imports.columns import BY_KEY, Column, match_headers, parse
+from aftercare.imports.models import ImportJob
+from aftercare.org.models import User
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 500  # rows between two progress updates
+WRITE_BATCH = 2000  # customers per bulk insert
+MAX_REPORTED_ERRORS = 10_000  # a file of garbage should not make a 100 MB report
+Status = ImportJob.Status
+
+
+def ensure_can_import(user, branch) -> None:
+    if not user.has_perm("customers.add_customer"):
+        raise NotAllowed(_("You may not add customers."))
+    customer_actions.ensure_branch_access(user, branch)
+
+
+def _format_of(file_name: str) -> str:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".xlsx":
+        return ImportJob.Format.XLSX
+    if suffix == ".csv":
+        return ImportJob.Format.CSV
+    message = _("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
+    raise InvalidInput(message, fields={"file": [message]})
+
+
+def _check_header(content: bytes, file_format: str) -> int | None:
+    """Refuse a file whose header row we do not understand; return the number of data rows."""
+    try:
+        reader = files.rows(content, file_format)
+        _number, header = next(reader, (1, ()))
+    except files.UnreadableFile:
+        message = _("The file cannot be read: is it really a %(format)s file?") % {
+            "format": file_format.upper()
+        }
+        raise InvalidInput(message, fields={"file": [message]}) from None
+    _found, unknown, missing = match_headers(header)
+    problems = []
+    if missing:
+        problems.append(_("Missing columns: %(names)s.") % {"names": "、".join(missing)})
+    if unknown:
+        problems.append(
+            _("Unknown or repeated columns: %(names)s. Use the headers of the template.")
+            % {"names": "、".join(unknown)}
+        )
+    if problems:
+        raise InvalidInput(_("The header row does not match the template."), fields={
+            "file": problems
+        })  # fmt: skip
+    return files.count_rows(content, file_format)
+
+
+@transaction.atomic
+def start_import(
+    *, branch, by, file_name: str, content: bytes, mode: str = ImportJob.Mode.ALL_OR_NOTHING,
+    language: str | None = None,
+) -> ImportJob:  # fmt: skip
+    """Keep the upload and queue the check; the worker does the rest."""
+    from aftercare.imports.tasks import run_import
+
+    ensure_can_import(by, branch)
+    if mode not in ImportJob.Mode.values:
+        raise InvalidInput(_("Unknown import mode."), fields={"mode": [_("Unknown import mode.")]})
+    file_format = _format_of(file_name)
+    estimated = _check_header(content, file_format)
+    job = ImportJob.objects.create(
+        organisation_id=branch.organisation_id,
+        branch=branch,
+        created_by=by,
+        file_name=PurePath(file_name).name[:255],
+        content=content,
+        format=file_format,
+        mode=mode,
+        language=language or translation.get_language() or "zh-hant",
+        total_rows=estimated or 0,
+    )
+    # Enqueued in the same transaction: with the database backend both land or neither.
+    run_import.enqueue(job.pk)
+    return job
+
+
+@transaction.atomic
+def import_valid_rows(job: ImportJob, *, by) -> ImportJob:
+    """The user chose to import the valid rows of a file that has errors."""
+    from aftercare.imports.tasks import run_import
+
+    ensure_can_import(by, job.branch)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != Status.VALIDATED:
+        raise Conflict(_("This import is not waiting for a decision."))
+    if not job.valid_rows:
+        raise Conflict(_("No row of this file is valid."))
+    job.mode, job.status, job.confirmed_by = ImportJob.Mode.VALID_ONLY, Status.IMPORTING, by
+    job.processed_rows = 0
+    job.save(update_fields=["mode", "status", "confirmed_by", "processed_rows"])
+    run_import.enqueue(job.pk)
+    return job
+
+
+@transaction.atomic
+def cancel_import(job: ImportJob, *, by) -> ImportJob:
+    ensure_can_import(by, job.branch)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != Status.VALIDATED:
+        raise Conflict(_("Only an import waiting for a decision can be cancelled."))
+    job.status, job.finished_at = Status.CANCELLED, timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+# --- the worker's side -------------------------------------------------------------------
+
+
+@dataclass
+class ValidRow:
+    number: int
+    key: tuple[str, str]  # (name key, first phone): rows sharing it are one customer
+    customer: dict
+    phones: list
+    vehicle: dict | None
+    next_given: bool
+    advisor: User | None
+
+
+@dataclass
+class Check:
+    total: int = 0
+    valid: list[ValidRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    error_rows: int = 0
+
+
+def run_import(job_id: int) -> str:
+    """Check the file, then import it if it is clean or the user wants only the valid rows.
+
+    Safe to run twice: a finished job is left alone, and `done` is written in the same
+    transaction as the customers, so a crash half-way leaves nothing behind to duplicate.
+    """
+    job = ImportJob.objects.select_related("branch__organisation").filter(pk=job_id).first()
+    if job is None or job.status not in (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING):
+        return job.status if job else "missing"
+    organisation = job.branch.organisation
+    with translation.override(job.language), timezone.override(organisation.tz):
+        try:
+            return _run(job)
+        except files.UnreadableFile:
+            _fail(job, _("The file cannot be read."))
+        except Exception:
+            logger.exception("import %s failed", job.pk)
+            _fail(job, _("An unexpected error stopped the import; nothing was imported."))
+    return Status.FAILED
+
+
+def _fail(job: ImportJob, reason: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=Status.FAILED, failure=reason, finished_at=timezone.now()
+    )
+
+
+def _run(job: ImportJob) -> str:
+    importing = job.status == Status.IMPORTING
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=Status.IMPORTING if importing else Status.VALIDATING,
+        started_at=job.started_at or now,
+        processed_rows=0,
+    )
+    check = check_rows(job)
+    job.total_rows, job.valid_rows = check.total, len(check.valid)
+    job.error_rows, job.errors = check.error_rows, check.errors
+    job.processed_rows, job.validated_at = check.total, timezone.now()
+    proceed = importing or job.mode == ImportJob.Mode.VALID_ONLY or not check.error_rows
+    if not check.valid:
+        proceed = False
+    job.status = Status.IMPORTING if proceed else Status.VALIDATED
+    if not check.total:
+        job.status, job.finished_at = Status.DONE, job.validated_at  # an empty file
+    job.save(update_fields=[
+        "total_rows", "valid_rows", "error_rows", "errors", "processed_rows", "validated_at",
+        "status", "finished_at",
+    ])  # fmt: skip
+    if proceed:
+        write_rows(job, check.valid)
+    return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def _progress(job: ImportJob, processed: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
+
+
+def _advisors(branch) -> dict[str, User]:
+    staff = User.objects.filter(organisation_id=branch.organisation_id, is_active=True)
+    return {user.username.lower(): user for user in staff if user.branch_id in (branch.pk, None)}
+
+
+def _existing_customers(branch) -> set[tuple[str, str]]:
+    first_phones = dict(
+        CustomerPhone.objects.filter(customer__branch=branch, position=0).values_list(
+            "customer_id", "number"
+        )
+    )
+    return {
+        (key, first_phones.get(pk, ""))
+        for pk, key in Customer.objects.filter(branch=branch).values_list("pk", "name_key")
+    }
+
+
+def _field_column(name: str) -> str:
+    name = name.split(".")[0]
+    return {"followup_advisor_id": "followup_advisor", "plate_key": "plate"}.get(name, name)
+
+
+def check_rows(job: ImportJob) -> Check:
+    """Every row is cleaned and checked against the file and the branch; nothing is written."""
+    branch = job.branch
+    reader = files.rows(bytes(job.content), job.format)
+    _number, header = next(reader, (1, ()))
+    positions, _unknown, missing = match_headers(header)
+    if missing:
+        raise files.UnreadableFile("header")
+    headers = {column.key: str(header[pos]).strip() for pos, column in positions.items()}
+    advisors = _advisors(branch)
+    existing_customers = _existing_customers(branch)
+    existing_plates = set(
+        Vehicle.objects.filter(customer__branch=branch).values_list("plate_key", flat=True)
+    )
+    plates_seen: dict[str, int] = {}
+    check = Check()
+    for number, values in reader:
+        if not any(v is not None and str(v).strip() for v in values):
+            continue  # blank lines are not rows
+        check.total += 1
+        problems = _check_row(
+            job, number, values, positions, advisors, existing_customers, existing_plates,
+            plates_seen, check,
+        )  # fmt: skip
+        if problems:
+            check.error_rows += 1
+            for key, message in problems:
+                if len(check.errors) < MAX_REPORTED_ERRORS:
+                    column = headers.get(key) or (BY_KEY[key].header if key in BY_KEY else key)
+                    check.errors.append({"row": number, "column": column, "message": message})
+        if check.total % PROGRESS_EVERY == 0:
+            _progress(job, check.total)
+    return check
+
+
+def _check_row(
+    job, number, values, positions: dict[int, Column], advisors, existing_customers,
+    existing_plates, plates_seen, check,
+) -> list[tuple[str, str]]:  # fmt: skip
+    problems: list[tuple[str, str]] = []
+    customer_fields, vehicle_fields, phones, advisor = {}, {}, [], None
+    for position, column in positions.items():
+        value = values[position] if position < len(values) else None
+        try:
+            parsed = parse(column, value)
+        except ValueError as error:
+            problems.append((column.key, str(error)))
+            continue
+        if parsed is None:
+            continue
+        if column.key == "phones":
+            phones = parsed
+        elif column.key == "followup_advisor":
+            advisor = advisors.get(parsed.lower())
+            if advisor is None:
+                problems.append((column.key, _(
+                    "“%(value)s” is not the user name of an active colleague of this branch."
+                ) % {"value": parsed}))  # fmt: skip
+        elif column.target == "customer":
+            customer_fields[column.key] = parsed
+        else:
+            vehicle_fields[column.key] = parsed
+    try:
+        cleaned, clean_phones, vehicle = customer_actions.validate_customer_row(
+            branch=job.branch,
+            customer_fields=customer_fields,
+            phones=phones,
+            vehicle_fields=vehicle_fields or None,
+        )
+    except InvalidInput as error:
+        for name, messages in error.fields.items():
+            problems.extend((_field_column(name), str(message)) for message in messages)
+        return problems
+    key = (name_key(cleaned["name"]), clean_phones[0].e164 if clean_phones else "")
+    if key in existing_customers:
+        problems.append(
+            ("name", _("This customer (same name and first phone) is already in the archive."))
+        )
+    if vehicle is not None:
+        plate = vehicle["plate_key"]
+        if plate in existing_plates:
+            problems.append(("plate", _("This number plate is already in the archive.")))
+        elif plate in plates_seen:
+            problems.append((
+                "plate", _("The same number plate is on row %(row)d.") % {"row": plates_seen[plate]}
+            ))  # fmt: skip
+        else:
+            plates_seen[plate] = number
+    if not problems:
+        next_given = bool(
+            vehicle_fields.get("next_maintenance_on") or vehicle_fields.get("next_maintenance_km")
+        )
+        check.valid.append(
+            ValidRow(number, key, cleaned, clean_phones, vehicle, next_given, advisor)
+        )
+    return problems
+
+
+class _Draft:
+    """A customer not yet saved, shaped for `archive.missing_fields` (which reads relations)."""
+
+    class _Rows(list):
+        def exists(self) -> bool:
+            return bool(self)
+
+        def all(self):
+            return self
+
+    def __init__(self, customer: Customer, phones: list, vehicles: list):
+        self.name, self.address = customer.name, customer.address
+        self.wanted_services = customer.wanted_services
+        self.wanted_services_note = customer.wanted_services_note
+        self.phones, self.vehicles = self._Rows(phones), self._Rows(vehicles)
+
+
+def _merged_phones(rows: list[ValidRow]) -> list:
+    seen, phones = set(), []
+    for row in rows:
+        for phone in row.phones:
+            if phone.e164 not in seen:
+                seen.add(phone.e164)
+                phones.append(phone)
+    return phones
+
+
+def write_rows(job: ImportJob, rows: list[ValidRow]) -> None:
+    """One transaction for the whole file; the customer's details come from its first row."""
+    groups: dict[tuple[str, str], list[ValidRow]] = {}
+    for row in rows:
+        groups.setdefault(row.key, []).append(row)
+    by = job.confirmed_by or job.created_by
+    reason = _("Imported from %(file)s (import #%(id)d)") % {"file": job.file_name, "id": job.pk}
+    now = timezone.now()
+    history = {"user": by, "reason": reason[:100], "at": now, "batch_size": WRITE_BATCH}
+    customers_done = vehicles_done = 0
+    group_list = list(groups.values())
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != Status.IMPORTING:
+            return  # another run finished or the user cancelled meanwhile
+        for start in range(0, len(group_list), WRITE_BATCH):
+            customers, phones, vehicles = [], [], []
+            for group in group_list[start : start + WRITE_BATCH]:
+                first = group[0]
+                customer = customer_actions.build_customer(
+                    branch=job.branch, followup_advisor=first.advisor, **first.customer
+                )
+                its_phones = customer_actions.build_phones(customer, _merged_phones(group))
+                its_vehicles = [
+                    customer_actions.build_vehicle(customer, row.vehicle, next_given=row.next_given)
+                    for row in group
+                    if row.vehicle is not None
+                ]
+                customer.archive_complete = not archive.missing_fields(
+                    _Draft(customer, its_phones, its_vehicles)
+                )
+                customers.append(customer)
+                phones.extend(its_phones)
+                vehicles.extend(its_vehicles)
+            insert_with_history(Customer, customers, **history)
+            insert_with_history(CustomerPhone, phones, **history)
+            insert_with_history(Vehicle, vehicles, **history)
+            customers_done += len(customers)
+            vehicles_done += len(vehicles)
+        locked.status, locked.finished_at = Status.DONE, timezone.now()
+        locked.imported_customers, locked.imported_vehicles = customers_done, vehicles_done
+        locked.processed_rows = locked.total_rows
+        locked.save(update_fields=[
+            "status", "finished_at", "imported_customers", "imported_vehicles", "processed_rows"
+        ])  # fmt: skip

@@ -1,0 +1,71 @@
+"""Inserting many rows with their history rows, fast on PostgreSQL.
+
+PostgreSQL: ids are reserved from the table's sequence, then the rows and their history rows
+are streamed with COPY (several times faster than INSERT … VALUES for 100 000 customers).
+Other databases: simple_history's `bulk_create_with_history`. Both write the same rows.
+"""
+
+from django.db import connection
+from django.db.models import JSONField
+from simple_history.utils import bulk_create_with_history, get_history_model_for_model
+
+
+def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size: int) -> None:
+    """Save unsaved `objs` (their pks are set afterwards) and one `+` history row each."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(
+            objs, model, batch_size=batch_size, default_user=user,
+            default_change_reason=reason, default_date=at,
+        )  # fmt: skip
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        for field in fields:
+            field.pre_save(obj, add=True)  # auto_now(_add) as a save would set them
+    with connection.cursor() as cursor:
+        table = model._meta.db_table
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+        _copy(cursor, table, [model._meta.pk, *fields], objs)
+        history = get_history_model_for_model(model)
+        tracked = list(history.tracked_fields)
+        extra = {
+            "history_date": at,
+            "history_change_reason": reason,
+            "history_type": "+",
+            "history_user_id": user.pk if user else None,
+        }
+        columns = [history._meta.get_field(f.name) for f in tracked]
+        columns += [history._meta.get_field(name) for name in ("history_date",
+                    "history_change_reason", "history_type", "history_user")]  # fmt: skip
+        _copy(
+            cursor,
+            history._meta.db_table,
+            columns,
+            objs,
+            source_fields=tracked,
+            constants=list(extra.values()),
+        )
+
+
+def _copy(cursor, table, columns, objs, *, source_fields=None, constants=()) -> None:
+    """COPY the attributes of each object (plus constants) into `columns` of `table`."""
+    quote = connection.ops.quote_name
+    source = source_fields or columns
+    json_positions = [i for i, f in enumerate(source) if isinstance(f, JSONField)]
+    names = ", ".join(quote(column.column) for column in columns)
+    attnames = [field.attname for field in source]
+    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        for obj in objs:
+            row = [getattr(obj, name) for name in attnames]
+            for i in json_positions:
+                row[i] = source[i].get_db_prep_save(row[i], connection)
+            copy.write_row([*row, *constants])

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: the suite is mostly waiting on databases and the browser.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test test-fast test-e2e lint format migrations-check messages demo clean
 

@@ -1,0 +1,256 @@
+"""Benchmark: import 100 000 customer rows (.xlsx and .csv) into PostgreSQL; target < 60 s.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--formats csv,xlsx] [--profile]
+
+Creates (drops first) the database of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/aftercare_bench_import), migrates it, generates the files
+in a temporary directory and runs the real action (`imports.actions.start_import` with the task
+run in-process), then writes the figures under "## Import" in bench/RESULTS.md.
+"""
+
+import argparse
+import cProfile
+import csv
+import io
+import os
+import pstats
+import random
+import re
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/aftercare_bench_import"
+SURNAMES = "王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘于蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋付方白鄒孟熊秦邱江尹薛閻段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴覃武戴莫孔向湯"  # noqa: E501
+GIVEN = "偉芳娜秀敏靜麗強磊軍洋勇艷傑娟濤明超蘭霞平剛桂英華玉萍紅鵬輝建國志宏文斌波飛鑫浩宇晨欣怡佳琪子涵雨萱思博俊"  # noqa: E501
+MAKES = [("豐田", "凱美瑞", "轎車"), ("本田", "雅閣", "轎車"), ("大眾", "途觀", "SUV"),
+         ("別克", "GL8", "MPV"), ("日產", "軒逸", "轎車"), ("比亞迪", "漢", "轎車")]  # fmt: skip
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+HEADER = ["客戶名稱", "類型", "聯絡人", "電話", "地址", "電郵", "方便聯絡時間", "聯絡方式",
+          "希望的服務", "其他希望", "接受簡訊", "接受信函", "偏好信函", "跟蹤服務顧問", "車牌",
+          "VIN", "品牌", "車型", "車輛類型", "購車日期", "里程", "保養週期(月)",
+          "保養週期(公里)", "上次保養日期", "上次保養里程", "下次保養日期",
+          "下次保養里程"]  # fmt: skip
+
+
+def setup_django(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("AFTERCARE_HOME", tempfile.mkdtemp(prefix="aftercare-bench-"))
+    os.environ["AFTERCARE_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ["AFTERCARE_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftercare.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate(n_rows: int, seed: int = 7) -> list[list]:
+    """Shop-like rows: ~15 % of customers own two cars (two rows), ~30 % give two numbers."""
+    from aftercare.customers.identifiers import vin_check_digit
+
+    rng = random.Random(seed)
+    rows, number = [], 0
+    plates = iter(range(10**9))
+    while len(rows) < n_rows:
+        number += 1
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2))))
+        company = rng.random() < 0.05
+        if company:
+            name = f"{name}貿易有限公司"
+        phones = f"1{rng.choice('3589')}{number:09d}"
+        if rng.random() < 0.3:
+            area = rng.choice((10, 20, 21, 22, 23, 24, 25, 27, 28, 29))
+            phones += f" / 0{area}-{rng.randint(62000000, 68999999)}"
+        address = f"北京市朝陽區建國路{rng.randint(1, 999)}號"
+        customer = [
+            name, "公司" if company else "個人", "", phones, address, "",
+            rng.choice(["上午", "下午", ""]), rng.choice(["電話", "簡訊", ""]),
+            "保養提醒; 優惠活動", "", "是", "是", "否", "",
+        ]  # fmt: skip
+        for _car in range(2 if rng.random() < 0.15 else 1):
+            serial = next(plates)
+            chars = "".join(PLATE_CHARS[(serial // 34**i) % 34] for i in range(5))
+            plate = f"{PROVINCES[serial % len(PROVINCES)]}{'ABCDEFGH'[serial % 8]}{chars}"
+            make, model, kind = rng.choice(MAKES)
+            vin = ""
+            if rng.random() < 0.2:
+                body = "LSV" + "".join(rng.choices("ABCDEFGHJKLMNPRSTUVWXYZ0123456789", k=14))
+                vin = body[:8] + vin_check_digit(body[:8] + "0" + body[9:]) + body[9:]
+            bought = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000))
+            last = date(2025, 1, 1) + timedelta(days=rng.randint(0, 300))
+            rows.append([*customer, plate, vin, make, model, kind, bought,
+                         rng.randint(5000, 150000), 6, 5000, last, rng.randint(5000, 140000),
+                         None, None])  # fmt: skip
+    return rows[:n_rows]
+
+
+def write_files(rows, directory: Path, formats) -> dict[str, Path]:
+    paths = {}
+    if "csv" in formats:
+        path = directory / "customers.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            writer.writerows(["" if v is None else v for v in row] for row in rows)
+        paths["csv"] = path
+    if "xlsx" in formats:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(HEADER)
+        for row in rows:
+            sheet.append(row)
+        path = directory / "customers.xlsx"
+        workbook.save(path)
+        paths["xlsx"] = path
+    return paths
+
+
+def run_one(file_format: str, path: Path, branch, user, profile: bool) -> dict:
+    from aftercare.imports import actions
+
+    content = path.read_bytes()
+    load_before = os.getloadavg()[0]
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    job = actions.start_import(
+        branch=branch, by=user, file_name=path.name, content=content, language="en"
+    )
+    if profiler:
+        profiler.disable()
+    total = time.perf_counter() - start
+    job.refresh_from_db()
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+        print(out.getvalue())
+    assert job.status == "done", (job.status, job.failure, job.errors[:5])
+    validate = (job.validated_at - job.started_at).total_seconds()
+    write = (job.finished_at - job.validated_at).total_seconds()
+    return {
+        "format": file_format,
+        "rows": job.total_rows,
+        "customers": job.imported_customers,
+        "vehicles": job.imported_vehicles,
+        "size_mb": len(content) / 1e6,
+        "upload": total - validate - write,
+        "validate": validate,
+        "write": write,
+        "total": total,
+        "load": (load_before, os.getloadavg()[0]),
+    }
+
+
+NOTES = [
+    "**Target not met on this machine.** The figures are wall-clock on a shared 2-core",
+    "machine while other PostgreSQL benchmarks and test suites ran (load average 3–6,",
+    "i.e. this process got roughly half a core), so they overstate the cost about 2–3×;",
+    "even so, the CPU needed (~1 ms a row, ~100 s for 100 000 rows) is above the 60 s",
+    "budget. Where the CPU goes (cProfile, 10 000 csv rows): phone normalisation",
+    "(`phonenumbers`, ~0.26 ms a number) ~20 %, pinyin search keys (`pypinyin`, ~0.23 ms",
+    "a name) ~14 %, reading cells (`imports/columns.parse`) ~13 %, plate/VIN/vehicle",
+    "cleaning ~10 %, inserting ~15 % (COPY; it was ~35 % with `bulk_create_with_history`,",
+    "kept for SQLite); parsing .xlsx with openpyxl adds ~30 s (under this load) for 100",
+    "000 rows × 27 columns. There are no per-row queries. Next steps, in order of gain:",
+    "check rows in a process pool (both cores; rows are independent until the duplicate",
+    "checks, which stay in the parent), and read .xlsx with `python-calamine` instead of",
+    "openpyxl (a new dependency).",
+]
+
+
+def write_results(results: list[dict], command: str) -> None:
+    path = ROOT / "bench" / "RESULTS.md"
+    lines = [
+        "## Import",
+        "",
+        "100 000 customer rows (one row per vehicle; ~15 % of customers with two cars, ~30 % with",
+        "two phone numbers, 20 % with a VIN) imported through `imports.actions.start_import` on",
+        "PostgreSQL 15, task run in-process; target < 60 s. Phases: *upload* = header check and",
+        "row count, *validate* = every row cleaned and checked, *write* = one transaction that",
+        "builds the customers (search keys, next maintenance, archive completeness) and COPYs",
+        "them, their phones, vehicles and history rows (`imports/bulk.py`).",
+        "",
+        f"Machine: {os.cpu_count()} cores; date {date.today()}.",
+        "",
+        "| format | rows | customers | vehicles | file MB | upload s | validate s | write s |"
+        " total s | load avg before → after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['format']} | {r['rows']} | {r['customers']} | {r['vehicles']} | "
+            f"{r['size_mb']:.1f} | {r['upload']:.1f} | {r['validate']:.1f} | {r['write']:.1f} | "
+            f"**{r['total']:.1f}** | {r['load'][0]:.1f} → {r['load'][1]:.1f} |"
+        )
+    lines += ["", *NOTES, "", "Reproduce:", "", "```", command, "```", ""]
+    section = "\n".join(lines)
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(r"^## Import\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _m: section + "\n", text) if pattern.search(text) else (
+        text.rstrip("\n") + "\n\n" + section
+    )  # fmt: skip
+    path.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of each run")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    args = parser.parse_args()
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+
+    setup_django(args.database_url)
+    from aftercare.org.models import Branch, Organisation, User
+
+    organisation = Organisation.objects.create(name="Bench", time_zone="Asia/Shanghai", region="CN")
+    user = User.objects.create(username="bench", organisation=organisation, is_superuser=True)
+
+    started = time.perf_counter()
+    rows = generate(args.rows)
+    with tempfile.TemporaryDirectory() as directory:
+        paths = write_files(rows, Path(directory), formats)
+        print(f"generated {len(rows)} rows in {time.perf_counter() - started:.1f} s")
+        results = []
+        for file_format in formats:
+            # A branch per format: the second import must not collide with the first's plates.
+            branch = Branch.objects.create(
+                organisation=organisation, code=file_format, name=file_format
+            )
+            result = run_one(file_format, paths[file_format], branch, user, args.profile)
+            print(
+                f"{file_format}: {result['rows']} rows → {result['customers']} customers, "
+                f"{result['vehicles']} vehicles | upload {result['upload']:.1f} s, validate "
+                f"{result['validate']:.1f} s, write {result['write']:.1f} s, total "
+                f"{result['total']:.1f} s (load {result['load'][0]:.1f} → {result['load'][1]:.1f})"
+            )
+            results.append(result)
+    if not args.no_write:
+        command = "cd /work/main && .venv/bin/python bench/import_bench.py " + " ".join(
+            a for a in sys.argv[1:] if a not in ("--profile", "--no-write")
+        )
+        write_results(results, command.strip())
+
+
+if __name__ == "__main__":
+    main()

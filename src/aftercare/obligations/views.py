@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftercare.errors import DomainError
@@ -16,13 +16,13 @@ from aftercare.obligations.models import Obligation
 # fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
 # the others are marked done by hand.
 NEXT_STEP = {
-    "DS-1": (_lazy("Complete the archive"), "/customers/{customer_id}/edit/"),
-    "DS-2": (_lazy("Confirm the plan"), "/customers/{customer_id}/#plan"),
-    "DS-3": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-6": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-7": (_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-4": (_lazy("Handle the item"), "/items/{subject_id}/"),
-    "DS-5": (_lazy("Tell the customer"), "/items/{subject_id}/"),
+    "DS-1": (gettext_lazy("Complete the archive"), "/customers/{customer_id}/edit/"),
+    "DS-2": (gettext_lazy("Confirm the plan"), "/customers/{customer_id}/#plan"),
+    "DS-3": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-6": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-7": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
+    "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
 }
 
 

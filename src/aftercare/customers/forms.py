@@ -5,53 +5,14 @@ their `InvalidInput.fields` are shown on the form with `show_domain_error`.
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.customers.choices import VEHICLE_TYPES, ContactChannel, ContactTime, WantedService
 from aftercare.customers.models import Customer
-from aftercare.errors import DomainError
 from aftercare.org.models import Branch, User
 
-LOCAL_MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 # The action's field names → the customer form's.
 CUSTOMER_ALIASES = {"followup_advisor_id": "followup_advisor"}
-
-
-def show_domain_error(form: forms.Form, error: DomainError, aliases: dict | None = None) -> None:
-    """Put a refused action's messages on the form: `phones.0` → phones, unknown → top.
-
-    `aliases` maps the action's field names onto the form's (e.g. checked_in_at → moment).
-    """
-    aliases = aliases or {}
-    form.add_error(None, str(error.message))
-    for key, messages in error.fields.items():
-        name = key.split(".", 1)[0]
-        name = aliases.get(name, name)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
-
-
-class MomentField(forms.DateTimeField):
-    """A datetime-local input read in the organisation's time zone, not the server's."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MOMENT_FORMAT)
-
-    def __init__(self, *args, tz=None, **kwargs):
-        self.tz = tz
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if self.tz is None:
-            return super().to_python(value)
-        with timezone.override(self.tz):
-            return super().to_python(value)
-
-
-def local_now(tz) -> str:
-    """`now` as a datetime-local value in the organisation's time zone (the default moment)."""
-    return timezone.localtime(timezone.now(), tz).strftime(LOCAL_MOMENT_FORMAT)
 
 
 def staff_of(branch, organisation):

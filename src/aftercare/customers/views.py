@@ -13,11 +13,11 @@ from aftercare.customers.forms import (
     CustomerForm,
     SearchForm,
     VehicleForm,
-    show_domain_error,
 )
 from aftercare.customers.models import Customer
 from aftercare.errors import DomainError
 from aftercare.followups.choices import PlanTopic, Topic
+from aftercare.formfields import show_domain_error
 from aftercare.obligations import queries as obligation_queries
 from aftercare.standard.rules import RULES
 from aftercare.workshop.models import RepairOrder

@@ -3,15 +3,12 @@
 from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.cases.models import Kind
-from aftercare.errors import DomainError
 from aftercare.followups.actions import AMENDABLE
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
-
-LOCAL_MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+from aftercare.formfields import MomentField
 
 # Which purpose the obligation being worked on asks for (DS-3, DS-6, DS-7).
 PURPOSE_FOR_RULE = {
@@ -19,54 +16,6 @@ PURPOSE_FOR_RULE = {
     "DS-6": Purpose.SECOND_FOLLOWUP,
     "DS-7": Purpose.CAMPAIGN_NOTICE,
 }
-
-
-class MomentField(forms.DateTimeField):
-    """A datetime-local input read and shown in the organisation's time zone."""
-
-    widget = forms.DateTimeInput(
-        attrs={"type": "datetime-local", "class": "form-control"}, format=LOCAL_MOMENT_FORMAT
-    )
-
-    def __init__(self, *args, tz=None, **kwargs):
-        self.tz = tz
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        with timezone.override(self.tz or timezone.get_current_timezone()):
-            return super().to_python(value)
-
-    def prepare_value(self, value):
-        with timezone.override(self.tz or timezone.get_current_timezone()):
-            return super().prepare_value(value)
-
-
-def user_tz(user):
-    """The organisation's time zone; the active one for staff without an organisation."""
-    organisation = getattr(user, "organisation", None)
-    return organisation.tz if organisation is not None else timezone.get_current_timezone()
-
-
-def local_now(tz):
-    """Now, to the minute, so a datetime-local input shows it as typed."""
-    return timezone.localtime(timezone.now(), tz).replace(second=0, microsecond=0)
-
-
-def show_domain_error(form, error: DomainError, aliases=None, rows=None) -> None:
-    """Put a refused action's messages on the form; `raised_items.0.text` goes to row 0."""
-    aliases = aliases or {}
-    form.add_error(None, str(error.message))
-    for key, messages in error.fields.items():
-        parts = key.split(".")
-        if rows is not None and parts[0] == "raised_items" and len(parts) == 3:
-            row = rows[int(parts[1])]
-            for message in messages:
-                row.add_error(parts[2] if parts[2] in row.fields else None, str(message))
-            continue
-        name = aliases.get(parts[0], parts[0])
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, str(message))
 
 
 class CallForm(forms.Form):

@@ -22,10 +22,8 @@ from aftercare.followups.forms import (
     PlanConfirmForm,
     RaisedItemFormSet,
     RegisterPeriodForm,
-    local_now,
-    show_domain_error,
-    user_tz,
 )
+from aftercare.formfields import local_now, show_domain_error, user_tz
 
 # Everyone at the dealership desk (advisors, follow-up advisors, supervisors, administrators).
 DESK = "customers.view_customer"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aftercare.followups.forms import MomentField
+from aftercare.formfields import MomentField
 
 
 class StaffChoiceField(forms.ModelChoiceField):

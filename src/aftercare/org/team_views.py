@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aftercare.errors import DomainError
-from aftercare.followups.forms import local_now, show_domain_error, user_tz
+from aftercare.formfields import local_now, show_domain_error, user_tz
 from aftercare.obligations.models import Obligation
 from aftercare.org import actions
 from aftercare.org.models import Absence

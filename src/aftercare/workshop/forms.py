@@ -7,7 +7,8 @@ actions refuse moments in the future.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.customers.forms import MomentField, StyledForm, local_now
+from aftercare.customers.forms import StyledForm
+from aftercare.formfields import MomentField, local_now
 from aftercare.workshop.models import Consultation, ServiceItem
 
 # The action's field names → this form's (the API speaks of checked_in_at, the page of moment).

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftercare.customers.forms import show_domain_error
 from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.errors import DomainError
+from aftercare.formfields import show_domain_error
 from aftercare.workshop import actions
 from aftercare.workshop.forms import MOMENT_ALIASES, CheckInForm, ConsultationForm, PickupForm
 from aftercare.workshop.models import RepairOrder

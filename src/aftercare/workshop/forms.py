@@ -73,7 +73,7 @@ class CheckInForm(MomentForm):
 
 
 class PickupForm(MomentForm):
-    pass
+    """Only the moment: the car left the workshop (default now)."""
 
 
 class ConsultationForm(MomentForm):

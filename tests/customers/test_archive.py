@@ -94,3 +94,22 @@ def test_clearing_a_hand_set_due_date_returns_to_the_computed_one(desk):
     vehicle = actions.update_vehicle(vehicle, by=desk.alice, next_maintenance_on=None)
     assert not vehicle.next_maintenance_overridden
     assert vehicle.next_maintenance_on == date(2026, 7, 10)
+
+
+def test_a_plate_is_on_file_once_per_branch(desk):
+    first = actions.create_customer(branch=desk.branch_a, by=desk.alice, name="張三")
+    actions.add_vehicle(first, by=desk.alice, plate="京A12345")
+    second = actions.create_customer(branch=desk.branch_a, by=desk.alice, name="李四")
+    with pytest.raises(InvalidInput) as refused:
+        actions.add_vehicle(second, by=desk.alice, plate="京a·12345")
+    assert "張三" in refused.value.fields["plate"][0]
+    assert Vehicle.objects.count() == 1
+
+
+def test_bad_email_and_overlong_text_are_refused_before_the_database(desk):
+    with pytest.raises(InvalidInput) as refused:
+        actions.create_customer(
+            branch=desk.branch_a, by=desk.alice, name="張三", email="not-an-address",
+            address="路" * 301,
+        )  # fmt: skip
+    assert set(refused.value.fields) == {"email", "address"}

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +75,21 @@ def _clean_customer_fields(fields: dict, errors: Errors, *, creating: bool) -> d
                 "wanted_services", _("Unknown services: %(codes)s") % {"codes": ", ".join(bad)}
             )
         cleaned["wanted_services"] = [c for c in WantedService.values if c in wanted]
+    if cleaned.get("email"):
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors.add("email", _("Enter a valid e-mail address."))
+    _check_lengths(Customer, cleaned, errors)
     return cleaned
+
+
+def _check_lengths(model, cleaned: dict, errors: Errors) -> None:
+    """Too long for its column: a clear message here rather than a database error later."""
+    for name, value in cleaned.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            errors.add(name, _("At most %(n)s characters.") % {"n": limit})
 
 
 def _clean_phones(raw_phones, region: str, errors: Errors):
@@ -179,6 +195,21 @@ def _clean_vehicle_fields(fields: dict, region: str, errors: Errors, *, creating
     return cleaned
 
 
+def _check_plate_free(branch, key, errors: Errors, vehicle=None) -> None:
+    """One car, one record: a plate already on file in the branch is refused."""
+    if not key:
+        return
+    taken = Vehicle.objects.filter(plate_key=key, customer__branch=branch)
+    if vehicle is not None:
+        taken = taken.exclude(pk=vehicle.pk)
+    owner = taken.select_related("customer").first()
+    if owner is not None:
+        errors.add(
+            "plate",
+            _("This plate is already on file for %(customer)s.") % {"customer": owner.customer},
+        )
+
+
 def _recompute_maintenance(vehicle: Vehicle, *, overridden: bool) -> None:
     if overridden:
         vehicle.next_maintenance_overridden = True
@@ -194,6 +225,7 @@ def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
     ensure_branch_access(by, customer.branch)
     errors = Errors()
     cleaned = _clean_vehicle_fields(fields, _region(customer.branch), errors, creating=True)
+    _check_plate_free(customer.branch, cleaned.get("plate_key"), errors)
     errors.raise_if_any(_("The vehicle cannot be saved."))
     if cleaned.get("mileage") is not None and not cleaned.get("mileage_on"):
         cleaned["mileage_on"] = timezone.localdate()
@@ -212,6 +244,7 @@ def update_vehicle(vehicle: Vehicle, *, by, at=None, **fields) -> Vehicle:
     errors = Errors()
     region = _region(vehicle.customer.branch)
     cleaned = _clean_vehicle_fields(fields, region, errors, creating=False)
+    _check_plate_free(vehicle.customer.branch, cleaned.get("plate_key"), errors, vehicle=vehicle)
     errors.raise_if_any(_("The vehicle cannot be saved."))
     for name, value in cleaned.items():
         setattr(vehicle, name, value)

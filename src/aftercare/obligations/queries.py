@@ -143,3 +143,15 @@ def worklist_sections(user, now: datetime | None = None, tz=None) -> WorklistSec
         else:
             sections.open.append(row)
     return sections
+
+
+def open_work_by_owner(user_ids) -> dict[int, int]:
+    """Pending obligations per owner: what moves to a stand-in while they are away (DS-10)."""
+    rows = (
+        Obligation.objects.pending()
+        .filter(owner_id__in=list(user_ids))
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["owner_id"]: row["n"] for row in rows}

@@ -39,3 +39,23 @@ def acting_owners(owner_ids: list[int], at: datetime) -> dict[int, int]:
     """Map absent owners to their stand-in at `at`; owners at work map to nobody."""
     rows = Absence.objects.active(at).filter(user_id__in=owner_ids).order_by("starts_at")
     return {row.user_id: row.stand_in_id for row in rows}
+
+
+PAST_ABSENCES_SHOWN = 20
+
+
+def absences_around(staff, now: datetime):
+    """Current and upcoming absences first (soonest first), then the most recent past ones,
+    each upcoming one with the count of open work that moves to the stand-in."""
+    from aftercare.obligations.queries import open_work_by_owner
+
+    qs = Absence.objects.filter(user__in=staff, cancelled_at__isnull=True).select_related(
+        "user", "stand_in", "recorded_by"
+    )
+    ahead = list(qs.filter(ends_at__gt=now).order_by("starts_at", "id"))
+    past = list(qs.filter(ends_at__lte=now).order_by("-ends_at", "-id")[:PAST_ABSENCES_SHOWN])
+    counts = open_work_by_owner({a.user_id for a in ahead})
+    for absence in ahead:
+        absence.current = absence.starts_at <= now
+        absence.open_work = counts.get(absence.user_id, 0)
+    return ahead, past

@@ -2,47 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from aftercare.errors import DomainError
 from aftercare.formfields import local_now, show_domain_error, user_tz
-from aftercare.obligations.models import Obligation
+from aftercare.obligations.queries import open_work_by_owner
 from aftercare.org import actions
-from aftercare.org.models import Absence
-from aftercare.org.queries import visible_users
+from aftercare.org.queries import absences_around, visible_users
 from aftercare.org.team_forms import AbsenceForm
 
 ABSENCE_ALIASES = {"stand_in_id": "stand_in", "user_id": "user"}
-PAST_SHOWN = 20
-
-
-def open_work(user_ids) -> dict[int, int]:
-    """Pending obligations per owner: what moves to the stand-in while they are away."""
-    rows = (
-        Obligation.objects.pending()
-        .filter(owner_id__in=list(user_ids))
-        .values("owner_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["owner_id"]: row["n"] for row in rows}
-
-
-def _absences(staff, now):
-    """Current and upcoming absences first (soonest first), then the most recent past ones."""
-    qs = Absence.objects.filter(user__in=staff, cancelled_at__isnull=True).select_related(
-        "user", "stand_in", "recorded_by"
-    )
-    ahead = list(qs.filter(ends_at__gt=now).order_by("starts_at", "id"))
-    past = list(qs.filter(ends_at__lte=now).order_by("-ends_at", "-id")[:PAST_SHOWN])
-    counts = open_work({a.user_id for a in ahead})
-    for absence in ahead:
-        absence.current = absence.starts_at <= now
-        absence.open_work = counts.get(absence.user_id, 0)
-    return ahead, past
 
 
 @login_required
@@ -51,7 +23,7 @@ def _absences(staff, now):
 def absences(request):
     staff = visible_users(request.user)
     tz = user_tz(request.user)
-    work = open_work(staff.values_list("pk", flat=True))
+    work = open_work_by_owner(staff.values_list("pk", flat=True))
     if request.method == "POST":
         form = AbsenceForm(request.POST, staff=staff, tz=tz, open_work=work)
         if form.is_valid():
@@ -64,12 +36,15 @@ def absences(request):
             except DomainError as error:
                 show_domain_error(form, error, ABSENCE_ALIASES)
             else:
-                moved = open_work([absence.user_id]).get(absence.user_id, 0)
+                moved = open_work_by_owner([absence.user_id]).get(absence.user_id, 0)
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "Absence of %(user)s recorded; %(n)s open obligation moves to "
+                        "%(stand_in)s while they are away.",
                         "Absence of %(user)s recorded; %(n)s open obligations move to "
-                        "%(stand_in)s while they are away."
+                        "%(stand_in)s while they are away.",
+                        moved,
                     )
                     % {"user": absence.user, "n": moved, "stand_in": absence.stand_in},
                 )
@@ -78,6 +53,6 @@ def absences(request):
         start = local_now(tz)
         form = AbsenceForm(staff=staff, tz=tz, open_work=work, initial={"starts_at": start})
     now = timezone.now()
-    ahead, past = _absences(staff, now)
+    ahead, past = absences_around(staff, now)
     context = {"form": form, "ahead": ahead, "past": past}
     return render(request, "org/absences.html", context)

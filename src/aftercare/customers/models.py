@@ -87,6 +87,15 @@ class Customer(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["followup_advisor"], name="customer_advisor"),
+            # A branch's search reads only its own customers' matches (the common case).
+            *[
+                models.Index(
+                    fields=["branch", key],
+                    name=f"customer_branch_{key}",
+                    opclasses=["int8_ops", "varchar_pattern_ops"],
+                )
+                for key in ("name_key", "name_pinyin", "name_initials")
+            ],
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ def get_vehicle_for(user, vehicle_id: int) -> Vehicle:
     )
 
 
-def search_condition(text: str) -> Q:
+def search_condition(text: str, base=None) -> Q:
     """Every interpretation of what was typed; each one uses an index.
 
     Phones and plates live in other tables: OR-ing their subqueries with the name columns
@@ -59,12 +59,13 @@ def search_condition(text: str) -> Q:
         elsewhere.append(vehicles.order_by().values("customer_id"))
     if not elsewhere:
         return condition
-    by_name = Customer.objects.filter(condition).order_by().values("pk")
+    by_name = (base if base is not None else Customer.objects).filter(condition)
+    by_name = by_name.order_by().values("pk")
     return Q(pk__in=by_name.union(*elsewhere, all=True))
 
 
 def search(user, text: str = ""):
     customers = Customer.objects.visible_to(user)
     if text.strip():
-        customers = customers.filter(search_condition(text))
+        customers = customers.filter(search_condition(text, base=customers))
     return customers.order_by("name", "id")

@@ -1,6 +1,7 @@
 """The follow-up pages over HTTP: log a call, close DS-3 as unreachable, a call record with its
 amendments, the call register and the next-service plan — as the named users of `desk`."""
 
+import itertools
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 SH = ZoneInfo("Asia/Shanghai")
 NEW = "/calls/new/"
+PLATES = itertools.count(12345)
 
 
 def visit(branch, advisor, *, name="張三", days_ago=5):
@@ -28,7 +30,10 @@ def visit(branch, advisor, *, name="張三", days_ago=5):
     customer = customers.create_customer(
         branch=branch, by=advisor, name=name, phones=["13800138000"], followup_advisor=advisor
     )
-    vehicle = customers.add_vehicle(customer, by=advisor, plate="京A12345", model="凱美瑞")
+    # A plate is on file once per branch: every visit brings its own car.
+    vehicle = customers.add_vehicle(
+        customer, by=advisor, plate=f"京A{next(PLATES)}", model="凱美瑞"
+    )
     picked_up = timezone.now() - timedelta(days=days_ago)
     order = workshop.check_in(vehicle, by=advisor, at=picked_up - timedelta(hours=3))
     workshop.record_pickup(order, by=advisor, at=picked_up)

@@ -24,20 +24,26 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/aftercare serve --host $(HOST) --port $(PORT)
 
-# The whole suite. Browser tests need Debian's Chromium; without it they are left out with
-# one clear line (CI installs it and sets AFTERCARE_REQUIRE_BROWSER=1 to make that a failure).
+# The whole suite. Browser tests need Debian's Chromium, PDF tests a CJK font and pdftotext;
+# without them those tests are left out with one clear line each (CI installs them and sets
+# AFTERCARE_REQUIRE_BROWSER=1 to make a missing piece a failure).
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 test: $(STAMP)
-ifeq ($(CHROMIUM),)
-	@if [ -n "$$AFTERCARE_REQUIRE_BROWSER" ]; then echo "Chromium not found: browser tests cannot run (apt-get install chromium)."; exit 1; fi
-	@echo "Chromium not found: browser tests left out (sudo apt-get install chromium to run them)."
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
-else
-	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
-endif
+	@leave_out=""; \
+	if [ -z "$(CHROMIUM)" ]; then \
+	  if [ -n "$$AFTERCARE_REQUIRE_BROWSER" ]; then echo "Chromium not found: browser tests cannot run (apt-get install chromium)."; exit 1; fi; \
+	  echo "Chromium not found: browser tests left out (sudo apt-get install chromium to run them)."; \
+	  leave_out="not e2e"; \
+	fi; \
+	if ! command -v pdftotext >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  if [ -n "$$AFTERCARE_REQUIRE_BROWSER" ]; then echo "No CJK font or pdftotext: PDF tests cannot run (apt-get install fonts-noto-cjk poppler-utils)."; exit 1; fi; \
+	  echo "No CJK font or pdftotext: PDF tests left out (sudo apt-get install fonts-noto-cjk poppler-utils to run them)."; \
+	  leave_out="$${leave_out:+$$leave_out and }not pdf"; \
+	fi; \
+	set -x; CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $${leave_out:+-m "$$leave_out"} $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not e2e" -x -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not e2e and not pdf" -x -q $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)

@@ -1,3 +1,5 @@
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -28,6 +30,37 @@ def pytest_configure(config):
             f"{str(error).strip().splitlines()[0]}",
             returncode=3,
         )
+
+
+def pytest_collection_modifyitems(items):
+    """A test that reads a PDF's text is a `pdf` test: `make test` leaves those out, in one
+    line, where the font or pdftotext is missing."""
+    for item in items:
+        if "pdf_text" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pdf)
+
+
+@pytest.fixture
+def pdf_text():
+    """The text of a PDF as pdftotext reads it: proof the Chinese is drawn, not boxes."""
+    from aftercare.paperwork.rendering import cjk_font_available
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext not found: apt-get install poppler-utils", pytrace=False)
+    if not cjk_font_available():
+        pytest.fail("No CJK font: apt-get install fonts-noto-cjk", pytrace=False)
+
+    def extract(content: bytes) -> str:
+        assert content.startswith(b"%PDF"), content[:40]
+        result = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+            input=content,
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout.decode("utf-8")
+
+    return extract
 
 
 @pytest.fixture(autouse=True)

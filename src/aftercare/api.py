@@ -146,8 +146,13 @@ def _register_routers() -> None:
     from aftercare.cases.api import router as cases_router
     from aftercare.customers.api import router as customers_router
     from aftercare.followups.api import router as followups_router
+    from aftercare.messaging.api import router as messaging_router
     from aftercare.obligations.api import router as obligations_router
     from aftercare.org.api import router as org_router
+    from aftercare.outreach.api import router as outreach_router
+    from aftercare.paperwork.api import router as paperwork_router
+    from aftercare.reviews.api import router as reviews_router
+    from aftercare.safety.api import router as safety_router
     from aftercare.workshop.api import router as workshop_router
 
     for router in (
@@ -157,6 +162,11 @@ def _register_routers() -> None:
         workshop_router,
         followups_router,
         cases_router,
+        outreach_router,
+        messaging_router,
+        safety_router,
+        reviews_router,
+        paperwork_router,
     ):
         api.add_router("/", router)
 

@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "aftercare.followups",
     "aftercare.cases",
     "aftercare.imports",
+    "aftercare.outreach",
+    "aftercare.messaging",
+    "aftercare.safety",
+    "aftercare.reviews",
+    "aftercare.paperwork",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +199,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("AFTERCARE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

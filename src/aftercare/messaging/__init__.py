@@ -1,0 +1,1 @@
+"""E-mail and SMS to customers, maintenance reminders, staff calendar feeds."""

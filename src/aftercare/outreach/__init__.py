@@ -1,0 +1,1 @@
+"""Campaigns, their notices and letters, the letter register (DS-7, DS-7L, DS-9)."""

@@ -1,0 +1,1 @@
+"""Supervisor's dashboard and the monthly and yearly reviews (DS-11)."""

@@ -1,0 +1,1 @@
+"""Rag bins and fire equipment (DS-12, DS-13)."""

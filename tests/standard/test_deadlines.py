@@ -8,7 +8,7 @@ import pytest
 from aftercare.standard import actions
 from aftercare.standard.deadlines import add_months, effective_rule, window
 from aftercare.standard.models import CalendarDay
-from aftercare.standard.rules import DEFAULT_RULES, RULES
+from aftercare.standard.rules import DEFAULT_RULES, RULES, default_rule
 
 SH = ZoneInfo("Asia/Shanghai")
 TP = ZoneInfo("Asia/Taipei")
@@ -24,10 +24,15 @@ def end(y, m, d, tz=SH):
 
 def test_every_rule_of_the_standard_is_data():
     ids = [rule.id for rule in DEFAULT_RULES]
-    assert ids[:14] == [f"DS-{n}" for n in range(1, 8)] + ["DS-7L"] + [
+    assert ids[:15] == ["DS-1", "DS-2", "DS-2M"] + [f"DS-{n}" for n in range(3, 8)] + ["DS-7L"] + [
         f"DS-{n}" for n in range(8, 14)
     ]
-    assert ids[14:] == [f"BS-{n}" for n in range(1, 15)]
+    assert ids[15:] == [f"BS-{n}" for n in range(1, 15)]
+
+
+def test_maintenance_reminder_is_counted_back_a_week():
+    """DS-2M (ours, not the seed's): the reminder falls due 7 days before maintenance."""
+    assert default_rule("DS-2M").due_after == -7
 
 
 @pytest.mark.django_db

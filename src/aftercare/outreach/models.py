@@ -1,0 +1,146 @@
+"""Campaigns and their targets (DS-7, DS-7L); letters and the letter register (DS-9)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aftercare.outreach.choices import CampaignKind, LetterKind
+
+
+class Campaign(models.Model):
+    """An event or offer the branch phones its customers about two weeks ahead (DS-7)."""
+
+    Kind = CampaignKind
+
+    organisation = models.ForeignKey(
+        "org.Organisation", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    branch = models.ForeignKey(
+        "org.Branch", on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("branch")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=CampaignKind.choices)
+    content = models.TextField(_("content"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # The target filters as entered (or {"customer_ids": [...]}); see outreach/targets.py.
+    filters = models.JSONField(_("target filters"), default=dict, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    notices_late = models.BooleanField(_("notices late"), default=False)
+    # Progress of a big scheduling run, polled by the page while the worker runs it.
+    schedule_total = models.PositiveIntegerField(default=0)
+    schedule_done = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["branch", "starts_at"], name="campaign_branch_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="campaign_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignTarget(models.Model):
+    """One customer a campaign reaches out to, with what came of it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="targets")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="campaign_targets"
+    )
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    reached = models.BooleanField(_("reached"), null=True, blank=True)
+    letter_sent_at = models.DateTimeField(_("letter sent at"), null=True, blank=True)
+    replied = models.BooleanField(_("replied"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign target")
+        verbose_name_plural = _("campaign targets")
+        ordering = ["campaign_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "customer"], name="campaign_target_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.customer_id}"
+
+
+class Letter(models.Model):
+    """A letter sent and its letter-register line (DS-9). Append-only: see LetterAmendment."""
+
+    Kind = LetterKind
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    register_number = models.CharField(_("register no."), max_length=24, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="letters",
+        verbose_name=_("customer"),
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="letters_sent",
+        verbose_name=_("sent by"),
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="letters",
+        verbose_name=_("campaign"),
+    )  # fmt: skip
+    raised_item = models.ForeignKey(
+        "cases.RaisedItem", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="letters", verbose_name=_("raised item"),
+    )  # fmt: skip
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["sent_at", "id"]
+        indexes = [
+            models.Index(fields=["branch", "sent_at"], name="letter_branch_sent"),
+            models.Index(fields=["customer", "-sent_at"], name="letter_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.register_number
+
+
+class LetterAmendment(models.Model):
+    """A correction of a letter-register line that keeps the original value."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="amendments")
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.JSONField(_("original"))
+    new_value = models.JSONField(_("correction"))
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("amended by"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("amended at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter amendment")
+        verbose_name_plural = _("letter amendments")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.letter} {self.field}"

@@ -29,9 +29,14 @@ class Campaign(models.Model):
     filters = models.JSONField(_("target filters"), default=dict, blank=True)
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     notices_late = models.BooleanField(_("notices late"), default=False)
-    # Progress of a big scheduling run, polled by the page while the worker runs it.
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("scheduled by"),
+    )  # fmt: skip
+    # A big campaign is scheduled by the worker: the page polls these while it runs.
+    schedule_requested_at = models.DateTimeField(null=True, blank=True)
     schedule_total = models.PositiveIntegerField(default=0)
-    schedule_done = models.PositiveIntegerField(default=0)
+    schedule_failure = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("created by"),

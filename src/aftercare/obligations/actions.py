@@ -50,6 +50,81 @@ def open_obligation(
     )
 
 
+def counted_back_window(organisation, rule_id: str, event_at: datetime, *, triggered_at, rule=None):
+    """The window of a rule counted back from a future event (DS-7: 14 days before the start).
+
+    Returns (window, late). When the counted-back due moment has already passed at
+    `triggered_at` (the event was announced too late), the work falls due at once: at the end
+    of the day of `triggered_at` — still computed by `window`, with the rule's days set to 0.
+    """
+    rule = rule or effective_rule(organisation, rule_id)
+    win = window(organisation, rule_id, event_at, rule=rule)
+    if win.due_at >= triggered_at:
+        return win, False
+    now_rule = rule.with_overrides(due_after=0, opens_after=0 if rule.opens_after else None)
+    return window(organisation, rule_id, triggered_at, rule=now_rule), True
+
+
+def open_obligations_bulk(
+    rule_id: str,
+    *,
+    organisation,
+    rows,
+    event_at: datetime,
+    triggered_at: datetime | None = None,
+    subject=None,
+    title: str = "",
+    by=None,
+    batch_size: int = 5000,
+) -> tuple[int, bool]:
+    """Open one obligation per `(branch_id, owner_id, customer_id)` row, all with one window.
+
+    For events that concern many customers at once (a campaign's 100 000 targets): the window
+    is computed once (`counted_back_window`) instead of once per row, and rows are written in
+    batches with their history rows (COPY on PostgreSQL). Returns (how many, late).
+    Runs inside the caller's transaction, like `open_obligation`.
+    """
+    from aftercare.imports.bulk import insert_with_history
+
+    rule = effective_rule(organisation, rule_id)
+    if not rule.enabled:
+        return 0, False
+    triggered_at = triggered_at or event_at
+    win, late = counted_back_window(
+        organisation, rule_id, event_at, triggered_at=triggered_at, rule=rule
+    )
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    common = {
+        "rule": rule_id,
+        "organisation_id": organisation.pk,
+        "subject_type": subject_type,
+        "subject_id": subject.pk if subject is not None else None,
+        "title": (title or (str(subject) if subject is not None else ""))[:200],
+        "triggered_at": triggered_at,
+        "opens_at": win.opens_at,
+        "due_at": win.due_at,
+    }
+    count = 0
+    batch: list[Obligation] = []
+    reason = f"{rule_id} bulk"
+    for branch_id, owner_id, customer_id in rows:
+        batch.append(
+            Obligation(branch_id=branch_id, owner_id=owner_id, customer_id=customer_id, **common)
+        )
+        if len(batch) >= batch_size:
+            insert_with_history(
+                Obligation, batch, user=by, reason=reason, at=triggered_at, batch_size=batch_size
+            )
+            count += len(batch)
+            batch = []
+    if batch:
+        insert_with_history(
+            Obligation, batch, user=by, reason=reason, at=triggered_at, batch_size=batch_size
+        )
+        count += len(batch)
+    return count, late
+
+
 def _locked(obligation: Obligation) -> Obligation:
     return Obligation.objects.select_for_update().get(pk=obligation.pk)
 

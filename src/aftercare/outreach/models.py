@@ -149,3 +149,20 @@ class LetterAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} {self.field}"
+
+
+class NoticeCall(models.Model):
+    """Links a campaign-notice call (DS-7) to its campaign; the call register stays as it is."""
+
+    target = models.ForeignKey(CampaignTarget, on_delete=models.PROTECT, related_name="calls")
+    call = models.OneToOneField(
+        "followups.Call", on_delete=models.PROTECT, related_name="campaign_notice"
+    )
+
+    class Meta:
+        verbose_name = _("campaign-notice call")
+        verbose_name_plural = _("campaign-notice calls")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.call}"

@@ -1,0 +1,61 @@
+"""Read side of outreach: campaigns and letters the user may see, the letter register (DS-9)."""
+
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from aftercare.outreach.models import Campaign, CampaignTarget, Letter
+
+
+def visible_campaigns(user):
+    """Campaigns of the user's branch; administrators see their organisation."""
+    qs = Campaign.objects.select_related("branch", "organisation")
+    if user.is_superuser:
+        return qs
+    if user.is_administrator:
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.filter(branch_id=user.branch_id)
+
+
+def get_campaign_for(user, campaign_id: int) -> Campaign:
+    return get_object_or_404(visible_campaigns(user), pk=campaign_id)
+
+
+def visible_letters(user):
+    qs = Letter.objects.select_related("customer", "sent_by", "campaign", "branch")
+    if user.is_superuser:
+        return qs
+    if user.is_administrator:
+        return qs.filter(branch__organisation_id=user.organisation_id)
+    return qs.filter(branch_id=user.branch_id)
+
+
+def get_letter_for(user, letter_id: int) -> Letter:
+    return get_object_or_404(visible_letters(user).prefetch_related("amendments"), pk=letter_id)
+
+
+def letter_register(branch, start: datetime, end: datetime):
+    """The letter-register lines (DS-9) of a branch sent in [start, end), in order (Form 4)."""
+    return (
+        Letter.objects.filter(branch=branch, sent_at__gte=start, sent_at__lt=end)
+        .select_related("customer", "sent_by")
+        .order_by("sent_at", "id")
+    )
+
+
+def targets_of(campaign: Campaign):
+    return CampaignTarget.objects.filter(campaign=campaign).select_related("customer")
+
+
+def results(campaign: Campaign) -> dict:
+    """Campaign results in one aggregate query: targets, notified, reached, letters, replies."""
+    return CampaignTarget.objects.filter(campaign=campaign).aggregate(
+        targets=Count("id"),
+        notified=Count("id", filter=Q(notified_at__isnull=False)),
+        reached=Count("id", filter=Q(reached=True)),
+        unreached=Count("id", filter=Q(reached=False)),
+        letters=Count("id", filter=Q(letter_sent_at__isnull=False)),
+        replied=Count("id", filter=Q(replied=True)),
+        attended=Count("id", filter=Q(attended=True)),
+    )

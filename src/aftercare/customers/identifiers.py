@@ -6,6 +6,7 @@ search keys strip separators so `京A·12345`, `京A 12345` and `京a12345` find
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import opencc
 import phonenumbers
@@ -26,10 +27,34 @@ class Phone:
         return self.national[-4:]
 
 
+# A mainland mobile typed as 11 digits (spaces or hyphens allowed): what phonenumbers would
+# answer, ~50 times faster. The pattern is phonenumbers' own, so the two cannot disagree.
+_CN_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern, re.ASCII
+)
+_DIAL_SEPARATORS = re.compile(r"[ \-]+")
+
+
 def normalise_phone(raw: str, default_region: str = "CN") -> Phone:
     text = (raw or "").strip()
     if not text:
         raise ValueError(_("Enter a phone number."))
+    if default_region == "CN" and len(text) <= 20:
+        digits = _DIAL_SEPARATORS.sub("", text)
+        if len(digits) == 11 and _CN_MOBILE.fullmatch(digits):
+            return Phone(e164=f"+86{digits}", national=digits, region="CN")
+    phone = _parsed_phone(text, default_region)
+    if phone is None:
+        raise ValueError(
+            _("“%(value)s” is not a valid phone number of mainland China, Taiwan or Hong Kong.")
+            % {"value": raw}
+        )
+    return phone
+
+
+@lru_cache(maxsize=50_000)
+def _parsed_phone(text: str, default_region: str) -> Phone | None:
+    """Archives repeat numbers (a customer per car, a company's switchboard): parse each once."""
     candidates = [None] if text.startswith("+") else [default_region, *REGIONS]
     for region in candidates:
         try:
@@ -46,10 +71,7 @@ def normalise_phone(raw: str, default_region: str = "CN") -> Phone:
                 national=national,
                 region=found,
             )
-    raise ValueError(
-        _("“%(value)s” is not a valid phone number of mainland China, Taiwan or Hong Kong.")
-        % {"value": raw}
-    )
+    return None
 
 
 # Mainland plates: province abbreviation, issuing-authority letter, 5 characters (6 for

@@ -4,6 +4,7 @@
 """
 
 import re
+from functools import lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -19,7 +20,12 @@ def name_key(name: str) -> str:
 
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name; Latin letters and digits are kept as they are."""
-    key = name_key(name)
+    return _pinyin_of_key(name_key(name))
+
+
+@lru_cache(maxsize=50_000)
+def _pinyin_of_key(key: str) -> tuple[str, str]:
+    """Names repeat (张伟 is legion) and pypinyin's phrase matching is slow: once per key."""
     syllables = [s for s in lazy_pinyin(key, errors="default") if s.strip()]
     initials = lazy_pinyin(key, style=Style.FIRST_LETTER, errors="default")
     full = "".join(syllables).lower()

@@ -61,3 +61,16 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     plate = factory.Sequence(lambda n: f"京A{10000 + n}")
     plate_key = factory.LazyAttribute(lambda o: o.plate)
     model = "凱美瑞"
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    """A designated place; use aftercare.safety.actions when obligations matter."""
+
+    class Meta:
+        model = "safety.Place"
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"維修車間 {n}")
+    keeper = factory.SubFactory(UserFactory, branch=factory.SelfAttribute("..branch"))
+    min_count = 1
+

@@ -5,10 +5,13 @@ from datetime import datetime
 from django.utils import timezone
 
 from aftercare.obligations import tick as obligations_tick
+from aftercare.safety import tick as safety_tick
 
 
 def run(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     result: dict[str, int] = {}
+    # Safety first: an obligation it opens already overdue is claimed in the same pass.
+    result.update(safety_tick.run(now))
     result.update(obligations_tick.run(now))
     return result

@@ -106,6 +106,7 @@ def _pending(customer, rule: str, at: datetime):
 def record_call(
     customer, *, by, direction: str, purpose: str, at=None, reached: bool = True, topics=(),
     other_topics: str = "", notes: str = "", raised_items=(), vehicle=None, phone_number: str = "",
+    campaign=None,
 ) -> Call:  # fmt: skip
     """Every call writes a record and a register line (DS-8) and moves the follow-up rules."""
     from aftercare.cases import actions as case_actions
@@ -120,6 +121,10 @@ def record_call(
         errors.add("raised_items", _("An unanswered call cannot raise items."))
     for index, item in enumerate(raised_items):
         case_actions.validate_item(item, errors, prefix=f"raised_items.{index}")
+    if campaign is not None:  # a campaign notice (DS-7)
+        from aftercare.outreach.actions import validate_notice_call
+
+        validate_notice_call(customer, campaign, purpose, errors)
     errors.raise_if_any(_("The call cannot be recorded."))
 
     year = timezone.localtime(at, customer.branch.organisation.tz).year
@@ -143,6 +148,10 @@ def record_call(
             fulfil(second, by=by, at=at, outcome=call.register_number)
     for item in raised_items:
         case_actions.raise_item(call, by=by, **item)
+    if campaign is not None:
+        from aftercare.outreach.actions import notice_call_recorded
+
+        notice_call_recorded(call, campaign, by=by)
     return call
 
 

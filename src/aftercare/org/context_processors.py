@@ -11,6 +11,7 @@ MENU = [
     ("obligations:list", _("Obligations"), "obligations.view_branch_obligations"),
     ("team:absences", _("Absences"), "org.add_absence"),
     ("imports:list", _("Import"), "customers.add_customer"),
+    ("safety:register", _("Workshop safety"), "safety.view_place"),
     ("standard:settings", _("Service standard"), "standard.view_rulesetting"),
     ("api:openapi-view", _("API"), None),
 ]

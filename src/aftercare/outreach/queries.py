@@ -50,12 +50,14 @@ def targets_of(campaign: Campaign):
 
 def results(campaign: Campaign) -> dict:
     """Campaign results in one aggregate query: targets, notified, reached, letters, replies."""
-    return CampaignTarget.objects.filter(campaign=campaign).aggregate(
-        targets=Count("id"),
-        notified=Count("id", filter=Q(notified_at__isnull=False)),
-        reached=Count("id", filter=Q(reached=True)),
-        unreached=Count("id", filter=Q(reached=False)),
-        letters=Count("id", filter=Q(letter_sent_at__isnull=False)),
-        replied=Count("id", filter=Q(replied=True)),
-        attended=Count("id", filter=Q(attended=True)),
+    # Aliases differ from the field names (an aggregate may not shadow a field).
+    figures = CampaignTarget.objects.filter(campaign=campaign).aggregate(
+        n_targets=Count("id"),
+        n_notified=Count("id", filter=Q(notified_at__isnull=False)),
+        n_reached=Count("id", filter=Q(reached=True)),
+        n_unreached=Count("id", filter=Q(reached=False)),
+        n_letters=Count("id", filter=Q(letter_sent_at__isnull=False)),
+        n_replied=Count("id", filter=Q(replied=True)),
+        n_attended=Count("id", filter=Q(attended=True)),
     )
+    return {key.removeprefix("n_"): value for key, value in figures.items()}

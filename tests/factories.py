@@ -73,4 +73,3 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"維修車間 {n}")
     keeper = factory.SubFactory(UserFactory, branch=factory.SelfAttribute("..branch"))
     min_count = 1
-

@@ -28,13 +28,25 @@ _DESK = [
     "customers.change_vehicle",
 ]
 
+# Workshop safety (DS-12, DS-13): the desk clears bins and inspects; supervisors keep the register.
+_SAFETY_DESK = ["safety.view_place", "safety.add_clearance", "safety.add_inspection"]
+_SAFETY_REGISTER = [
+    *_SAFETY_DESK,
+    "safety.add_place",
+    "safety.change_place",
+    "safety.add_ragbin",
+    "safety.change_ragbin",
+    "safety.add_equipment",
+    "safety.change_equipment",
+]
+
 # Outreach (DS-7, DS-9): the desk phones targets and sends letters; supervisors plan campaigns.
 _OUTREACH_DESK = ["outreach.view_campaign", "outreach.view_letter", "outreach.add_letter"]
 _OUTREACH_PLAN = [*_OUTREACH_DESK, "outreach.add_campaign", "outreach.change_campaign"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADVISOR: [*_DESK, *_OUTREACH_DESK],
-    Role.FOLLOWUP_ADVISOR: [*_DESK, *_OUTREACH_DESK],
+    Role.ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
+    Role.FOLLOWUP_ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
     Role.SUPERVISOR: [
         *_DESK,
         "obligations.view_branch_obligations",
@@ -44,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "org.view_absence",
         "org.add_absence",
         "org.change_absence",
+        *_SAFETY_REGISTER,
         *_OUTREACH_PLAN,
     ],
     Role.ENGINEER: ["obligations.view_obligation", "obligations.change_obligation"],
@@ -68,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "standard.view_calendarday",
         "standard.add_calendarday",
         "standard.delete_calendarday",
+        *_SAFETY_REGISTER,
         *_OUTREACH_PLAN,
     ],
 }

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from aftercare.obligations import tick as obligations_tick
+from aftercare.reviews import tick as reviews_tick
 from aftercare.safety import tick as safety_tick
 
 
@@ -14,4 +15,5 @@ def run(now: datetime | None = None) -> dict[str, int]:
     # Safety first: an obligation it opens already overdue is claimed in the same pass.
     result.update(safety_tick.run(now))
     result.update(obligations_tick.run(now))
+    result.update(reviews_tick.run(now))
     return result

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from aftercare.customers.models import Customer
@@ -39,6 +40,17 @@ def get_followup_obligation_for(user, obligation_id: int, customer=None) -> Obli
     if customer is not None:
         qs = qs.filter(customer=customer)
     return get_object_or_404(qs, pk=obligation_id)
+
+
+def calls_by_purpose(branch_id: int, *, start: datetime, end: datetime) -> list[dict]:
+    """Calls that occurred in [start, end) per purpose and direction, with how many reached
+    the customer; one GROUP BY. Figures use the recorded values, not later amendments."""
+    return list(
+        Call.objects.filter(branch_id=branch_id, occurred_at__gte=start, occurred_at__lt=end)
+        .values("purpose", "direction")
+        .annotate(calls=Count("id"), reached=Count("id", filter=Q(reached=True)))
+        .order_by("purpose", "direction")
+    )
 
 
 def register(user, start: date, end: date, tz):

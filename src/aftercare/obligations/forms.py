@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.obligations.choices import Status
+from aftercare.obligations.queries import FIGURE_STATUSES
 from aftercare.standard.rules import RULES
 
 
@@ -17,3 +18,11 @@ class ObligationFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
     )
     owner = forms.IntegerField(label=_("Owner"), required=False, widget=forms.HiddenInput)
+    # The supervisor dashboard's drill-downs: one figure of a branch over local due dates.
+    branch = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    figure = forms.ChoiceField(
+        required=False, widget=forms.HiddenInput,
+        choices=[("", "")] + [(name, name) for name in FIGURE_STATUSES],
+    )  # fmt: skip
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.HiddenInput)
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.HiddenInput)

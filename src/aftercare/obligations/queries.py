@@ -1,9 +1,10 @@
 """Read side of obligations: worklists, filtered lists and compliance figures, all in SQL."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from aftercare.obligations.choices import Status
@@ -43,9 +44,19 @@ def search(
     status: str | None = None,
     owner_id: int | None = None,
     branch_id: int | None = None,
+    figure: str | None = None,
+    due_from: datetime | None = None,
+    due_until: datetime | None = None,
 ):
+    """`figure` and the due range [due_from, due_until) are the dashboard's drill-downs."""
     now = now or timezone.now()
     qs = Obligation.objects.visible_to(user, now).with_status(now)
+    if figure:
+        qs = qs.filter(status__in=FIGURE_STATUSES[figure])
+    if due_from is not None:
+        qs = qs.filter(due_at__gte=due_from)
+    if due_until is not None:
+        qs = qs.filter(due_at__lt=due_until)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
     if rule:
@@ -76,6 +87,27 @@ class Figures:
     def on_time_rate(self) -> float | None:
         """On-time share of what fell due (cancelled ones excluded); None when nothing fell due."""
         return round(self.on_time / self.due, 4) if self.due else None
+
+
+# Which derived statuses each figure counts: the drill-down from a figure lists exactly these.
+FIGURE_STATUSES = {
+    "due": [s for s in Status.values if s != Status.CANCELLED],
+    "on_time": [Status.DONE_ON_TIME],
+    "late": [Status.DONE_LATE],
+    "early": [Status.DONE_EARLY],
+    "open": [Status.OPEN, Status.UPCOMING],
+    "overdue": [Status.OVERDUE],
+    "cancelled": [Status.CANCELLED],
+}
+FIGURE_NAMES = list(FIGURE_STATUSES)
+
+
+def _figure_counts() -> dict:
+    """One conditional COUNT per figure over the `status` annotation."""
+    return {
+        name: Count("id", filter=Q(status__in=statuses))
+        for name, statuses in FIGURE_STATUSES.items()
+    }
 
 
 GROUP_FIELDS = {"rule": ["rule"], "owner": ["owner_id"], "rule_owner": ["rule", "owner_id"]}
@@ -110,6 +142,34 @@ def compliance(
         Figures(
             key={field: row[field] for field in fields},
             **{name: row[name] for name in Figures.__dataclass_fields__ if name != "key"},
+        )
+        for row in rows
+    ]
+
+
+def compliance_by_period(
+    obligations, *, start: datetime, end: datetime, period: str, tz, now=None
+) -> list[tuple[date, Figures]]:
+    """Figures per local week (Monday) or month of the due moment in [start, end), one query.
+
+    The buckets are cut in `tz` (the organisation's time zone), so an obligation due at
+    23:59:59.999999 local on the last day of a month counts in that month.
+    """
+    now = now or timezone.now()
+    trunc = {"week": TruncWeek, "month": TruncMonth}[period]
+    rows = (
+        obligations.filter(due_at__gte=start, due_at__lt=end)
+        .annotate(status=status_expression(now), bucket=trunc("due_at", tzinfo=tz))
+        .values("bucket")
+        .annotate(**_figure_counts())
+        .order_by("bucket")
+    )
+    return [
+        (
+            timezone.localtime(row["bucket"], tz).date()
+            if isinstance(row["bucket"], datetime)
+            else row["bucket"],
+            Figures(key={}, **{name: row[name] for name in FIGURE_NAMES}),
         )
         for row in rows
     ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -8,9 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftercare.errors import DomainError
+from aftercare.formfields import user_tz
 from aftercare.obligations import actions, queries
 from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
+from aftercare.standard.calendar import start_of_day
 
 # The page where the work of a rule is done, one click from its row. Rules listed here are
 # fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
@@ -59,11 +63,17 @@ def my_work(request):
 def obligation_list(request):
     form = ObligationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    tz = user_tz(request.user)
+    due_from, due_to = filters.get("due_from"), filters.get("due_to")
     qs = queries.search(
         request.user,
         rule=filters.get("rule") or None,
         status=filters.get("status") or None,
         owner_id=filters.get("owner"),
+        branch_id=filters.get("branch"),
+        figure=filters.get("figure") or None,
+        due_from=start_of_day(due_from, tz) if due_from else None,
+        due_until=start_of_day(due_to + timedelta(days=1), tz) if due_to else None,
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = queries.with_acting_owner(page.object_list)

@@ -184,6 +184,34 @@ EMAIL_HOST_USER = os.environ.get("AFTERCARE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("AFTERCARE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("AFTERCARE_EMAIL_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("AFTERCARE_FROM_EMAIL", "aftercare@localhost")
+EMAIL_USE_SSL = env_bool("AFTERCARE_EMAIL_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("AFTERCARE_EMAIL_TIMEOUT", "10"))
+
+# Messages to customers (messaging/): SMS gateway, retries, quiet hours, maintenance reminders.
+# "file" writes each SMS to AFTERCARE_SMS_LOG; "http" posts JSON to AFTERCARE_SMS_URL; any
+# other value is the dotted path of a messaging.gateways.SmsGateway subclass.
+AFTERCARE_SMS_BACKEND = os.environ.get("AFTERCARE_SMS_BACKEND", "file")
+AFTERCARE_SMS_LOG = os.environ.get("AFTERCARE_SMS_LOG", str(VAR_DIR / "sms.log"))
+AFTERCARE_SMS_URL = os.environ.get("AFTERCARE_SMS_URL", "")
+AFTERCARE_SMS_METHOD = os.environ.get("AFTERCARE_SMS_METHOD", "POST")
+AFTERCARE_SMS_TOKEN = os.environ.get("AFTERCARE_SMS_TOKEN", "")
+AFTERCARE_SMS_AUTH_HEADER = os.environ.get("AFTERCARE_SMS_AUTH_HEADER", "Authorization")
+AFTERCARE_SMS_AUTH_SCHEME = os.environ.get("AFTERCARE_SMS_AUTH_SCHEME", "Bearer")
+AFTERCARE_SMS_HEADERS = os.environ.get("AFTERCARE_SMS_HEADERS", "{}")
+AFTERCARE_SMS_BODY_TEMPLATE = os.environ.get(
+    "AFTERCARE_SMS_BODY_TEMPLATE", '{"to": "{to}", "text": "{text}"}'
+)
+AFTERCARE_SMS_ID_KEY = os.environ.get("AFTERCARE_SMS_ID_KEY", "id")
+AFTERCARE_SMS_TIMEOUT = float(os.environ.get("AFTERCARE_SMS_TIMEOUT", "10"))
+AFTERCARE_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("AFTERCARE_MESSAGE_MAX_ATTEMPTS", "4"))
+# Minutes to wait after the 1st, 2nd, … failed attempt (the last value repeats).
+AFTERCARE_MESSAGE_BACKOFF_MINUTES = [
+    int(m) for m in env_list("AFTERCARE_MESSAGE_BACKOFF_MINUTES", "1,5,25")
+]
+# Local wall-clock interval of the organisation's time zone; empty turns quiet hours off.
+AFTERCARE_QUIET_HOURS = os.environ.get("AFTERCARE_QUIET_HOURS", "21:00-08:00")
+AFTERCARE_MAINTENANCE_MESSAGES = env_bool("AFTERCARE_MAINTENANCE_MESSAGES")
+AFTERCARE_MAINTENANCE_LEAD_DAYS = int(os.environ.get("AFTERCARE_MAINTENANCE_LEAD_DAYS", "7"))
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("AFTERCARE_SSL_REDIRECT", default=True)

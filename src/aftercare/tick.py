@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from aftercare.messaging import tick as messaging_tick
 from aftercare.obligations import tick as obligations_tick
 from aftercare.reviews import tick as reviews_tick
 from aftercare.safety import tick as safety_tick
@@ -15,5 +16,6 @@ def run(now: datetime | None = None) -> dict[str, int]:
     # Safety first: an obligation it opens already overdue is claimed in the same pass.
     result.update(safety_tick.run(now))
     result.update(obligations_tick.run(now))
+    result.update(messaging_tick.run(now))
     result.update(reviews_tick.run(now))
     return result

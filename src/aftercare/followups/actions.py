@@ -146,6 +146,10 @@ def record_call(
         second = _pending(customer, "DS-6", at)
         if second is not None:
             fulfil(second, by=by, at=at, outcome=call.register_number)
+    if reached and purpose == Purpose.MAINTENANCE_REMINDER:  # DS-2M (messaging/)
+        from aftercare.obligations.actions import fulfil_pending
+
+        fulfil_pending("DS-2M", by=by, at=at, customer=customer, subject=vehicle)
     for item in raised_items:
         case_actions.raise_item(call, by=by, **item)
     if campaign is not None:

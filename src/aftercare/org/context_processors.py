@@ -14,6 +14,8 @@ MENU = [
     ("team:absences", _("Absences"), "org.add_absence"),
     ("imports:list", _("Import"), "customers.add_customer"),
     ("safety:register", _("Workshop safety"), "safety.view_place"),
+    ("messaging:list", _("Messages"), "messaging.view_message"),
+    ("messaging:calendar", _("Calendar feed"), None),
     ("standard:settings", _("Service standard"), "standard.view_rulesetting"),
     ("api:openapi-view", _("API"), None),
 ]

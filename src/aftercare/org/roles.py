@@ -26,7 +26,10 @@ _DESK = [
     "customers.view_vehicle",
     "customers.add_vehicle",
     "customers.change_vehicle",
+    "messaging.add_optout",  # a customer asks for no more e-mail or SMS
 ]
+# Messages to customers: supervisors watch delivery and retry what failed.
+_MESSAGES = ["messaging.view_message", "messaging.retry_message"]
 
 # Workshop safety (DS-12, DS-13): the desk clears bins and inspects; supervisors keep the register.
 _SAFETY_DESK = ["safety.view_place", "safety.add_clearance", "safety.add_inspection"]
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reviews.change_review",
         "reviews.finalise_review",
         *_SAFETY_REGISTER,
+        *_MESSAGES,
         *_OUTREACH_PLAN,
     ],
     Role.ENGINEER: ["obligations.view_obligation", "obligations.change_obligation"],
@@ -87,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "standard.delete_calendarday",
         "reviews.view_review",
         *_SAFETY_REGISTER,
+        *_MESSAGES,
         *_OUTREACH_PLAN,
     ],
 }

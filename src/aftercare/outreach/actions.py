@@ -276,6 +276,8 @@ def record_letter(
     body: str = "",
 ) -> Letter:  # fmt: skip
     """A letter sent: its register line (DS-9), and DS-7L fulfilled for a campaign notice."""
+    if not by.has_perm("outreach.add_letter"):
+        raise NotAllowed(_("You may not record letters."))
     ensure_branch_access(by, customer.branch)
     at = event_moment(at, field="sent_at")
     errors = Errors()

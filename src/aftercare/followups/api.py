@@ -81,6 +81,7 @@ class CallIn(Schema):
     notes: str = Field("", max_length=5000)
     phone_number: str = Field("", max_length=20)
     raised_items: list[RaisedItemIn] = Field([], max_length=20)
+    campaign_id: Id | None = Field(None, description="the campaign of a campaign-notice call")
 
 
 def _visible_calls(user):
@@ -91,12 +92,17 @@ def _visible_calls(user):
 def record_call(request, payload: CallIn):
     customer = get_customer_for(request.user, payload.customer_id)
     vehicle = get_vehicle_for(request.user, payload.vehicle_id) if payload.vehicle_id else None
+    campaign = None
+    if payload.campaign_id:  # DS-7: a campaign-notice call
+        from aftercare.outreach.queries import get_campaign_for
+
+        campaign = get_campaign_for(request.user, payload.campaign_id)
     call = actions.record_call(
         customer, by=request.user, direction=payload.direction.value,
         purpose=payload.purpose.value, at=payload.occurred_at, reached=payload.reached,
         topics=[t.value for t in payload.topics], other_topics=payload.other_topics,
         notes=payload.notes, vehicle=vehicle, phone_number=payload.phone_number,
-        raised_items=[
+        campaign=campaign, raised_items=[
             {"kind": i.kind.value, "text": i.text, "answered_in_call": i.answered_in_call}
             for i in payload.raised_items
         ],

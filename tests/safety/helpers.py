@@ -15,4 +15,6 @@ def extinguisher(desk, where, label="E-1", now=None, **kwargs):
         "kind": "powder", "label": label, "capacity": Decimal("4"), "unit": "kg",
         "installed_on": date(2025, 6, 1), "expires_on": date(2030, 6, 1), **kwargs,
     }  # fmt: skip
-    return actions.add_equipment(place=where, by=desk.sam, now=now or at(2026, 1, 10, 9, 0), **fields)
+    return actions.add_equipment(
+        place=where, by=desk.sam, now=now or at(2026, 1, 10, 9, 0), **fields
+    )

@@ -45,7 +45,10 @@ def test_a_daily_bin_across_the_leap_day_2028(desk):
     for moment in (at(2028, 2, 28, 6, 0), at(2028, 2, 29, 0, 0), at(2028, 3, 1, 23, 59)):
         safety_tick.run(moment)
     assert [o.due_at for o in ds12(bin_).order_by("due_at")] == [
-        end(2028, 2, 27), end(2028, 2, 28), end(2028, 2, 29), end(2028, 3, 1)
+        end(2028, 2, 27),
+        end(2028, 2, 28),
+        end(2028, 2, 29),
+        end(2028, 3, 1),
     ]
 
 
@@ -91,7 +94,9 @@ def test_a_clearance_fulfils_the_days_obligation_on_time(desk):
     clearance = actions.log_clearance(bin_, by=desk.bob, at=at(2026, 3, 1, 17, 40), note="清空")
     ob = ds12(bin_).get()
     assert (ob.done_at, ob.done_by, ob.status_label) == (
-        at(2026, 3, 1, 17, 40), desk.bob, "Done on time"
+        at(2026, 3, 1, 17, 40),
+        desk.bob,
+        "Done on time",
     )
     assert (clearance.by, clearance.note) == (desk.bob, "清空")
 

@@ -9,13 +9,13 @@ from aftercare.reviews import actions, periods
 from aftercare.reviews.models import Review
 from tests.obligations.helpers import SH, at
 from tests.reviews.conftest import (
+    FIGURES,
     JULY_BY_OWNER,
     JULY_BY_RULE,
     JULY_CALLS,
     JULY_ITEMS,
     JULY_TOTAL,
     JULY_WEEKS,
-    FIGURES,
     figures,
 )
 
@@ -77,8 +77,8 @@ def test_every_figure_drills_down_to_exactly_its_obligations(client, desk, july)
 
 def test_compliance_api_by_rule_and_by_owner(api_client, desk, july):
     api = api_client.as_user(desk.sam)
-    rows = api.get("/compliance", branch_id=desk.branch_a.pk, **{"from": "2026-07-01",
-                                                                 "to": "2026-07-31"}).json()  # fmt: skip
+    july_range = {"from": "2026-07-01", "to": "2026-07-31"}
+    rows = api.get("/compliance", branch_id=desk.branch_a.pk, **july_range).json()
     assert by_rule(rows) == JULY_BY_RULE
     assert set(rows[0]) == {"rule", "owner_id", "owner", *FIGURES}
     rows = api.get("/compliance", group_by="owner", **{"from": "2026-07-01", "to": "2026-07-31"})
@@ -143,6 +143,5 @@ def test_months_are_cut_at_local_midnight(desk, july):
         ("2026-06-01", 1, 1, 0),
         ("2026-07-01", 14, 8, 3),
         ("2026-08-01", 1, 0, 1),  # BS-7 due 08-01 00:00+08
-
     ]
     assert Review.objects.count() == 0

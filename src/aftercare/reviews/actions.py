@@ -163,7 +163,7 @@ def draft_ended_reviews(now=None) -> int:
     for branch, kind, period in due:
         if (branch.pk, kind, periods.label(kind, period)) in existing:
             continue
-            with transaction.atomic():
-                _review, created = _draft(branch, kind, period, now=now)
-            drafted += created
+        with transaction.atomic():
+            _review, created = _draft(branch, kind, period, now=now)
+        drafted += created
     return drafted

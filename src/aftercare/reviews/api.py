@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.errors import InvalidInput
@@ -133,7 +134,7 @@ def create_review(request, payload: ReviewIn):
     review = actions.create_review(
         branch, by=request.user, kind=payload.kind, period=payload.period, summary=payload.summary
     )
-    return 201, review
+    return Status(201, review)
 
 
 @router.get("/reviews/{review_id}", response=responses({200: ReviewOut}, 404))

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -48,6 +49,14 @@ def obligation_event(obligation, base_url: str, stamp: datetime) -> Event:
     return event
 
 
+def campaign_path(campaign) -> str:
+    """The campaign's page when outreach/ has one, else the campaigns list."""
+    try:
+        return reverse("outreach:detail", args=[campaign.pk])
+    except NoReverseMatch:
+        return "/campaigns/"
+
+
 def campaign_event(campaign, base_url: str, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"campaign-{campaign.pk}@{DOMAIN}")
@@ -59,7 +68,7 @@ def campaign_event(campaign, base_url: str, stamp: datetime) -> Event:
         event.add("location", campaign.address)
     if campaign.content:
         event.add("description", campaign.content)
-    event.add("url", f"{base_url}/campaigns/{campaign.pk}/")
+    event.add("url", base_url + campaign_path(campaign))
     return event
 
 

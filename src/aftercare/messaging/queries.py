@@ -3,11 +3,11 @@
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from aftercare.messaging.gateways import configured_gateway
-from aftercare.messaging.models import CalendarFeed, Message
+from aftercare.messaging.models import CalendarFeed, MaintenanceReminder, Message
 from aftercare.messaging.quiet import quiet_hours
 from aftercare.standard.calendar import local_date
 
@@ -71,6 +71,13 @@ def maintenance_candidates(organisation, now: datetime, rule):
         .filter(organisation=organisation, rule="DS-2M", subject_id__isnull=False)
         .values_list("subject_id", flat=True)
     )
+    # One reminder per maintenance cycle: a projection that drifts with new mileage readings
+    # must not remind again until the car has been serviced.
+    last_reminded = dict(
+        MaintenanceReminder.objects.filter(vehicle__customer__branch__organisation=organisation)
+        .values_list("vehicle_id")
+        .annotate(last=Max("created_at"))
+    )
     vehicles = (
         Vehicle.objects.filter(customer__branch__organisation=organisation)
         .filter(
@@ -85,11 +92,19 @@ def maintenance_candidates(organisation, now: datetime, rule):
         .order_by("pk")
     )
     for vehicle in vehicles.iterator(chunk_size=2000):
-        if vehicle.pk in pending:
+        if vehicle.pk in pending or _reminded_this_cycle(vehicle, last_reminded, organisation.tz):
             continue
         due: date | None = vehicle.projected_maintenance_on()
         if due is not None and today <= due <= horizon:
             yield vehicle, due
+
+
+def _reminded_this_cycle(vehicle, last_reminded: dict, tz) -> bool:
+    last = last_reminded.get(vehicle.pk)
+    if last is None:
+        return False
+    serviced = vehicle.last_maintenance_on
+    return serviced is None or local_date(last, tz) >= serviced
 
 
 def feed_owner(raw_token: str) -> tuple[CalendarFeed, object]:
@@ -114,22 +129,16 @@ def feed_obligations(user, now: datetime):
 
 
 def feed_campaigns(user, now: datetime) -> list:
-    """Campaign events of the user's branch (the whole organisation for administrators).
+    """Scheduled campaigns of the user's branch (the organisation's for administrators)."""
+    from aftercare.outreach.models import Campaign
 
-    WIRING POINT for aftercare.outreach.models.Campaign (being built in parallel): until that
-    model lands this returns nothing.
-    """
-    try:
-        from aftercare.outreach.models import Campaign
-    except ImportError:
-        return []
     qs = Campaign.objects.filter(
         scheduled_at__isnull=False, ends_at__gte=now - timedelta(days=FEED_PAST_DAYS)
     )
     if user.branch_id is not None:
         qs = qs.filter(branch_id=user.branch_id)
     elif user.organisation_id is not None:
-        qs = qs.filter(branch__organisation_id=user.organisation_id)
+        qs = qs.filter(organisation_id=user.organisation_id)
     else:
         return []
     return list(qs.order_by("starts_at", "id")[:FEED_LIMIT])

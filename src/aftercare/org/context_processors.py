@@ -9,6 +9,8 @@ MENU = [
     ("cases:list", _("Raised items"), "customers.view_customer"),
     ("cases:queue", _("Escalations"), "obligations.view_branch_obligations"),
     ("obligations:list", _("Obligations"), "obligations.view_branch_obligations"),
+    ("outreach:list", _("Campaigns"), "outreach.view_campaign"),
+    ("outreach:letters", _("Letter register"), "outreach.view_letter"),
     ("reviews:dashboard", _("Dashboard"), "reviews.view_review"),
     ("reviews:list", _("Reviews"), "reviews.view_review"),
     ("team:absences", _("Absences"), "org.add_absence"),

@@ -61,3 +61,24 @@ def results(campaign: Campaign) -> dict:
         n_attended=Count("id", filter=Q(attended=True)),
     )
     return {key.removeprefix("n_"): value for key, value in figures.items()}
+
+
+def preview_targets(branch, filters) -> tuple[int, list]:
+    """How many customers the filters select now, and the first few (the form's live count)."""
+    from aftercare.outreach.choices import PREVIEW_SIZE
+    from aftercare.outreach.targets import target_customers
+
+    customers = target_customers(branch, filters)
+    first = list(customers.order_by("name", "id").only("id", "name", "address")[:PREVIEW_SIZE])
+    return customers.count(), first
+
+
+def letters_due(campaign: Campaign):
+    """Targets owed a letter (a pending DS-7L), the batch a clerk prints and posts."""
+    from aftercare.obligations.models import Obligation
+
+    owed = Obligation.objects.pending().filter(
+        rule="DS-7L", subject_id=campaign.pk, subject_type__app_label="outreach",
+        subject_type__model="campaign",
+    ).values("customer_id")  # fmt: skip
+    return targets_of(campaign).filter(customer_id__in=owed).order_by("customer__name", "id")

@@ -1,2 +1,18 @@
+from django.urls import path
+
+from aftercare.outreach import views
+
 app_name = "outreach"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_new, name="new"),
+    path("preview/", views.campaign_preview, name="preview"),
+    path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/schedule/", views.campaign_schedule, name="schedule"),
+    path("<int:pk>/targets/<int:target_id>/", views.target_attendance, name="attendance"),
+    path("<int:pk>/letters.<str:fmt>", views.campaign_documents, name="documents"),
+    path("letters/", views.letter_register, name="letters"),
+    path("letters/new/", views.letter_new, name="letter-new"),
+    path("letters/<int:pk>/", views.letter_detail, name="letter"),
+    path("letters/<int:pk>/letter.<str:fmt>", views.letter_document, name="letter-document"),
+]

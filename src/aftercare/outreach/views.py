@@ -1,0 +1,299 @@
+"""Pages of campaigns (DS-7) and letters (DS-9): thin — parse, call an action or query, render."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aftercare.cases.models import RaisedItem
+from aftercare.customers.queries import get_customer_for
+from aftercare.errors import DomainError
+from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.outreach import actions, letters, queries
+from aftercare.outreach.forms import (
+    AmendLetterForm,
+    CampaignForm,
+    FilterPreviewForm,
+    LetterForm,
+    RegisterFilterForm,
+)
+from aftercare.outreach.models import CampaignTarget
+from aftercare.outreach.targets import TargetFilters
+from aftercare.paperwork.rendering import PDF_TYPE, download
+
+VIEW = "outreach.view_campaign"
+PLAN = "outreach.add_campaign"
+LETTERS = "outreach.view_letter"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BATCH_LIMIT = 500  # letters per document; bigger batches are printed page by page (?page=)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def campaign_list(request):
+    campaigns = queries.visible_campaigns(request.user)
+    page = Paginator(campaigns, 50).get_page(request.GET.get("page"))
+    return render(request, "outreach/list.html", {"page": page})
+
+
+def _branch_of(request):
+    return request.user.branch
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    tz = user_tz(request.user)
+    branch = _branch_of(request)
+    if request.method == "POST":
+        form = CampaignForm(request.POST, tz=tz)
+        if form.is_valid() and branch is not None:
+            try:
+                campaign = actions.create_campaign(
+                    by=request.user, branch=branch, filters=form.target_filters(),
+                    **form.campaign_fields(),
+                )  # fmt: skip
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                messages.success(request, _("Campaign saved. Schedule it to open the notices."))
+                return redirect("outreach:detail", campaign.pk)
+        elif branch is None:
+            form.add_error(None, _("Only staff of a branch can plan its campaigns."))
+    else:
+        form = CampaignForm(tz=tz)
+    count, first = (0, []) if branch is None else queries.preview_targets(branch, TargetFilters())
+    return render(request, "outreach/new.html", {"form": form, "count": count, "first": first})
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def campaign_preview(request):
+    """The live count and the first 20 targets as the filters change (HTMX)."""
+    form = FilterPreviewForm(request.POST, tz=user_tz(request.user))
+    form.is_valid()
+    branch = _branch_of(request)
+    filters = TargetFilters(**{
+        name: form.cleaned_data.get(name) or ("" if name in ("vehicle_model", "vehicle_type",
+                                                             "consent") else None)
+        for name in CampaignForm.FILTER_FIELDS
+    })  # fmt: skip
+    count, first = (0, []) if branch is None else queries.preview_targets(branch, filters)
+    return render(request, "outreach/_preview.html", {"count": count, "first": first})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def campaign_detail(request, pk: int):
+    campaign = queries.get_campaign_for(request.user, pk)
+    context = {"campaign": campaign, "results": queries.results(campaign)}
+    if request.htmx and request.GET.get("part") == "schedule":
+        return render(request, "outreach/_schedule.html", context)
+    targets = queries.targets_of(campaign).order_by("customer__name", "id")
+    context.update(
+        page=Paginator(targets, 100).get_page(request.GET.get("page")),
+        can_plan=request.user.has_perm(PLAN),
+        letters_due=queries.letters_due(campaign).count(),
+        filters=TargetFilters.from_json(campaign.filters),
+    )
+    return render(request, "outreach/detail.html", context)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
+@require_POST
+def campaign_schedule(request, pk: int):
+    campaign = queries.get_campaign_for(request.user, pk)
+    try:
+        campaign = actions.request_schedule(campaign, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        if campaign.scheduled_at is None:
+            messages.info(
+                request, _("Scheduling runs in the background; this page shows when it is done.")
+            )
+        elif campaign.notices_late:
+            messages.warning(request, _("Scheduled late: the notices are due today."))
+        else:
+            messages.success(
+                request, _("Scheduled: the phone notices are on the advisors' worklists.")
+            )
+    return redirect("outreach:detail", campaign.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_POST
+def target_attendance(request, pk: int, target_id: int):
+    campaign = queries.get_campaign_for(request.user, pk)
+    target = get_object_or_404(CampaignTarget, campaign=campaign, pk=target_id)
+    flags = {}
+    for name in ("attended", "replied"):
+        if name in request.POST:
+            flags[name] = {"yes": True, "no": False}.get(request.POST[name])
+    try:
+        target = actions.record_attendance(target, by=request.user, **flags)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    if request.htmx:
+        return render(request, "outreach/_target.html", {"target": target, "campaign": campaign})
+    return redirect("outreach:detail", campaign.pk)
+
+
+def _batch(request, campaign):
+    """The campaign's letters to print: those owed (DS-7L) or, with ?who=all, every target."""
+    who = request.GET.get("who", "due")
+    targets = (
+        queries.targets_of(campaign).order_by("customer__name", "id")
+        if who == "all"
+        else queries.letters_due(campaign)
+    )
+    page = Paginator(targets, BATCH_LIMIT).get_page(request.GET.get("page"))
+    kind = "invitation" if who == "all" else "notice"
+    return [letters.compose(kind, t.customer, campaign=campaign) for t in page.object_list]
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def campaign_documents(request, pk: int, fmt: str):
+    campaign = queries.get_campaign_for(request.user, pk)
+    texts = _batch(request, campaign)
+    name = f"{campaign.name}-{request.GET.get('who', 'due')}"
+    if fmt == "docx":
+        return download(letters.docx(texts), f"{name}.docx", DOCX_TYPE)
+    if fmt == "labels":
+        return download(letters.labels_pdf(texts), f"{name}-labels.pdf", PDF_TYPE)
+    return download(letters.pdf(texts), f"{name}.pdf", PDF_TYPE)
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+def _period(form, tz):
+    today = timezone.localtime(timezone.now(), tz).date()
+    data = form.cleaned_data if form.is_valid() else {}
+    start = data.get("start") or today.replace(day=1)
+    end = data.get("end") or today
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end, since, until, data
+
+
+@login_required
+@permission_required(LETTERS, raise_exception=True)
+def letter_register(request):
+    tz = user_tz(request.user)
+    form = RegisterFilterForm(request.GET or None)
+    start, end, since, until, data = _period(form, tz)
+    lines = queries.visible_letters(request.user).filter(sent_at__gte=since, sent_at__lt=until)
+    if data.get("kind"):
+        lines = lines.filter(kind=data["kind"])
+    campaign = None
+    if data.get("campaign"):
+        campaign = queries.get_campaign_for(request.user, data["campaign"])
+        lines = lines.filter(campaign=campaign)
+    lines = lines.prefetch_related("amendments").order_by("sent_at", "id")
+    page = Paginator(lines, 100).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "start": start, "end": end, "campaign": campaign}
+    return render(request, "outreach/register.html", context)
+
+
+@login_required
+@permission_required("outreach.add_letter", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def letter_new(request):
+    """Write one letter: for a campaign's target (?customer=&campaign=) or a raised item."""
+    tz = user_tz(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    raised_item = campaign = None
+    if source.get("raised_item"):
+        raised_item = get_object_or_404(
+            RaisedItem.objects.select_related("customer"), pk=source["raised_item"],
+            customer__branch__in=_visible_branches(request.user),
+        )  # fmt: skip
+        customer = raised_item.customer
+    else:
+        customer = get_customer_for(request.user, _int(source.get("customer")))
+    if source.get("campaign"):
+        campaign = queries.get_campaign_for(request.user, _int(source.get("campaign")))
+    kind = "reply" if raised_item else "notice"
+    draft = letters.compose(kind, customer, campaign=campaign, raised_item=raised_item) if (
+        raised_item or campaign) else None  # fmt: skip
+    if request.method == "POST":
+        form = LetterForm(request.POST, tz=tz)
+        if form.is_valid():
+            try:
+                letter = actions.record_letter(
+                    customer, by=request.user, kind=form.cleaned_data["kind"],
+                    at=form.cleaned_data["sent_at"], campaign=campaign, raised_item=raised_item,
+                    subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
+                )  # fmt: skip
+            except DomainError as error:
+                show_domain_error(form, error, aliases={"sent_at": "sent_at"})
+            else:
+                messages.success(request, _("Letter %(number)s is on the register.")
+                                 % {"number": letter.register_number})  # fmt: skip
+                return redirect("outreach:letter", letter.pk)
+    else:
+        initial = {"kind": kind, "sent_at": local_now(tz)}
+        if draft is not None:
+            initial.update(subject=draft.subject, body=draft.body)
+        form = LetterForm(initial=initial, tz=tz)
+    context = {"form": form, "customer": customer, "campaign": campaign, "item": raised_item}
+    return render(request, "outreach/letter_new.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 0  # matches nothing: a 404
+
+
+def _visible_branches(user):
+    from aftercare.org.models import Branch
+
+    if user.is_superuser:
+        return Branch.objects.all()
+    if user.is_administrator:
+        return Branch.objects.filter(organisation_id=user.organisation_id)
+    return Branch.objects.filter(pk=user.branch_id)
+
+
+@login_required
+@permission_required(LETTERS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def letter_detail(request, pk: int):
+    letter = queries.get_letter_for(request.user, pk)
+    form = AmendLetterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.amend_letter(letter, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("Correction recorded; the original is kept."))
+            return redirect("outreach:letter", letter.pk)
+    text = letters.from_letter(letter)
+    return render(request, "outreach/letter.html", {"letter": letter, "text": text, "form": form})
+
+
+@login_required
+@permission_required(LETTERS, raise_exception=True)
+def letter_document(request, pk: int, fmt: str):
+    letter = queries.get_letter_for(request.user, pk)
+    text = letters.from_letter(letter)
+    if fmt == "docx":
+        return download(letters.docx([text]), f"{letter.register_number}.docx", DOCX_TYPE)
+    if fmt == "labels":
+        return download(letters.labels_pdf([text]), f"{letter.register_number}-label.pdf",
+                        PDF_TYPE)  # fmt: skip
+    return download(letters.pdf([text]), f"{letter.register_number}.pdf", PDF_TYPE)

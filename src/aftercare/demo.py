@@ -82,6 +82,7 @@ def reset() -> None:
                 (RepairOrder, by_branch),
                 (Consultation, by_branch),
                 (ServiceItem, {"organisation": org}),
+                *_safety_models(org),
                 (Notification, {"obligation__organisation": org}),
                 (Obligation, {"organisation": org}),
                 (CustomerPhone, by_customer),
@@ -132,6 +133,7 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
         for number in range(customers_per_branch):
             advisor = advisors[branch_index][number % len(advisors[branch_index])]
             _customer_with_history(rng, now, branch, advisor, catalogue, number)
+    _workshop_safety(now, branches[0], users)
     return org
 
 
@@ -255,3 +257,60 @@ def _handle_items(rng, now, call, advisor) -> None:
         informed_at = solved_at + timedelta(hours=rng.uniform(0.5, 6))
         if informed_at < now:
             cases.inform_customer(item, by=advisor, at=informed_at, satisfied=rng.random() < 0.8)
+
+
+def _safety_models(org) -> list:
+    """Workshop safety rows of the demo, in the order they can be deleted."""
+    from aftercare.safety import models as safety
+
+    scope = {"place__branch__organisation": org}
+    safety.Equipment.objects.filter(**scope).update(replaced_by=None)
+    return [
+        (safety.Clearance, {"bin__place__branch__organisation": org}),
+        (safety.Inspection, {"equipment__place__branch__organisation": org}),
+        (safety.BinPeriod, {"bin__place__branch__organisation": org}),
+        (safety.EquipmentDue, {"equipment__place__branch__organisation": org}),
+        (safety.RagBin, scope),
+        (safety.Equipment, scope),
+        (safety.Place, {"branch__organisation": org}),
+    ]
+
+
+def _workshop_safety(now, branch, users) -> None:
+    """Two places with bins and extinguishers (DS-12, DS-13): one short of its minimum, one
+    item expiring soon, yesterday's bin cleared and today's still to do."""
+    from datetime import date, time
+    from decimal import Decimal
+
+    from aftercare.safety import actions as safety
+    from aftercare.standard.calendar import local_date
+
+    supervisor, advisor = users["supervisor1"], users["advisor1"]
+    today = local_date(now, branch.organisation.tz)
+    yesterday = today - timedelta(days=1)
+    workshop = safety.add_place(
+        branch=branch, by=supervisor, name="維修車間東側", keeper=supervisor, min_count=2,
+        min_capacity=Decimal("8"),
+    )  # fmt: skip
+    paint = safety.add_place(branch=branch, by=supervisor, name="油漆房", keeper=supervisor,
+                             min_count=2)  # fmt: skip
+    installed = date(today.year - 1, 3, 1)
+    for place, label, kind, capacity, expires in [
+        (workshop, "MFZ-4-001", "powder", "4", date(today.year + 4, 3, 1)),
+        (workshop, "MFZ-4-002", "powder", "4", today + timedelta(days=20)),
+        (workshop, "MT-3-001", "co2", "3", date(today.year + 4, 3, 1)),
+        (paint, "MPZ-6-001", "foam", "6", date(today.year + 3, 9, 1)),
+    ]:
+        safety.add_equipment(
+            place=place, by=supervisor, kind=kind, label=label, capacity=Decimal(capacity),
+            unit="L" if kind == "foam" else "kg", installed_on=installed, expires_on=expires,
+            now=now,
+        )  # fmt: skip
+    for place, label in [(workshop, "廢布桶 A"), (paint, "廢布桶 B")]:
+        bin_ = safety.add_bin(
+            place=place, by=supervisor, label=label, owner=advisor, starts_on=yesterday,
+            clear_at=time(17, 30), now=now - timedelta(days=1),
+        )  # fmt: skip
+        safety.open_bin_period(bin_, now=now)
+        if place is workshop:
+            safety.log_clearance(bin_, by=advisor, at=now - timedelta(days=1), note="已清空")

@@ -64,7 +64,7 @@ class BinForm(forms.Form):
 
 
 class ClearanceForm(forms.Form):
-    at = MomentField(label=_("Cleared at"))
+    at = MomentField(label=_("Cleared at"), required=False)
     note = forms.CharField(
         label=_("Note"), max_length=500, required=False, widget=forms.TextInput(attrs=TEXT)
     )

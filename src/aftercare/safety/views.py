@@ -57,6 +57,11 @@ def register(request):
     return render(request, "safety/register.html", context)
 
 
+def _data(request):
+    """The posted data, even when empty (a one-click form posts nothing but the token)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_page(request, template, form, **context):
     return render(request, template, {"form": form, **context})
 
@@ -66,7 +71,7 @@ def _form_page(request, template, form, **context):
 @require_http_methods(["GET", "POST"])
 def place_add(request):
     branch = _branch(request)
-    form = PlaceForm(request.POST or None, branch=branch)
+    form = PlaceForm(_data(request), branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_place(branch=branch, by=request.user, **form.cleaned_data)
@@ -90,7 +95,7 @@ def place_minimum(request, pk: int):
         "min_count": place.min_count, "min_capacity": place.min_capacity,
         "capacity_unit": place.capacity_unit,
     }  # fmt: skip
-    form = MinimumFields(request.POST or None, initial=initial)
+    form = MinimumFields(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.set_minimum(place, by=request.user, **form.cleaned_data)
@@ -111,7 +116,7 @@ def place_minimum(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def bin_add(request, pk: int):
     place = queries.get_place_for(request.user, pk)
-    form = BinForm(request.POST or None, branch=place.branch)
+    form = BinForm(_data(request), branch=place.branch)
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_bin(place=place, by=request.user, **form.cleaned_data)
@@ -136,7 +141,7 @@ def bin_detail(request, pk: int):
     bin_ = queries.get_bin_for(request.user, pk)
     branch = bin_.place.branch
     tz = branch.organisation.tz
-    form = ClearanceForm(request.POST or None, tz=tz, initial={"at": local_now(tz)})
+    form = ClearanceForm(_data(request), tz=tz, initial={"at": local_now(tz)})
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -165,7 +170,7 @@ def bin_detail(request, pk: int):
 def equipment_add(request, pk: int):
     place = queries.get_place_for(request.user, pk)
     today = queries.cal.local_date(timezone.now(), place.branch.organisation.tz)
-    form = EquipmentForm(request.POST or None, initial={"installed_on": today})
+    form = EquipmentForm(_data(request), initial={"installed_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_equipment(place=place, by=request.user, **form.cleaned_data)
@@ -196,7 +201,7 @@ def equipment_detail(request, pk: int):
     """One item: its history, and the inspection form (DS-13)."""
     item = queries.get_equipment_for(request.user, pk)
     tz = item.place.branch.organisation.tz
-    form = InspectionForm(request.POST or None, tz=tz, initial={"at": local_now(tz)})
+    form = InspectionForm(_data(request), tz=tz, initial={"at": local_now(tz)})
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_inspection(item, by=request.user, **form.cleaned_data)
@@ -219,7 +224,7 @@ def equipment_replace(request, pk: int):
         "inspect_every_months": item.inspect_every_months,
         "replace_notice_days": item.replace_notice_days,
     }  # fmt: skip
-    form = EquipmentForm(request.POST or None, initial=initial)
+    form = EquipmentForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.replace_equipment(item, by=request.user, **form.cleaned_data)

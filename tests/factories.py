@@ -63,6 +63,17 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     model = "凱美瑞"
 
 
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshop.ServiceItem"
+        django_get_or_create = ("organisation", "code")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"item{n}")
+    name = factory.Sequence(lambda n: f"保養項目{n}")
+    kind = "maintenance"
+
+
 class PlaceFactory(factory.django.DjangoModelFactory):
     """A designated place; use aftercare.safety.actions when obligations matter."""
 

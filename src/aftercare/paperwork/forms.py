@@ -1,0 +1,58 @@
+"""The period (and, for administrators, the branch) of a register form: `?from=&to=&branch=`."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# A register prints on paper: a year at most keeps a PDF to a few hundred pages.
+MAX_DAYS = 366
+
+
+def month_of(today: date) -> tuple[date, date]:
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+class PeriodForm(forms.Form):
+    """Local dates, both inclusive; the current month when none are given."""
+
+    def __init__(self, *args, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_input = {"type": "date", "class": "form-control form-control-sm"}
+        self.fields["from"] = forms.DateField(
+            label=_("From"), required=False, widget=forms.DateInput(attrs=date_input)
+        )
+        self.fields["to"] = forms.DateField(
+            label=_("To"), required=False, widget=forms.DateInput(attrs=date_input)
+        )
+        if branches is not None and len(branches) > 1:
+            self.fields["branch"] = forms.TypedChoiceField(
+                label=_("Branch"),
+                coerce=int,
+                required=False,
+                choices=[(b.pk, b.name) for b in branches],
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end:
+            if end < start:
+                self.add_error("to", _("The end of the period is before its start."))
+            elif (end - start).days >= MAX_DAYS:
+                self.add_error(
+                    "to", _("Choose at most %(days)s days at a time.") % {"days": MAX_DAYS}
+                )
+        return data
+
+    def period(self, today: date) -> tuple[date, date]:
+        """The chosen period; the month of whichever date was given (or of today) otherwise."""
+        data = self.cleaned_data if self.is_valid() else {}
+        start, end = data.get("from"), data.get("to")
+        if start and end:
+            return start, end
+        first, last = month_of(start or end or today)
+        return start or first, end or last

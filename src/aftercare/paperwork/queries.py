@@ -1,0 +1,100 @@
+"""What a user may print: the same scope as the pages the forms come from.
+
+A customer or call of another branch answers 404 (like its page); a register is printed for
+one branch, the user's own — administrators choose any branch of their organisation.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from aftercare.customers.models import Customer
+from aftercare.customers.queries import get_customer_for
+from aftercare.followups import queries as followups
+from aftercare.org.models import Branch
+from aftercare.workshop.models import Consultation, RepairOrder
+
+
+def printable_branches(user):
+    """Branches whose registers the user may print."""
+    branches = Branch.objects.select_related("organisation")
+    if user.is_superuser:
+        return branches
+    if user.is_administrator:
+        return branches.filter(organisation_id=user.organisation_id)
+    if user.branch_id is None:
+        return branches.none()
+    return branches.filter(pk=user.branch_id)
+
+
+def get_branch_for(user, branch_id: int | None) -> Branch:
+    """The branch asked for, or the user's own (an administrator's first) when none is."""
+    branches = printable_branches(user)
+    if branch_id is None:
+        branch = branches.filter(pk=user.branch_id).first() if user.branch_id else None
+        branch = branch or branches.order_by("organisation_id", "code").first()
+        if branch is None:
+            raise Http404
+        return branch
+    return get_object_or_404(branches, pk=branch_id)
+
+
+def archive_customer(user, customer_id: int) -> Customer:
+    customer = get_customer_for(user, customer_id)
+    return (
+        Customer.objects.select_related("branch__organisation", "followup_advisor")
+        .prefetch_related("phones", "vehicles")
+        .get(pk=customer.pk)
+    )
+
+
+def service_history(customer):
+    """Repair orders and consultations of the customer, oldest first as an archive reads."""
+    orders = (
+        RepairOrder.objects.filter(customer=customer)
+        .select_related("vehicle", "advisor")
+        .prefetch_related("items")
+        .order_by("checked_in_at", "id")
+    )
+    consultations = (
+        Consultation.objects.filter(customer=customer)
+        .select_related("advisor")
+        .order_by("occurred_at", "id")
+    )
+    return orders, consultations
+
+
+def call_for_record(user, call_id: int):
+    followups.get_call_for(user, call_id)  # 404 outside the user's scope
+    return (
+        followups.visible_calls(user)
+        .select_related("branch__organisation", "customer", "vehicle", "advisor")
+        .prefetch_related("customer__phones", "amendments__amended_by", "raised_items__owner")
+        .get(pk=call_id)
+    )
+
+
+def bounds(start: date, end: date, tz) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after `end` 00:00) in the organisation's time zone."""
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return since, until
+
+
+def call_register(user, branch, start: date, end: date):
+    """Form 3's lines: the call register of `branch` from `start` to `end` (local dates)."""
+    tz = branch.organisation.tz
+    return (
+        followups.register(user, start, end, tz)
+        .filter(branch=branch)
+        .prefetch_related("customer__phones")
+    )
+
+
+def letter_register(branch, start: date, end: date):
+    """Form 4's lines: the letter register of `branch` from `start` to `end` (local dates)."""
+    from aftercare.outreach.queries import letter_register as letters
+
+    since, until = bounds(start, end, branch.organisation.tz)
+    return letters(branch, since, until)

@@ -65,6 +65,7 @@ def reset() -> None:
     from aftercare.obligations.models import Notification, Obligation
     from aftercare.org.models import Absence, ApiToken
     from aftercare.standard.models import CalendarDay, RuleSetting
+    from aftercare.reviews.models import Review
     from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
 
     with transaction.atomic():
@@ -79,6 +80,7 @@ def reset() -> None:
                 (Call, by_branch),
                 (RegisterCounter, by_branch),
                 (NextServicePlan, by_customer),
+                (Review, by_branch),
                 (RepairOrder, by_branch),
                 (Consultation, by_branch),
                 (ServiceItem, {"organisation": org}),
@@ -133,6 +135,7 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
         for number in range(customers_per_branch):
             advisor = advisors[branch_index][number % len(advisors[branch_index])]
             _customer_with_history(rng, now, branch, advisor, catalogue, number)
+    _reviews(now, branches[0], users)
     _workshop_safety(now, branches[0], users)
     return org
 
@@ -257,6 +260,24 @@ def _handle_items(rng, now, call, advisor) -> None:
         informed_at = solved_at + timedelta(hours=rng.uniform(0.5, 6))
         if informed_at < now:
             cases.inform_customer(item, by=advisor, at=informed_at, satisfied=rng.random() < 0.8)
+
+
+def _reviews(now, branch, users) -> None:
+    """DS-11: the month before last finalised by the supervisor, last month still a draft."""
+    from aftercare.reviews import actions as reviews
+    from aftercare.reviews import periods
+
+    tz = branch.organisation.tz
+    last = periods.month_of(periods.local_date(now, tz).replace(day=1) - timedelta(days=1), tz)
+    before = periods.month_of(last.first - timedelta(days=1), tz)
+    earlier, _ = reviews.draft_review(
+        branch, kind="monthly", period=periods.label("monthly", before), now=now
+    )
+    reviews.finalise_review(
+        earlier, by=users["supervisor1"],
+        summary="本月跟蹤電話大致準時；冷氣投訴兩宗，均已於當週解決並回覆客戶。",
+    )  # fmt: skip
+    reviews.draft_review(branch, kind="monthly", period=periods.label("monthly", last), now=now)
 
 
 def _safety_models(org) -> list:

@@ -140,9 +140,11 @@ def snapshot(branch, period: periods.Period, *, kind: str | None = None, now=Non
     return data
 
 
-def trend_window(period: periods.Period) -> periods.Period:
-    """The twelve months up to the period's last month: the monthly chart's range."""
-    last = periods.month_of(period.last, period.tz)
+def trend_window(period: periods.Period, today: date | None = None) -> periods.Period:
+    """The twelve months up to the period's last month (or this month, for a range that runs
+    into the future): the monthly chart's range."""
+    last_day = min(period.last, today) if today and period.first <= today else period.last
+    last = periods.month_of(last_day, period.tz)
     first = last.first
     for _step in range(TREND_MONTHS - 1):
         first = (first - timedelta(days=1)).replace(day=1)
@@ -241,7 +243,7 @@ def dashboard(branch, period: periods.Period, *, now=None) -> dict:
     now = now or timezone.now()
     figures = with_links(snapshot(branch, period, now=now), branch, period)
     weekly = trend(branch, period, by="week", now=now)
-    months = trend_window(period)
+    months = trend_window(period, local_today(period.tz, now))
     monthly = trend(branch, months, by="month", now=now)
     review = finalised_review_of(branch, period)
     return {

@@ -64,8 +64,8 @@ def reset() -> None:
     from aftercare.followups.models import Call, CallAmendment, NextServicePlan, RegisterCounter
     from aftercare.obligations.models import Notification, Obligation
     from aftercare.org.models import Absence, ApiToken
-    from aftercare.standard.models import CalendarDay, RuleSetting
     from aftercare.reviews.models import Review
+    from aftercare.standard.models import CalendarDay, RuleSetting
     from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
 
     with transaction.atomic():

@@ -81,6 +81,7 @@ def reset() -> None:
                 (RegisterCounter, by_branch),
                 (NextServicePlan, by_customer),
                 (Review, by_branch),
+                *_messaging_models(org),
                 (RepairOrder, by_branch),
                 (Consultation, by_branch),
                 (ServiceItem, {"organisation": org}),
@@ -100,6 +101,20 @@ def reset() -> None:
                 model.objects.filter(**scope).delete()
             org.delete()
     load()
+
+
+def _messaging_models(org) -> list:
+    """Messages, reminders and calendar feeds of the demo, before what they point to."""
+    from aftercare.messaging import models as messaging
+
+    by_customer = {"customer__branch__organisation": org}
+    return [
+        (messaging.MaintenanceReminder, {"vehicle__customer__branch__organisation": org}),
+        (messaging.Message, by_customer),
+        (messaging.OptOut, by_customer),
+        (messaging.MaintenanceScan, {"organisation": org}),
+        (messaging.CalendarFeed, {"user__organisation": org}),
+    ]
 
 
 @transaction.atomic

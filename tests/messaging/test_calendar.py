@@ -129,7 +129,7 @@ def test_feed_url_is_shown_once_and_works_without_login(client, desk, zhang):
     )  # fmt: skip
     client.force_login(desk.alice)
     assert "feed-url" not in client.get("/messages/calendar/").text
-    url = feed_url(client.post("/messages/calendar/", {"action": "create"}))
+    url = feed_url(client.post("/messages/calendar/", {"action": "create"}, follow=True))
     assert "feed-url" not in client.get("/messages/calendar/").text  # shown once only
     client.logout()
 
@@ -148,8 +148,8 @@ def test_feed_url_is_shown_once_and_works_without_login(client, desk, zhang):
 
 def test_revoked_and_replaced_tokens_answer_404(client, desk):
     client.force_login(desk.alice)
-    old = feed_url(client.post("/messages/calendar/", {"action": "create"}))
-    new = feed_url(client.post("/messages/calendar/", {"action": "create"}))
+    old = feed_url(client.post("/messages/calendar/", {"action": "create"}, follow=True))
+    new = feed_url(client.post("/messages/calendar/", {"action": "create"}, follow=True))
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
     client.post("/messages/calendar/", {"action": "revoke"})
@@ -159,7 +159,7 @@ def test_revoked_and_replaced_tokens_answer_404(client, desk):
 
 def test_a_deactivated_user_has_no_feed(client, desk):
     client.force_login(desk.alice)
-    url = feed_url(client.post("/messages/calendar/", {"action": "create"}))
+    url = feed_url(client.post("/messages/calendar/", {"action": "create"}, follow=True))
     desk.alice.is_active = False
     desk.alice.save()
     assert client.get(url).status_code == 404

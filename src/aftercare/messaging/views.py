@@ -17,6 +17,7 @@ from aftercare.messaging.forms import StatusFilterForm
 from aftercare.messaging.models import CalendarFeed
 
 PER_PAGE = 50
+NEW_FEED_KEY = "messaging_new_feed_url"
 
 
 @login_required
@@ -61,15 +62,22 @@ def retry(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar(request):
-    """Create, replace or revoke the private feed URL; the token is shown this once only."""
-    new_url = None
+    """Create, replace or revoke the private feed URL; the token is shown this once only.
+
+    The new URL crosses the redirect in the session and is dropped from it when shown, so a
+    reload neither shows it again nor makes (and silently revokes) another one.
+    """
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             actions.revoke_feed(request.user)
             flash.success(request, _("The calendar link no longer works."))
-            return redirect("messaging:calendar")
-        _feed, raw = actions.create_feed(request.user)
-        new_url = request.build_absolute_uri(f"/messages/calendar/{raw}.ics")
+        else:
+            _feed, raw = actions.create_feed(request.user)
+            request.session[NEW_FEED_KEY] = request.build_absolute_uri(
+                reverse("messaging:feed", args=[raw])
+            )
+        return redirect("messaging:calendar")
+    new_url = request.session.pop(NEW_FEED_KEY, None)
     active = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
     return render(request, "messaging/calendar.html", {"active": active, "new_url": new_url})
 

@@ -143,3 +143,29 @@ def test_fulfil_pending_closes_only_the_subjects_rule(desk):
     theirs.refresh_from_db()
     plan.refresh_from_db()
     assert (mine.done_by, theirs.done_at, plan.done_at) == (desk.bob, None, None)
+
+
+def test_a_duty_counted_from_a_later_moment_can_be_done_once_it_has_arisen(desk):
+    """DS-13's monthly inspection arises on the 1st but is counted from the month's last day:
+    done on the 10th it is on time, not refused as "before its event"."""
+    obligation = actions.open_obligation(
+        "DS-13",
+        branch=desk.branch_a,
+        owner=desk.sam,
+        event_at=at(2026, 1, 31, 0, 0),
+        triggered_at=at(2026, 1, 1, 0, 0),
+    )
+    assert obligation.due_at == end(2026, 1, 31)
+    assert obligation.triggered_at == at(2026, 1, 1, 0, 0)
+    actions.fulfil(obligation, by=desk.sam, at=at(2026, 1, 10, 9, 0))
+    obligation.refresh_from_db()
+    assert obligation.status_at(at(2026, 2, 1, 0, 0)) == Status.DONE_ON_TIME
+    with pytest.raises(InvalidInput):
+        late_arrival = actions.open_obligation(
+            "DS-13",
+            branch=desk.branch_a,
+            owner=desk.sam,
+            event_at=at(2026, 2, 28, 0, 0),
+            triggered_at=at(2026, 2, 1, 0, 0),
+        )
+        actions.fulfil(late_arrival, by=desk.sam, at=at(2026, 1, 31, 9, 0))

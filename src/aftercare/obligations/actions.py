@@ -24,8 +24,13 @@ def open_obligation(
     subject=None,
     title: str = "",
     service_hours=None,
+    triggered_at: datetime | None = None,
 ) -> Obligation | None:
     """Open what `rule_id` requires after an event at `event_at`; None if the rule is off.
+
+    `triggered_at` is when the duty arose, where that differs from the moment the window is
+    counted from: a reminder counted back from a future maintenance date, or a recurring duty
+    whose period ends later. Work may be done from `triggered_at` on.
 
     Callers run inside their own action's transaction, so the event and its obligations land
     together or not at all.
@@ -44,7 +49,7 @@ def open_obligation(
         subject_id=subject.pk if subject is not None else None,
         title=title or (str(subject) if subject is not None else ""),
         owner=owner,
-        triggered_at=event_at,
+        triggered_at=min(triggered_at or event_at, event_at),
         opens_at=win.opens_at,
         due_at=win.due_at,
     )

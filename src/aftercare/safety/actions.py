@@ -264,6 +264,7 @@ def _open_due(item: Equipment, kind: str, period: schedule.Period, title: str):
             due.obligation = obligations.open_obligation(
                 "DS-13", branch=branch, owner=item.place.keeper, subject=due, title=title,
                 event_at=cal.start_of_day(period.last, branch.organisation.tz),
+                triggered_at=cal.start_of_day(period.first, branch.organisation.tz),
             )  # fmt: skip
             due.save(update_fields=["obligation"])
     except IntegrityError:

@@ -11,6 +11,7 @@ MENU = [
     ("obligations:list", _("Obligations"), "obligations.view_branch_obligations"),
     ("outreach:list", _("Campaigns"), "outreach.view_campaign"),
     ("outreach:letters", _("Letter register"), "outreach.view_letter"),
+    ("paperwork:index", _("Forms"), "customers.view_customer"),
     ("reviews:dashboard", _("Dashboard"), "reviews.view_review"),
     ("reviews:list", _("Reviews"), "reviews.view_review"),
     ("team:absences", _("Absences"), "org.add_absence"),

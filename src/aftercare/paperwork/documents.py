@@ -485,15 +485,21 @@ def call_register(branch, calls, *, start: date, end: date, at: datetime) -> Doc
 
 
 def letter_register(branch, letters, *, start: date, end: date, at: datetime) -> Document:
-    """Form 4: one line per letter of the branch in the period (DS-9)."""
+    """Form 4: one line per letter of the branch in the period, as amended (DS-9)."""
     tz = branch.organisation.tz
     rows = []
     for letter in letters:
+        latest = _amended(letter)
+        sent_at = effective(letter, "sent_at", latest)
+        if isinstance(sent_at, str):  # amendments keep moments as ISO text
+            sent_at = datetime.fromisoformat(sent_at)
         rows.append(
             [
-                letter.register_number, local(letter.sent_at, tz), letter.customer.name,
-                letter.address, letter.get_kind_display(), letter.subject,
-                str(letter.sent_by or ""), _letter_remarks(letter),
+                letter.register_number, local(sent_at, tz), letter.customer.name,
+                effective(letter, "address", latest),
+                _letter_kind(effective(letter, "kind", latest)),
+                effective(letter, "subject", latest), str(letter.sent_by or ""),
+                _letter_remarks(letter, latest),
             ]
         )  # fmt: skip
     doc = _head(
@@ -526,16 +532,33 @@ def letter_register(branch, letters, *, start: date, end: date, at: datetime) ->
     return doc
 
 
-def _letter_remarks(letter) -> str:
+def _letter_kind(code: str) -> str:
+    from aftercare.outreach.choices import LetterKind
+
+    return _labels([code], LetterKind.choices)[0] if code else ""
+
+
+def _letter_remarks(letter, latest: dict) -> str:
     remarks = []
-    if getattr(letter, "campaign_id", None):
+    if letter.campaign_id:
         remarks.append(_("Campaign: %(name)s") % {"name": letter.campaign.name})
-    if getattr(letter, "raised_item_id", None):
+    if letter.raised_item_id:
         remarks.append(_("Reply to: %(item)s") % {"item": letter.raised_item})
-    amendments = getattr(letter, "amendments", None)
-    if amendments is not None and amendments.all():
-        remarks.append(_("Corrected; the original is kept."))
+    if latest:
+        labels = ", ".join(_letter_field_label(name) for name in latest)
+        remarks.append(_("Corrected: %(fields)s") % {"fields": labels})
     return "\n".join(remarks)
+
+
+def _letter_field_label(name: str) -> str:
+    labels = {
+        "kind": _("Kind"),
+        "sent_at": _("Date sent"),
+        "subject": _("Subject"),
+        "body": _("Body"),
+        "address": _("Address"),
+    }
+    return str(labels.get(name, name))
 
 
 # ---------------------------------------------------------------- the .xlsx rendering

@@ -6,9 +6,11 @@ one branch, the user's own — administrators choose any branch of their organis
 
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from aftercare.cases.models import RaisedItem
 from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for
 from aftercare.followups import queries as followups
@@ -66,12 +68,15 @@ def service_history(customer):
 
 
 def call_for_record(user, call_id: int):
-    followups.get_call_for(user, call_id)  # 404 outside the user's scope
-    return (
+    # In the order they were raised, as the call went.
+    items = RaisedItem.objects.select_related("owner").order_by("raised_at", "id")
+    return get_object_or_404(
         followups.visible_calls(user)
-        .select_related("branch__organisation", "customer", "vehicle", "advisor")
-        .prefetch_related("customer__phones", "amendments__amended_by", "raised_items__owner")
-        .get(pk=call_id)
+        .select_related("branch__organisation")
+        .prefetch_related(
+            "customer__phones", "amendments__amended_by", Prefetch("raised_items", items)
+        ),
+        pk=call_id,
     )
 
 
@@ -97,4 +102,8 @@ def letter_register(branch, start: date, end: date):
     from aftercare.outreach.queries import letter_register as letters
 
     since, until = bounds(start, end, branch.organisation.tz)
-    return letters(branch, since, until)
+    return (
+        letters(branch, since, until)
+        .select_related("campaign", "raised_item")
+        .prefetch_related("amendments")
+    )

@@ -18,8 +18,10 @@ from aftercare.paperwork.rendering import (
     workbook_sheets,
 )
 
-# Whoever works at the desk may print what their pages show (as the call register page).
+# Whoever may see a page may print it: the desk its customers and calls, the letter register
+# whoever may see letters (as the pages these forms come from).
 DESK = "customers.view_customer"
+LETTERS = "outreach.view_letter"
 TEMPLATE = "paperwork/document.html"
 
 
@@ -110,7 +112,7 @@ def _register(request, fmt: str, form_number: int):
     else:
         letters = queries.letter_register(branch, start, end)
         doc = documents.letter_register(branch, letters, start=start, end=end, at=at)
-        back = reverse("paperwork:index")
+        back = reverse("outreach:letters") + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
         links = _links("form4", query=query)
     return _respond(
         request, doc, fmt, links, back=back, period_form=form, start=start, end=end, branch=branch
@@ -126,7 +128,7 @@ def call_register(request, fmt: str = "html"):
 
 
 @login_required
-@permission_required(DESK, raise_exception=True)
+@permission_required(LETTERS, raise_exception=True)
 @require_GET
 def letter_register(request, fmt: str = "html"):
     """Form 4 跟蹤服務信函登記表."""

@@ -16,17 +16,16 @@ from django.utils.translation import gettext as _
 from aftercare.customers import actions as customer_actions
 from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
-from aftercare.customers.names import name_key
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
-from aftercare.imports import files
+from aftercare.imports import checking, files
 from aftercare.imports.bulk import insert_with_history
-from aftercare.imports.columns import BY_KEY, Column, match_headers, parse
+from aftercare.imports.checking import Checked
+from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
 from aftercare.org.models import User
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 500  # rows between two progress updates
 WRITE_BATCH = 2000  # customers per bulk insert
 MAX_REPORTED_ERRORS = 10_000  # a file of garbage should not make a 100 MB report
 Status = ImportJob.Status
@@ -49,10 +48,9 @@ def _format_of(file_name: str) -> str:
 
 
 def _check_header(content: bytes, file_format: str) -> int | None:
-    """Refuse a file whose header row we do not understand; return the number of data rows."""
+    """Refuse a file whose header row we do not understand; return about how many rows follow."""
     try:
-        reader = files.rows(content, file_format)
-        _number, header = next(reader, (1, ()))
+        header, estimated = files.read_head(content, file_format)
     except files.UnreadableFile:
         message = _("The file cannot be read: is it really a %(format)s file?") % {
             "format": file_format.upper()
@@ -71,7 +69,7 @@ def _check_header(content: bytes, file_format: str) -> int | None:
         raise InvalidInput(_("The header row does not match the template."), fields={
             "file": problems
         })  # fmt: skip
-    return files.count_rows(content, file_format)
+    return estimated
 
 
 @transaction.atomic
@@ -136,22 +134,12 @@ def cancel_import(job: ImportJob, *, by) -> ImportJob:
 
 
 @dataclass
-class ValidRow:
-    number: int
-    key: tuple[str, str]  # (name key, first phone): rows sharing it are one customer
-    customer: dict
-    phones: list
-    vehicle: dict | None
-    next_given: bool
-    advisor: User | None
-
-
-@dataclass
 class Check:
     total: int = 0
-    valid: list[ValidRow] = field(default_factory=list)
+    valid: list[Checked] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_rows: int = 0
+    advisors: dict[str, User] = field(default_factory=dict)
 
 
 def run_import(job_id: int) -> str:
@@ -229,107 +217,74 @@ def _existing_customers(branch) -> set[tuple[str, str]]:
     }
 
 
-def _field_column(name: str) -> str:
-    name = name.split(".")[0]
-    return {"followup_advisor_id": "followup_advisor", "plate_key": "plate"}.get(name, name)
+def _filled(values) -> bool:
+    return any(v is not None and str(v).strip() for v in values)
 
 
-def check_rows(job: ImportJob) -> Check:
-    """Every row is cleaned and checked against the file and the branch; nothing is written."""
+def check_rows(job: ImportJob, *, workers: int | None = None) -> Check:
+    """Every row is cleaned and checked against the file and the branch; nothing is written.
+
+    The rows are cleaned by `checking` (over all the cores for a big file); the checks that
+    need the whole file or the archive run here, in row order, so the report is the same
+    however many processes did the cleaning.
+    """
     branch = job.branch
-    reader = files.rows(bytes(job.content), job.format)
-    _number, header = next(reader, (1, ()))
+    rows = files.read_rows(bytes(job.content), job.format)
+    header = rows[0] if rows else ()
     positions, _unknown, missing = match_headers(header)
     if missing:
         raise files.UnreadableFile("header")
     headers = {column.key: str(header[pos]).strip() for pos, column in positions.items()}
-    advisors = _advisors(branch)
+    numbered = [(number, values) for number, values in enumerate(rows[1:], start=2)
+                if _filled(values)]  # blank lines are not rows  # fmt: skip
+    del rows
+    check = Check(total=len(numbered), advisors=_advisors(branch))
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=check.total)  # the upload guessed
     existing_customers = _existing_customers(branch)
     existing_plates = set(
         Vehicle.objects.filter(customer__branch=branch).values_list("plate_key", flat=True)
     )
     plates_seen: dict[str, int] = {}
-    check = Check()
-    for number, values in reader:
-        if not any(v is not None and str(v).strip() for v in values):
-            continue  # blank lines are not rows
-        check.total += 1
-        problems = _check_row(
-            job, number, values, positions, advisors, existing_customers, existing_plates,
-            plates_seen, check,
-        )  # fmt: skip
-        if problems:
+    sheet = checking.Sheet(
+        branch=branch,
+        positions=positions,
+        advisors=check.advisors,
+        language=job.language,
+        time_zone=str(branch.organisation.tz),
+    )
+    processed = 0
+    for chunk in checking.check(sheet, numbered, workers=workers):
+        for row in chunk:
+            if row.customer is not None:
+                _check_duplicates(row, existing_customers, existing_plates, plates_seen)
+            if not row.problems:
+                check.valid.append(row)
+                continue
             check.error_rows += 1
-            for key, message in problems:
+            for key, message in row.problems:
                 if len(check.errors) < MAX_REPORTED_ERRORS:
                     column = headers.get(key) or (BY_KEY[key].header if key in BY_KEY else key)
-                    check.errors.append({"row": number, "column": column, "message": message})
-        if check.total % PROGRESS_EVERY == 0:
-            _progress(job, check.total)
+                    check.errors.append({"row": row.number, "column": column, "message": message})
+        processed += len(chunk)
+        _progress(job, processed)
     return check
 
 
-def _check_row(
-    job, number, values, positions: dict[int, Column], advisors, existing_customers,
-    existing_plates, plates_seen, check,
-) -> list[tuple[str, str]]:  # fmt: skip
-    problems: list[tuple[str, str]] = []
-    customer_fields, vehicle_fields, phones, advisor = {}, {}, [], None
-    for position, column in positions.items():
-        value = values[position] if position < len(values) else None
-        try:
-            parsed = parse(column, value)
-        except ValueError as error:
-            problems.append((column.key, str(error)))
-            continue
-        if parsed is None:
-            continue
-        if column.key == "phones":
-            phones = parsed
-        elif column.key == "followup_advisor":
-            advisor = advisors.get(parsed.lower())
-            if advisor is None:
-                problems.append((column.key, _(
-                    "“%(value)s” is not the user name of an active colleague of this branch."
-                ) % {"value": parsed}))  # fmt: skip
-        elif column.target == "customer":
-            customer_fields[column.key] = parsed
-        else:
-            vehicle_fields[column.key] = parsed
-    try:
-        cleaned, clean_phones, vehicle = customer_actions.validate_customer_row(
-            branch=job.branch,
-            customer_fields=customer_fields,
-            phones=phones,
-            vehicle_fields=vehicle_fields or None,
-        )
-    except InvalidInput as error:
-        for name, messages in error.fields.items():
-            problems.extend((_field_column(name), str(message)) for message in messages)
-        return problems
-    key = (name_key(cleaned["name"]), clean_phones[0].e164 if clean_phones else "")
-    if key in existing_customers:
-        problems.append(
+def _check_duplicates(row: Checked, existing_customers, existing_plates, plates_seen) -> None:
+    if row.key in existing_customers:
+        row.problems.append(
             ("name", _("This customer (same name and first phone) is already in the archive."))
         )
-    if vehicle is not None:
-        plate = vehicle["plate_key"]
+    if row.vehicle is not None:
+        plate = row.plate_key
         if plate in existing_plates:
-            problems.append(("plate", _("This number plate is already in the archive.")))
+            row.problems.append(("plate", _("This number plate is already in the archive.")))
         elif plate in plates_seen:
-            problems.append((
+            row.problems.append((
                 "plate", _("The same number plate is on row %(row)d.") % {"row": plates_seen[plate]}
             ))  # fmt: skip
         else:
-            plates_seen[plate] = number
-    if not problems:
-        next_given = bool(
-            vehicle_fields.get("next_maintenance_on") or vehicle_fields.get("next_maintenance_km")
-        )
-        check.valid.append(
-            ValidRow(number, key, cleaned, clean_phones, vehicle, next_given, advisor)
-        )
-    return problems
+            plates_seen[plate] = row.number
 
 
 class _Draft:
@@ -349,7 +304,7 @@ class _Draft:
         self.phones, self.vehicles = self._Rows(phones), self._Rows(vehicles)
 
 
-def _merged_phones(rows: list[ValidRow]) -> list:
+def _merged_phones(rows: list[Checked]) -> list:
     seen, phones = set(), []
     for row in rows:
         for phone in row.phones:
@@ -359,9 +314,13 @@ def _merged_phones(rows: list[ValidRow]) -> list:
     return phones
 
 
-def write_rows(job: ImportJob, rows: list[ValidRow]) -> None:
-    """One transaction for the whole file; the customer's details come from its first row."""
-    groups: dict[tuple[str, str], list[ValidRow]] = {}
+def write_rows(job: ImportJob, rows: list[Checked]) -> None:
+    """One transaction for the whole file; the customer's details come from its first row.
+
+    The rows arrive with their derived fields computed (`checking`): only what depends on
+    the whole customer (merged phones, archive completeness) is done here.
+    """
+    groups: dict[tuple[str, str], list[Checked]] = {}
     for row in rows:
         groups.setdefault(row.key, []).append(row)
     by = job.confirmed_by or job.created_by
@@ -377,16 +336,9 @@ def write_rows(job: ImportJob, rows: list[ValidRow]) -> None:
         for start in range(0, len(group_list), WRITE_BATCH):
             customers, phones, vehicles = [], [], []
             for group in group_list[start : start + WRITE_BATCH]:
-                first = group[0]
-                customer = customer_actions.build_customer(
-                    branch=job.branch, followup_advisor=first.advisor, **first.customer
-                )
+                customer = group[0].build_customer()
                 its_phones = customer_actions.build_phones(customer, _merged_phones(group))
-                its_vehicles = [
-                    customer_actions.build_vehicle(customer, row.vehicle, next_given=row.next_given)
-                    for row in group
-                    if row.vehicle is not None
-                ]
+                its_vehicles = [row.build_vehicle(customer) for row in group if row.vehicle]
                 customer.archive_complete = not archive.missing_fields(
                     _Draft(customer, its_phones, its_vehicles)
                 )

@@ -6,7 +6,7 @@ Other databases: simple_history's `bulk_create_with_history`. Both write the sam
 """
 
 from django.db import connection
-from django.db.models import JSONField
+from django.db.models import DateField, Field, JSONField
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
 
@@ -21,9 +21,10 @@ def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size:
         )  # fmt: skip
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    presaved = [f for f in fields if _sets_on_save(f)]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        for field in fields:
+        for field in presaved:
             field.pre_save(obj, add=True)  # auto_now(_add) as a save would set them
     with connection.cursor() as cursor:
         table = model._meta.db_table
@@ -54,6 +55,13 @@ def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size:
             source_fields=tracked,
             constants=list(extra.values()),
         )
+
+
+def _sets_on_save(field) -> bool:
+    """Whether pre_save may change the value (auto_now dates, custom fields) or just reads it."""
+    if isinstance(field, DateField):  # DateTimeField too
+        return field.auto_now or field.auto_now_add
+    return type(field).pre_save is not Field.pre_save
 
 
 def _copy(cursor, table, columns, objs, *, source_fields=None, constants=()) -> None:

@@ -4,7 +4,7 @@ and how each cell is read into the value the customer actions expect."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 from django.conf import settings
@@ -26,7 +26,13 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"
 
 def fold(text) -> str:
     """Script-, case- and spacing-insensitive form used to match headers and labels."""
-    text = _t2s.convert(str(text or "")).lower().replace("（", "(").replace("）", ")")
+    return _fold(str(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _fold(text: str) -> str:
+    """Cells of a choice or yes/no column repeat on every row: convert each text once."""
+    text = _t2s.convert(text).lower().replace("（", "(").replace("）", ")")
     return _SPACES.sub("", text)
 
 
@@ -322,9 +328,18 @@ def _date(value):
 
         return from_excel(value).date()
     raw = text(value)
+    parsed = _date_text(raw)
+    if parsed is None:
+        raise ValueError(_("“%(value)s” is not a date: write it as 2025-03-31.") % {"value": raw})
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _date_text(raw: str) -> date | None:
+    """A sheet holds a few thousand distinct dates at most, and strptime is slow: once each."""
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(raw, pattern).date()  # noqa: DTZ007 (a calendar date)
         except ValueError:
             continue
-    raise ValueError(_("“%(value)s” is not a date: write it as 2025-03-31.") % {"value": raw})
+    return None

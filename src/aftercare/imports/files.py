@@ -3,9 +3,13 @@
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Sequence
+from xml.etree import ElementTree
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from aftercare.imports.columns import COLUMNS, HEADERS
 
@@ -26,32 +30,136 @@ def _csv_text(content: bytes) -> str:
     raise UnreadableFile("encoding")
 
 
-def rows(content: bytes, file_format: str) -> Iterator[tuple[int, tuple]]:
-    """(spreadsheet row number, cell values) for every row, the header row first."""
+def read_rows(content: bytes, file_format: str) -> list[Sequence]:
+    """Every row's cell values, the header row first: row i of the list is spreadsheet row i+1."""
     if file_format == "csv":
-        reader = csv.reader(io.StringIO(_csv_text(content), newline=""))
-        yield from enumerate((tuple(row) for row in reader), start=1)
-        return
+        return list(csv.reader(io.StringIO(_csv_text(content), newline="")))
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        try:
+            return workbook.get_sheet_by_index(_first_worksheet(workbook)).to_python(
+                skip_empty_area=False  # keep the leading blank rows: row numbers stay true
+            )
+        finally:
+            workbook.close()
+    except UnreadableFile:
+        raise
+    except Exception as error:  # zip, XML and calamine errors alike
         raise UnreadableFile(str(error)) from error
-    try:
-        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-    finally:
-        workbook.close()
 
 
-def count_rows(content: bytes, file_format: str) -> int | None:
-    """Data rows for the progress bar: exact for CSV, the sheet's declared size for Excel."""
+def _first_worksheet(workbook) -> int:
+    """Index of the first worksheet (a chart sheet may come first), as openpyxl counted them."""
+    for index, sheet in enumerate(workbook.sheets_metadata):
+        if sheet.typ == SheetTypeEnum.WorkSheet:
+            return index
+    raise UnreadableFile("no worksheet")
+
+
+def read_head(content: bytes, file_format: str) -> tuple[Sequence, int | None]:
+    """(header row, estimated data rows) without reading the whole file.
+
+    The upload form only needs the header; the worker reads every row (and counts them
+    exactly) anyway, so reading the whole sheet here would read 100 000 rows twice.
+    """
     if file_format == "csv":
-        return max(0, sum(1 for _row in csv.reader(io.StringIO(_csv_text(content)))) - 1)
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        text = _csv_text(content)
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+        return header, max(0, text.count("\n") - 1) if text else 0
     try:
-        max_row = workbook.worksheets[0].max_row
-    finally:
-        workbook.close()
-    return max(0, max_row - 1) if max_row else None
+        return _xlsx_head(content)
+    except Exception:  # an unusual but valid workbook: let calamine read it all
+        rows = read_rows(content, file_format)
+        return (rows[0] if rows else ()), max(0, len(rows) - 1)
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _xlsx_head(content: bytes) -> tuple[list, int | None]:
+    """The first row of the first worksheet, streaming its XML until that row ends."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        for sheet in book.iter(f"{_NS}sheet"):
+            target = targets[sheet.get(f"{_REL_NS}id")]
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if "worksheets/" in path:
+                break
+        else:
+            raise UnreadableFile("no worksheet")
+        cells, estimate = {}, None
+        with archive.open(path) as stream:
+            for _event, element in ElementTree.iterparse(stream):
+                if element.tag == f"{_NS}dimension":
+                    last = _CELL_REF.fullmatch(element.get("ref", "").split(":")[-1])
+                    estimate = max(0, int(last[2]) - 1) if last else None
+                elif element.tag == f"{_NS}row":
+                    if element.get("r", "1") == "1":
+                        cells = _row_cells(element)
+                    break
+                elif element.tag == f"{_NS}sheetData":
+                    break  # no row at all
+            else:
+                raise UnreadableFile("no sheet data")  # not the XML we expect: read it all
+        shared = _shared_strings(archive, [v for kind, v in cells.values() if kind == "s"])
+    width = max(cells, default=-1) + 1
+    header = [None] * width
+    for position, (kind, value) in cells.items():
+        header[position] = shared[int(value)] if kind == "s" else value
+    return header, estimate
+
+
+def _row_cells(row) -> dict[int, tuple[str, str]]:
+    cells = {}
+    for position, cell in enumerate(row.iter(f"{_NS}c")):
+        ref = _CELL_REF.fullmatch(cell.get("r") or "")
+        position = _column_index(ref[1]) if ref else position
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            inline = cell.find(f"{_NS}is")
+            cells[position] = ("str", _string_item(inline) if inline is not None else "")
+            continue
+        value = cell.find(f"{_NS}v")
+        if value is not None and value.text is not None:
+            cells[position] = ("s" if kind == "s" else "str", value.text)
+    return cells
+
+
+def _shared_strings(archive, wanted: list[str]) -> dict[int, str]:
+    """The shared strings up to the last one the header uses (they come first in the table)."""
+    if not wanted:
+        return {}
+    last, strings = max(int(index) for index in wanted), {}
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _event, element in ElementTree.iterparse(stream):
+            if element.tag == f"{_NS}si":
+                strings[len(strings)] = _string_item(element)
+                element.clear()
+                if len(strings) > last:
+                    break
+    return strings
+
+
+def _string_item(item) -> str:
+    """Plain or rich text; phonetic guides (<rPh>) are not part of the value."""
+    parts = []
+    for child in item:
+        if child.tag == f"{_NS}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_NS}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_NS}t"))
+    return "".join(parts)
 
 
 def template(file_format: str) -> bytes:

@@ -197,3 +197,26 @@ def test_bad_letters_are_refused_with_nothing_written(desk, kind, extra, field):
         actions.record_letter(li, by=desk.alice, kind=kind, at=at(2026, 5, 6, 11, 0), **extra)
     assert field in refused.value.fields
     assert not Letter.objects.exists()
+
+
+def test_the_next_service_plan_suggests_upcoming_campaigns(desk):
+    from aftercare.followups.actions import suggest_topics
+
+    li = customer(desk, "李四")
+    actions.schedule_campaign(campaign_for(desk, [li]), by=desk.sam, at=at(2026, 4, 1, 10, 0))
+    assert "free_inspection" in suggest_topics(li, at=at(2026, 4, 2, 10, 0))
+    assert "free_inspection" not in suggest_topics(li, at=at(2026, 5, 25, 10, 0))  # over
+
+
+def test_a_big_campaign_is_scheduled_by_the_worker(
+    desk, monkeypatch, django_capture_on_commit_callbacks
+):
+    people = [customer(desk, f"客戶{i}") for i in range(3)]
+    campaign = campaign_for(desk, people)
+    monkeypatch.setattr(actions, "SCHEDULE_IN_REQUEST_LIMIT", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = actions.request_schedule(campaign, by=desk.sam, at=at(2026, 4, 1, 10, 0))
+        assert requested.scheduled_at is None and requested.schedule_total == 3
+    campaign.refresh_from_db()
+    assert campaign.scheduled_at == at(2026, 4, 1, 10, 0)
+    assert Obligation.objects.filter(rule="DS-7").count() == 3

@@ -31,6 +31,9 @@ def suggest_topics(customer, *, at: datetime) -> list[str]:
             break
     if customer.raised_items.exclude(state=State.CLOSED).exists():
         topics.append(PlanTopic.OPEN_ITEMS.value)
+    from aftercare.outreach.queries import campaign_topics  # campaigns it is targeted by
+
+    topics.extend(campaign_topics(customer, at=at))
     return topics
 
 

@@ -82,3 +82,21 @@ def letters_due(campaign: Campaign):
         subject_type__model="campaign",
     ).values("customer_id")  # fmt: skip
     return targets_of(campaign).filter(customer_id__in=owed).order_by("customer__name", "id")
+
+
+def campaign_topics(customer, *, at: datetime) -> list[str]:
+    """DS-2 topics for the campaigns the customer is a target of and that have not ended."""
+    from aftercare.followups.choices import PlanTopic
+    from aftercare.outreach.choices import CampaignKind
+
+    kinds = set(
+        CampaignTarget.objects.filter(customer=customer, campaign__ends_at__gt=at)
+        .values_list("campaign__kind", flat=True)
+        .distinct()
+    )
+    topics = []
+    if kinds - {CampaignKind.FREE_INSPECTION}:
+        topics.append(PlanTopic.CAMPAIGN.value)
+    if CampaignKind.FREE_INSPECTION in kinds:
+        topics.append(PlanTopic.FREE_INSPECTION.value)
+    return topics

@@ -59,7 +59,7 @@ def test_pdf_draws_the_chinese_title_and_the_customers_name(client, desk, zhang,
     assert TITLE in text
     assert "張三" in text
     assert "北京市朝陽區建國路" in text
-    assert re.search(r"1\s*/\s*2", text)  # page numbers: the archive takes two pages
+    assert re.search(r"1\s*/\s*1", text)  # page numbers
 
 
 def test_workbook_has_the_archive_vehicles_and_history_one_row_each(client, desk, zhang):

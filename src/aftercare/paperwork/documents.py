@@ -64,16 +64,24 @@ class Table:
     headers: list[str]
     rows: list[list]
     empty: str = ""
-    # Columns of free text, given the room on paper.
+    # Columns of free text, given the room on paper; columns never broken (plates, numbers).
     wide: tuple[int, ...] = ()
+    nowrap: tuple[int, ...] = ()
+
+    def _css(self, index: int) -> str:
+        return "wide" if index in self.wide else "nowrap" if index in self.nowrap else ""
 
     @property
-    def display_rows(self) -> list[list[str]]:
-        return [[shown(value) for value in row] for row in self.rows]
+    def columns(self) -> list[tuple[str, str]]:
+        return [(header, self._css(index)) for index, header in enumerate(self.headers)]
 
     @property
-    def columns(self) -> list[tuple[str, bool]]:
-        return [(header, index in self.wide) for index, header in enumerate(self.headers)]
+    def display_rows(self) -> list[list[tuple[str, str]]]:
+        """Each cell as (text, CSS class) for the page and the PDF."""
+        return [
+            [(shown(value), self._css(index)) for index, value in enumerate(row)]
+            for row in self.rows
+        ]
 
 
 @dataclass
@@ -230,6 +238,7 @@ def customer_archive(customer, *, orders, consultations, at: datetime) -> Docume
             ],
             [_vehicle_row(vehicle) for vehicle in customer.vehicles.all()],
             empty=_("No vehicle on file."),
+            nowrap=(0, 4, 7),
         ),  # fmt: skip
         Table(
             _("Service history"),
@@ -256,6 +265,7 @@ def customer_archive(customer, *, orders, consultations, at: datetime) -> Docume
             ],
             empty=_("No repair orders."),
             wide=(4, 5),
+            nowrap=(2,),
         ),  # fmt: skip
         Table(
             _("Consultations"),
@@ -479,6 +489,7 @@ def call_register(branch, calls, *, start: date, end: date, at: datetime) -> Doc
             rows,
             empty=_("No calls in this period."),
             wide=(8,),
+            nowrap=(0, 3),
         )  # fmt: skip
     ]
     return doc
@@ -527,6 +538,7 @@ def letter_register(branch, letters, *, start: date, end: date, at: datetime) ->
             rows,
             empty=_("No letters in this period."),
             wide=(3, 5, 7),
+            nowrap=(0,),
         )  # fmt: skip
     ]
     return doc

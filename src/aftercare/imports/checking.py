@@ -22,11 +22,14 @@ from aftercare.customers import actions as customer_actions
 from aftercare.customers.identifiers import Phone
 from aftercare.customers.models import Customer, Vehicle
 from aftercare.errors import InvalidInput
+from aftercare.imports import worker
 from aftercare.imports.columns import Column, parse
 
+# Tunable through settings of the same names prefixed IMPORT_ (tests lower them):
 POOL_MIN_ROWS = 2000  # below this, starting the pool costs more than it saves
 POOL_CHUNK = 1000  # rows a worker checks between two progress updates
 SERIAL_CHUNK = 500
+# IMPORT_WORKERS (default: the cores we may use); IMPORT_POOL_START_METHOD ("fork"/"spawn").
 # Built instances travel as their concrete fields' values, in order: `Model(*values)` is
 # Django's fast way back (what `from_db` does), and a tuple pickles small.
 _CUSTOMER_FIELDS = [f.attname for f in Customer._meta.concrete_fields]
@@ -149,8 +152,10 @@ def check(sheet: Sheet, rows: list[tuple[int, Sequence]], *, workers: int | None
 def _workers(rows: int) -> int:
     if rows < getattr(settings, "IMPORT_POOL_MIN_ROWS", POOL_MIN_ROWS):
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, getattr(settings, "IMPORT_WORKERS", None) or cores or 1))
+    chosen = getattr(settings, "IMPORT_WORKERS", None)
+    if chosen:
+        return chosen
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _start_method() -> str:
@@ -163,33 +168,29 @@ def _start_method() -> str:
 
 
 def _check_in_pool(sheet: Sheet, rows, workers: int) -> Iterator[list[Checked]]:
-    chunks = [rows[start : start + POOL_CHUNK] for start in range(0, len(rows), POOL_CHUNK)]
+    size = getattr(settings, "IMPORT_POOL_CHUNK", None) or POOL_CHUNK
+    chunks = [rows[start : start + size] for start in range(0, len(rows), size)]
     context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_start_worker,
+        initializer=worker.start,
         initargs=(pickle.dumps(sheet), context.get_start_method()),
     ) as pool:
-        yield from pool.map(_check_in_worker, chunks)
+        yield from pool.map(worker.check, chunks)
 
 
-# --- inside a worker process ---------------------------------------------------------------
+# --- inside a worker process (entered through `worker`) ----------------------------------
 
 _sheet: Sheet | None = None
 _inherited_connections: list = []
 
 
-def _start_worker(sheet: bytes, start_method: str) -> None:
+def start_worker(sheet: bytes, start_method: str) -> None:
     global _sheet
     if start_method == "fork":
         _forget_parent_connections()
-    else:
-        import django
-
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftercare.settings")
-        django.setup()
-    _sheet = pickle.loads(sheet)  # after setup: it holds a model instance
+    _sheet = pickle.loads(sheet)  # after Django's set-up: it holds model instances
 
 
 def _forget_parent_connections() -> None:
@@ -205,5 +206,5 @@ def _forget_parent_connections() -> None:
         connection.connection = None
 
 
-def _check_in_worker(rows: list[tuple[int, Sequence]]) -> list[Checked]:
+def check_in_worker(rows: list[tuple[int, Sequence]]) -> list[Checked]:
     return check_chunk(_sheet, rows)

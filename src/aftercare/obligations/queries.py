@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from aftercare.obligations.choices import Status
-from aftercare.obligations.models import Obligation, status_expression
+from aftercare.obligations.models import Obligation
 from aftercare.org.queries import absent_colleagues, acting_owners
 
 
@@ -102,12 +102,60 @@ FIGURE_STATUSES = {
 FIGURE_NAMES = list(FIGURE_STATUSES)
 
 
-def _figure_counts() -> dict:
-    """One conditional COUNT per figure over the `status` annotation."""
+def figure_filters(now: datetime) -> dict[str, Q]:
+    """The figures as plain conditions on the timestamps, equivalent to FIGURE_STATUSES.
+
+    Cheaper than comparing `status_expression` (a 7-branch CASE evaluated once per figure and
+    row): on 1 M rows the by-rule figures take ~380 ms instead of ~580 (bench/RESULTS.md).
+    Since opens_at ≤ due_at (a constraint), done after due is never early and overdue is never
+    upcoming, so the conditions stay this short.
+    """
+    live = Q(cancelled_at__isnull=True)
+    pending = live & Q(done_at__isnull=True)
+    not_early = Q(opens_at__isnull=True) | Q(done_at__gte=F("opens_at"))
     return {
-        name: Count("id", filter=Q(status__in=statuses))
-        for name, statuses in FIGURE_STATUSES.items()
+        "due": live,
+        "on_time": live & Q(done_at__lte=F("due_at")) & not_early,
+        "late": live & Q(done_at__gt=F("due_at")),
+        "early": live & Q(opens_at__isnull=False, done_at__lt=F("opens_at")),
+        "open": pending & Q(due_at__gte=now),
+        "overdue": pending & Q(due_at__lt=now),
+        "cancelled": Q(cancelled_at__isnull=False),
     }
+
+
+def figure_counts(now: datetime) -> dict:
+    return {name: Count("id", filter=q) for name, q in figure_filters(now).items()}
+
+
+def bucket(field: str, bounds: list[datetime]):
+    """The index i of [bounds[i], bounds[i+1]) holding `field`, else NULL: buckets cut at
+    moments computed in Python (local midnights of the organisation), so no per-row time-zone
+    conversion is needed and SQLite and PostgreSQL agree."""
+    if len(bounds) < 2:
+        return Value(None, output_field=IntegerField())
+    whens = [
+        When(**{f"{field}__gte": bounds[0], f"{field}__lt": upper}, then=Value(index))
+        for index, upper in enumerate(bounds[1:])
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def figures_grouped(
+    obligations, *, start: datetime, end: datetime, fields=(), keys=None, now=None
+) -> list[dict]:
+    """Figures for obligations falling due in [start, end) per combination of model `fields`
+    and `keys` (name → expression), in one GROUP BY: the dashboard asks once for rule × owner
+    × week × month and adds up the few hundred group rows it gets back."""
+    now = now or timezone.now()
+    keys = keys or {}
+    return list(
+        obligations.filter(due_at__gte=start, due_at__lt=end)
+        .annotate(**keys)
+        .values(*fields, *keys)
+        .annotate(**figure_counts(now))
+        .order_by()
+    )
 
 
 GROUP_FIELDS = {"rule": ["rule"], "owner": ["owner_id"], "rule_owner": ["rule", "owner_id"]}
@@ -122,20 +170,10 @@ def compliance(
     """
     now = now or timezone.now()
     fields = GROUP_FIELDS[group_by]
-    status = status_expression(now)
     rows = (
         obligations.filter(due_at__gte=start, due_at__lt=end)
-        .annotate(status=status)
         .values(*fields)
-        .annotate(
-            due=Count("id", filter=~Q(status=Status.CANCELLED)),
-            on_time=Count("id", filter=Q(status=Status.DONE_ON_TIME)),
-            late=Count("id", filter=Q(status=Status.DONE_LATE)),
-            early=Count("id", filter=Q(status=Status.DONE_EARLY)),
-            open=Count("id", filter=Q(status__in=[Status.OPEN, Status.UPCOMING])),
-            overdue=Count("id", filter=Q(status=Status.OVERDUE)),
-            cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
-        )
+        .annotate(**figure_counts(now))
         .order_by(*fields)
     )
     return [
@@ -159,9 +197,9 @@ def compliance_by_period(
     trunc = {"week": TruncWeek, "month": TruncMonth}[period]
     rows = (
         obligations.filter(due_at__gte=start, due_at__lt=end)
-        .annotate(status=status_expression(now), bucket=trunc("due_at", tzinfo=tz))
+        .annotate(bucket=trunc("due_at", tzinfo=tz))
         .values("bucket")
-        .annotate(**_figure_counts())
+        .annotate(**figure_counts(now))
         .order_by("bucket")
     )
     return [

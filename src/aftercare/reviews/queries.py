@@ -5,6 +5,7 @@ group rows they return is arranged here."""
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,13 +18,15 @@ from aftercare.obligations.models import Obligation
 from aftercare.obligations.queries import (
     FIGURE_NAMES,
     Figures,
+    bucket,
     compliance,
-    compliance_by_period,
+    figures_grouped,
 )
 from aftercare.org.models import Branch, User
 from aftercare.reviews import periods
 from aftercare.reviews.choices import ReviewKind
 from aftercare.reviews.models import Review
+from aftercare.standard.calendar import start_of_day
 
 VIEW = "reviews.view_review"
 FINALISE = "reviews.finalise_review"
@@ -77,12 +80,6 @@ def _row(figures: Figures, **key) -> dict:
     return row
 
 
-def _total(groups: list[Figures]) -> Figures:
-    """Sum of the group counts SQL returned (a rule's figures add up across owners)."""
-    sums = {name: sum(getattr(f, name) for f in groups) for name in FIGURE_NAMES}
-    return Figures(key={}, **sums)
-
-
 def _owner_names(ids) -> dict[int, str]:
     return {user.pk: str(user) for user in User.objects.filter(pk__in=list(ids))}
 
@@ -105,39 +102,112 @@ def compliance_rows(branch, period: periods.Period, *, group_by: str, now) -> li
     return sorted(rows, key=lambda row: (row["owner"], row["owner_id"]))
 
 
-def trend(branch, period: periods.Period, *, by: str, now) -> list[dict]:
-    buckets = compliance_by_period(
-        branch_obligations(branch), start=period.start, end=period.end, period=by,
-        tz=period.tz, now=now,
+WEEKS_SHOWN = 26  # the weekly chart shows at most the last half year of a long range
+
+
+def _week_starts(period: periods.Period) -> list[date]:
+    """Mondays of the weeks the period touches (at most the last WEEKS_SHOWN), then the next."""
+    last_monday = period.last - timedelta(days=period.last.weekday())
+    first_monday = max(
+        period.first - timedelta(days=period.first.weekday()),
+        last_monday - timedelta(weeks=WEEKS_SHOWN - 1),
+    )
+    count = (last_monday - first_monday).days // 7 + 2
+    return [first_monday + timedelta(weeks=n) for n in range(count)]
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    """First days of the months from `first`'s to `last`'s, then of the month after."""
+    starts = [first.replace(day=1)]
+    while starts[-1] <= last:
+        starts.append((starts[-1] + timedelta(days=32)).replace(day=1))
+    return starts
+
+
+def _figures(rows) -> Figures:
+    """The sum of group rows SQL counted (a rule's figures add up across owners and weeks)."""
+    return Figures(key={}, **{name: sum(row[name] for row in rows) for name in FIGURE_NAMES})
+
+
+def _by(rows, field) -> dict:
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row[field], []).append(row)
+    return groups
+
+
+def _cube(branch, period: periods.Period, now, *, weeks=None, months=None) -> list[dict]:
+    """One GROUP BY over the obligations of the branch: rule × owner × inside the period ×
+    week of the period × month of `months` (a list of month starts), with every figure."""
+    tz = period.tz
+    start, end = period.start, period.end
+    keys = {"inside": Case(When(due_at__gte=start, due_at__lt=end, then=Value(1)), default=Value(0),
+                           output_field=IntegerField())}  # fmt: skip
+    if weeks:
+        keys["week"] = bucket("due_at", [start_of_day(day, tz) for day in weeks])
+    if months:
+        bounds = [start_of_day(day, tz) for day in months]
+        keys["month"] = bucket("due_at", bounds)
+        start, end = min(start, bounds[0]), max(end, bounds[-1])
+    return figures_grouped(
+        branch_obligations(branch), start=start, end=end, fields=["rule", "owner_id"],
+        keys=keys, now=now,
     )  # fmt: skip
-    return [_row(figures, start=day.isoformat()) for day, figures in buckets]
+
+
+def _rule_rows(rows) -> list[dict]:
+    return [_row(_figures(group), rule=rule) for rule, group in sorted(_by(rows, "rule").items())]
+
+
+def _owner_rows(rows) -> list[dict]:
+    groups = _by(rows, "owner_id")
+    names = _owner_names(groups)
+    out = [_row(_figures(g), owner_id=pk, owner=names.get(pk, "")) for pk, g in groups.items()]
+    return sorted(out, key=lambda row: (row["owner"], row["owner_id"]))
+
+
+def _bucket_rows(rows, field, starts: list[date], label) -> list[dict]:
+    """One row per bucket that has obligations, in order, labelled by its first day."""
+    groups = _by([row for row in rows if row[field] is not None], field)
+    return [_row(_figures(groups[i]), start=label(starts[i])) for i in sorted(groups)]
 
 
 def snapshot(branch, period: periods.Period, *, kind: str | None = None, now=None) -> dict:
     """Every figure of a period as plain JSON: what a review stores and the page shows."""
+    return _snapshot(branch, period, kind=kind, now=now)[0]
+
+
+def _snapshot(branch, period, *, kind=None, now=None, trend=False):
     now = now or timezone.now()
-    by_rule = compliance_rows(branch, period, group_by="rule", now=now)
-    by_owner = compliance_rows(branch, period, group_by="owner", now=now)
-    total = _total([Figures(key={}, **{n: r[n] for n in FIGURE_NAMES}) for r in by_rule])
+    months = _month_starts(period.first, period.last) if kind == ReviewKind.YEARLY else None
+    weeks = trend_months = None
+    if trend:
+        weeks = _week_starts(period)
+        window = trend_window(period, local_today(period.tz, now))
+        months = trend_months = _month_starts(window.first, window.last)
+    rows = _cube(branch, period, now, weeks=weeks, months=months)
+    inside = [row for row in rows if row["inside"]]
     data = {
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "computed_at": timezone.localtime(now, period.tz).isoformat(),
-        "total": _row(total),
-        "by_rule": by_rule,
-        "by_owner": by_owner,
+        "total": _row(_figures(inside)),
+        "by_rule": _rule_rows(inside),
+        "by_owner": _owner_rows(inside),
         "items": items_by_kind(branch.pk, start=period.start, end=period.end),
         "calls": calls_by_purpose(branch.pk, start=period.start, end=period.end),
     }
-    if kind == ReviewKind.YEARLY:
-        found = {row["start"][:7]: row for row in trend(branch, period, by="month", now=now)}
-        empty = _row(Figures(key={}, **dict.fromkeys(FIGURE_NAMES, 0)))
-        data["months"] = []
-        for month in periods.months_in(period):  # every month, the quiet ones with zeros
-            label = periods.label(ReviewKind.MONTHLY, month)
-            row = {k: v for k, v in found.get(label, empty).items() if k != "start"}
-            data["months"].append({"month": label, **row})
-    return data
+    if kind == ReviewKind.YEARLY:  # every month, the quiet ones with zeros
+        groups = _by([row for row in inside if row["month"] is not None], "month")
+        data["months"] = [
+            {"month": f"{day:%Y-%m}", **_row(_figures(groups.get(index, [])))}
+            for index, day in enumerate(months[:-1])
+        ]
+    extra = {}
+    if trend:
+        extra["weekly"] = _bucket_rows(inside, "week", weeks, date.isoformat)
+        extra["monthly"] = _bucket_rows(rows, "month", trend_months, date.isoformat)
+    return data, extra
 
 
 def trend_window(period: periods.Period, today: date | None = None) -> periods.Period:
@@ -241,10 +311,9 @@ def dashboard(branch, period: periods.Period, *, now=None) -> dict:
     """Everything the dashboard page shows for a branch and period, drill-down links included;
     where a finalised review covers exactly this period, what changed since it was frozen."""
     now = now or timezone.now()
-    figures = with_links(snapshot(branch, period, now=now), branch, period)
-    weekly = trend(branch, period, by="week", now=now)
-    months = trend_window(period, local_today(period.tz, now))
-    monthly = trend(branch, months, by="month", now=now)
+    data, trends = _snapshot(branch, period, now=now, trend=True)
+    figures = with_links(data, branch, period)
+    weekly, monthly = trends["weekly"], trends["monthly"]
     review = finalised_review_of(branch, period)
     return {
         "figures": figures,

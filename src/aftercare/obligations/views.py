@@ -65,6 +65,8 @@ def obligation_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     tz = user_tz(request.user)
     due_from, due_to = filters.get("due_from"), filters.get("due_to")
+    if due_to is not None and due_to.year >= 9999:  # no day after 9999-12-31 to stop at
+        due_to = None
     qs = queries.search(
         request.user,
         rule=filters.get("rule") or None,

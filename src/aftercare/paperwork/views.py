@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aftercare.formfields import user_tz
@@ -23,6 +24,9 @@ from aftercare.paperwork.rendering import (
 DESK = "customers.view_customer"
 LETTERS = "outreach.view_letter"
 TEMPLATE = "paperwork/document.html"
+# WeasyPrint lays out ~20-40 register lines a second on a busy 2-core server: beyond this a
+# PDF would outlast the web server's 30 s timeout. The page and the workbook have no limit.
+MAX_PDF_LINES = 300
 
 
 def _respond(request, doc: documents.Document, fmt: str, links: dict, **extra):
@@ -98,7 +102,7 @@ def _register(request, fmt: str, form_number: int):
     branch = queries.get_branch_for(request.user, _branch_id(request))
     form = _period_form(request)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "start": None, "end": None, "invalid": form_number}
+        context = {"form": form, "start": None, "end": None}
         return render(request, "paperwork/index.html", context, status=422)
     today = timezone.localtime(timezone.now(), branch.organisation.tz).date()
     start, end = form.period(today)
@@ -114,6 +118,15 @@ def _register(request, fmt: str, form_number: int):
         doc = documents.letter_register(branch, letters, start=start, end=end, at=at)
         back = reverse("outreach:letters") + f"?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
         links = _links("form4", query=query)
+    lines = len(doc.tables[0].rows)
+    if fmt == "pdf" and lines > MAX_PDF_LINES:
+        message = _(
+            "This register has %(lines)s lines; a PDF holds at most %(max)s. Choose a shorter "
+            "period, or download the Excel workbook."
+        ) % {"lines": lines, "max": MAX_PDF_LINES}
+        form.add_error(None, message)
+        context = {"form": form, "start": start, "end": end}
+        return render(request, "paperwork/index.html", context, status=422)
     return _respond(
         request, doc, fmt, links, back=back, period_form=form, start=start, end=end, branch=branch
     )

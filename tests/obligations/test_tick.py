@@ -15,9 +15,9 @@ def test_overdue_obligation_notifies_the_supervisor_once(desk):
     overdue = actions.open_obligation(
         "DS-1", branch=desk.branch_a, owner=desk.alice, event_at=at(2026, 3, 1, 9)
     )  # due 2026-03-03 end of day
-    assert tick.run(now=at(2026, 3, 3, 23, 59)) == {"overdue_notified": 0}
-    assert tick.run(now=at(2026, 3, 4, 0, 1)) == {"overdue_notified": 1}
-    assert tick.run(now=at(2026, 3, 4, 0, 2)) == {"overdue_notified": 0}
+    assert tick.run(now=at(2026, 3, 3, 23, 59))["overdue_notified"] == 0
+    assert tick.run(now=at(2026, 3, 4, 0, 1))["overdue_notified"] == 1
+    assert tick.run(now=at(2026, 3, 4, 0, 2))["overdue_notified"] == 0
     [note] = Notification.objects.all()
     assert (note.recipient, note.obligation, note.kind) == (desk.sam, overdue, "overdue")
     assert [m.to for m in mail.outbox] == [[desk.sam.email]]
@@ -33,7 +33,7 @@ def test_done_or_cancelled_work_never_notifies(desk):
         "DS-1", branch=desk.branch_a, owner=desk.alice, event_at=at(2026, 3, 1, 9)
     )
     actions.cancel(cancelled, by=desk.sam, reason="duplicate", at=at(2026, 3, 2, 9))
-    assert tick.run(now=at(2026, 3, 10)) == {"overdue_notified": 0}
+    assert tick.run(now=at(2026, 3, 10))["overdue_notified"] == 0
     assert not Notification.objects.exists()
 
 

@@ -21,7 +21,7 @@ def test_db_worker_executes_the_overdue_notification(desk, settings):
     actions.open_obligation(
         "DS-1", branch=desk.branch_a, owner=desk.alice, event_at=at(2026, 3, 1, 9)
     )
-    assert tick.run(now=at(2026, 3, 5)) == {"overdue_notified": 1}
+    assert tick.run(now=at(2026, 3, 5))["overdue_notified"] == 1
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert not Notification.objects.exists()  # nothing happens until the worker runs
 

@@ -10,8 +10,9 @@ from aftercare.followups.actions import AMENDABLE
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
 from aftercare.formfields import MomentField
 
-# Which purpose the obligation being worked on asks for (DS-3, DS-6, DS-7).
+# Which purpose the obligation being worked on asks for (DS-2M, DS-3, DS-6, DS-7).
 PURPOSE_FOR_RULE = {
+    "DS-2M": Purpose.MAINTENANCE_REMINDER,
     "DS-3": Purpose.FIRST_FOLLOWUP,
     "DS-6": Purpose.SECOND_FOLLOWUP,
     "DS-7": Purpose.CAMPAIGN_NOTICE,

@@ -315,6 +315,7 @@ def open_maintenance_reminder(vehicle, due_on, *, now: datetime) -> MaintenanceR
             obligation = open_obligation(
                 "DS-2M", branch=customer.branch, owner=owner,
                 event_at=start_of_day(due_on, tz), customer=customer, subject=vehicle,
+                triggered_at=now,
                 title=f"{vehicle.plate} {due_on.isoformat()}",
             )  # fmt: skip
             if obligation is None:

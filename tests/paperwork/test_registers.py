@@ -300,3 +300,17 @@ def test_a_register_too_long_for_a_pdf_says_so_and_the_workbook_still_comes(
     assert "This register has 3 lines; a PDF holds at most 2." in response.content.decode()
     _header, rows = sheet_rows(client.get("/forms/call-register/form3.xlsx", JULY).content)
     assert len(rows) == 3
+
+
+def test_headers_follow_the_users_language_and_the_title_stays_the_standards(client, desk, july):
+    client.force_login(desk.alice)
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/forms/"})
+    content = client.get("/forms/call-register/form3.xlsx", JULY).content
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == CALLS
+    header = next(row for row in rows if "登記編號" in row)
+    assert "客戶" in header and "通話目的" in header

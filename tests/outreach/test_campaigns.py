@@ -220,3 +220,23 @@ def test_a_big_campaign_is_scheduled_by_the_worker(
     campaign.refresh_from_db()
     assert campaign.scheduled_at == at(2026, 4, 1, 10, 0)
     assert Obligation.objects.filter(rule="DS-7").count() == 3
+
+
+def test_a_notice_call_logged_without_its_campaign_finds_it_from_the_worklist(desk, client):
+    wang = customer(desk, "王小明", prefers_letters=True)
+    campaign = actions.schedule_campaign(
+        campaign_for(desk, [wang]), by=desk.sam, at=at(2026, 4, 1, 10, 0)
+    )
+    notice = Obligation.objects.get(rule="DS-7")
+    client.force_login(desk.alice)
+    page = client.get(f"/calls/new/?customer={wang.pk}&obligation={notice.pk}")
+    assert page.status_code == 200
+    response = client.post(f"/calls/new/?customer={wang.pk}&obligation={notice.pk}", {
+        "direction": "out", "purpose": "campaign_notice", "moment": "2026-05-05T15:00",
+        "reached": "on", "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    notice.refresh_from_db()
+    assert notice.done_at == at(2026, 5, 5, 15, 0)
+    assert Obligation.objects.get(rule="DS-7L").due_at == end(2026, 5, 7)
+    assert CampaignTarget.objects.get(campaign=campaign).reached is True

@@ -124,6 +124,10 @@ def record_call(
         errors.add("raised_items", _("An unanswered call cannot raise items."))
     for index, item in enumerate(raised_items):
         case_actions.validate_item(item, errors, prefix=f"raised_items.{index}")
+    if campaign is None and purpose == Purpose.CAMPAIGN_NOTICE:  # the page logs from DS-7
+        from aftercare.outreach.actions import campaign_awaiting_notice
+
+        campaign = campaign_awaiting_notice(customer, at)
     if campaign is not None:  # a campaign notice (DS-7)
         from aftercare.outreach.actions import validate_notice_call
 

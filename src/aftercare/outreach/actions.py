@@ -199,6 +199,21 @@ def validate_notice_call(customer, campaign, purpose: str, errors: Errors) -> No
         errors.add("campaign_id", _("This customer is not on the campaign's target list."))
 
 
+def campaign_awaiting_notice(customer, at: datetime):
+    """The campaign of the customer's oldest pending DS-7, for a notice call logged without one
+    (the call page, opened from the worklist, knows the obligation but not the campaign)."""
+    notice = (
+        Obligation.objects.pending()
+        .filter(rule="DS-7", customer=customer, triggered_at__lte=at,
+                subject_type__app_label="outreach", subject_type__model="campaign")
+        .order_by("due_at", "id")
+        .first()
+    )  # fmt: skip
+    if notice is None:
+        return None
+    return Campaign.objects.filter(pk=notice.subject_id).first()
+
+
 def _pending(rule: str, customer, campaign, at: datetime) -> Obligation | None:
     return (
         Obligation.objects.pending()

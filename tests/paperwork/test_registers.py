@@ -300,6 +300,8 @@ def test_a_register_too_long_for_a_pdf_says_so_and_the_workbook_still_comes(
     assert "This register has 3 lines; a PDF holds at most 2." in response.content.decode()
     _header, rows = sheet_rows(client.get("/forms/call-register/form3.xlsx", JULY).content)
     assert len(rows) == 3
+    monkeypatch.setattr(views, "MAX_PDF_LINES", -1)  # the current month, no period given
+    assert client.get("/forms/call-register/form3.pdf").status_code == 422
 
 
 def test_headers_follow_the_users_language_and_the_title_stays_the_standards(client, desk, july):

@@ -124,8 +124,7 @@ def _register(request, fmt: str, form_number: int):
             "This register has %(lines)s lines; a PDF holds at most %(max)s. Choose a shorter "
             "period, or download the Excel workbook."
         ) % {"lines": lines, "max": MAX_PDF_LINES}
-        form.add_error(None, message)
-        context = {"form": form, "start": start, "end": end}
+        context = {"form": form, "start": start, "end": end, "refusal": message}
         return render(request, "paperwork/index.html", context, status=422)
     return _respond(
         request, doc, fmt, links, back=back, period_form=form, start=start, end=end, branch=branch

@@ -145,3 +145,14 @@ def test_months_are_cut_at_local_midnight(desk, july):
         ("2026-08-01", 1, 0, 1),  # BS-7 due 08-01 00:00+08
     ]
     assert Review.objects.count() == 0
+
+
+def test_trends_of_a_range_into_the_future_stop_at_this_week(client, desk, july):
+    """A chosen range to 2099 still charts the weeks and months up to now, not empty 2099."""
+    client.force_login(desk.sam)
+    page = client.get("/reviews/dashboard/", {"period": "range", "from": "2026-07-01",
+                                               "to": "2099-12-31"})  # fmt: skip
+    weeks = [row["start"] for row in page.context["weekly"]]
+    months = [row["start"][:7] for row in page.context["monthly"]]
+    assert months == ["2026-06", "2026-07", "2026-08"]  # twelve months up to this one
+    assert "2026-07-27" in weeks and all(w < "2099" for w in weeks)

@@ -105,9 +105,11 @@ def compliance_rows(branch, period: periods.Period, *, group_by: str, now) -> li
 WEEKS_SHOWN = 26  # the weekly chart shows at most the last half year of a long range
 
 
-def _week_starts(period: periods.Period) -> list[date]:
-    """Mondays of the weeks the period touches (at most the last WEEKS_SHOWN), then the next."""
-    last_monday = period.last - timedelta(days=period.last.weekday())
+def _week_starts(period: periods.Period, today: date) -> list[date]:
+    """Mondays of the weeks the period touches (at most the last WEEKS_SHOWN up to this week
+    for a range that runs into the future), then the next Monday."""
+    last = min(period.last, today) if period.first <= today else period.last
+    last_monday = last - timedelta(days=last.weekday())
     first_monday = max(
         period.first - timedelta(days=period.first.weekday()),
         last_monday - timedelta(weeks=WEEKS_SHOWN - 1),
@@ -182,8 +184,9 @@ def _snapshot(branch, period, *, kind=None, now=None, trend=False):
     months = _month_starts(period.first, period.last) if kind == ReviewKind.YEARLY else None
     weeks = trend_months = None
     if trend:
-        weeks = _week_starts(period)
-        window = trend_window(period, local_today(period.tz, now))
+        today = local_today(period.tz, now)
+        weeks = _week_starts(period, today)
+        window = trend_window(period, today)
         months = trend_months = _month_starts(window.first, window.last)
     rows = _cube(branch, period, now, weeks=weeks, months=months)
     inside = [row for row in rows if row["inside"]]

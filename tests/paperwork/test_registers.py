@@ -316,3 +316,18 @@ def test_headers_follow_the_users_language_and_the_title_stays_the_standards(cli
     assert rows[0][0] == CALLS
     header = next(row for row in rows if "登記編號" in row)
     assert "客戶" in header and "通話目的" in header
+
+
+def test_a_long_register_runs_over_pages_numbered_with_the_header_on_each(client, desk, pdf_text):
+    zhang = archived_customer(desk.branch_a, desk.alice)
+    for day in range(1, 31):
+        for hour in (9, 15):
+            call(zhang, desk.alice, at(2026, 7, day, hour, 0), purpose="other", topics=[])
+    client.force_login(desk.alice)
+    text = pdf_text(client.get("/forms/call-register/form3.pdf", JULY).content)
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert "Register no." in page  # the header row repeats on every sheet
+        assert f"{number} / {len(pages)}" in page or f"{number}/{len(pages)}" in page
+    assert "Handled by (signature)" in pages[-1]

@@ -338,7 +338,9 @@ def write_rows(job: ImportJob, rows: list[Checked]) -> None:
             for group in group_list[start : start + WRITE_BATCH]:
                 customer = group[0].build_customer()
                 its_phones = customer_actions.build_phones(customer, _merged_phones(group))
-                its_vehicles = [row.build_vehicle(customer) for row in group if row.vehicle]
+                its_vehicles = [
+                    row.build_vehicle(customer) for row in group if row.vehicle is not None
+                ]
                 customer.archive_complete = not archive.missing_fields(
                     _Draft(customer, its_phones, its_vehicles)
                 )

@@ -123,20 +123,25 @@ def test_results_page_and_attendance(desk, client):
     assert "One customer is owed a letter" in page
 
 
-def test_letter_docx_opens_and_names_the_customer(desk, client):
+def test_letter_docx_opens_and_names_the_customer(desk, client, django_capture_on_commit_callbacks):
     wang, li = people(desk)
     campaign = scheduled(desk, [wang, li])
     record_call(wang, by=desk.alice, direction="out", purpose="campaign_notice",
                 at=at(2026, 5, 5, 15, 0), campaign=campaign)  # fmt: skip
     client.force_login(desk.alice)
-    response = client.get(f"/campaigns/{campaign.pk}/letters.docx")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/campaigns/{campaign.pk}/batches/", {"who": "due"})
+    owed = campaign.batches.get()
+    response = client.get(f"/campaigns/{campaign.pk}/batches/{owed.pk}/docx/")
     assert response.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response))).paragraphs)
     assert "王小明" in text and "北京市朝陽區建國路一號" in text and "京A12345" in text
     assert "李四" not in text  # only the letter owed (DS-7L)
-    every = client.get(f"/campaigns/{campaign.pk}/letters.docx?who=all")
-    document = Document(io.BytesIO(every.content))
-    text = "\n".join(p.text for p in document.paragraphs)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/campaigns/{campaign.pk}/batches/", {"who": "all"})
+    every = campaign.batches.get(who="all")
+    response = client.get(f"/campaigns/{campaign.pk}/batches/{every.pk}/docx/")
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response))).paragraphs)
     assert "王小明" in text and "李四" in text
 
 

@@ -1,10 +1,14 @@
 """Campaigns (DS-7, DS-7L) and letters (DS-9): the only writers of the outreach app."""
 
+import logging
 from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aftercare.customers.actions import Errors, ensure_branch_access
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
@@ -14,13 +18,27 @@ from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation, open_obligations_bulk
 from aftercare.obligations.models import Obligation
 from aftercare.outreach import letters as letter_texts
-from aftercare.outreach.choices import CampaignKind, LetterKind
-from aftercare.outreach.models import Campaign, CampaignTarget, Letter, LetterAmendment, NoticeCall
+from aftercare.outreach.choices import (
+    BATCH_CHUNK,
+    BatchStatus,
+    BatchWho,
+    CampaignKind,
+    LetterKind,
+)
+from aftercare.outreach.models import (
+    Campaign,
+    CampaignTarget,
+    Letter,
+    LetterAmendment,
+    LetterBatch,
+    NoticeCall,
+)
 from aftercare.outreach.targets import TargetFilters, target_customers
 
 # Bigger campaigns are scheduled by the worker while the page shows progress.
 SCHEDULE_IN_REQUEST_LIMIT = 2000
 MANAGE = "outreach.add_campaign"
+logger = logging.getLogger(__name__)
 
 
 def ensure_can_manage(user, branch) -> None:
@@ -311,7 +329,7 @@ def record_letter(
         CampaignTarget.objects.filter(
             campaign=campaign, customer=customer, letter_sent_at__isnull=True
         ).update(letter_sent_at=at)
-        if kind == LetterKind.NOTICE:
+        if kind in (LetterKind.NOTICE, LetterKind.INVITATION):
             pending = _pending("DS-7L", customer, campaign, at)
             if pending is not None:
                 fulfil(pending, by=by, at=at, outcome=letter.register_number)
@@ -357,3 +375,167 @@ def effective_value(letter: Letter, field: str):
     """The value as last amended (or as first recorded)."""
     last = letter.amendments.filter(field=field).order_by("-at", "-id").first()
     return last.new_value if last else getattr(letter, field)
+
+
+# --- batches of letters ---------------------------------------------------------------------
+
+
+def _batch_targets(campaign: Campaign, who: str):
+    from aftercare.outreach.queries import letters_due, targets_of
+
+    if who == BatchWho.ALL:
+        return targets_of(campaign).order_by("customer__name", "id")
+    return letters_due(campaign)
+
+
+def ensure_can_write_letters(user, branch) -> None:
+    if not user.has_perm("outreach.add_letter"):
+        raise NotAllowed(_("You may not record letters."))
+    ensure_branch_access(user, branch)
+
+
+@transaction.atomic
+def request_letter_batch(campaign: Campaign, *, by, who: str, language: str = "zh-hant"):
+    """Freeze the targets of a batch (owed a letter, or all) and hand the drawing to the worker.
+
+    The worker writes a .docx, a PDF and address labels whatever the number of letters; the
+    page polls the batch for its progress.
+    """
+    from aftercare.outreach.tasks import run_letter_batch
+
+    ensure_can_write_letters(by, campaign.branch)
+    if who not in BatchWho.values:
+        message = _("Choose the letters owed or every target.")
+        raise InvalidInput(message, fields={"who": [message]})
+    if campaign.scheduled_at is None:
+        message = _("This campaign is not scheduled yet.")
+        raise InvalidInput(message, fields={"campaign_id": [message]})
+    rows = list(_batch_targets(campaign, who).values_list("customer_id", "customer__address"))
+    if not rows:
+        message = (
+            _("No customer is owed a letter for this campaign.")
+            if who == BatchWho.DUE
+            else _("This campaign has no targets.")
+        )
+        raise InvalidInput(message, fields={"who": [message]})
+    batch = LetterBatch.objects.create(
+        campaign=campaign, who=who, created_by=by, language=language,
+        kind=LetterKind.INVITATION if who == BatchWho.ALL else LetterKind.NOTICE,
+        customer_ids=[customer_id for customer_id, _address in rows], total=len(rows),
+        without_address=sum(1 for _id, address in rows if not (address or "").strip()),
+    )  # fmt: skip
+    transaction.on_commit(lambda: run_letter_batch.enqueue(batch.pk))
+    return batch
+
+
+def batch_folder(batch: LetterBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / "outreach" / "batches" / str(batch.pk)
+
+
+def _batch_texts(batch: LetterBatch, ids: list[int]) -> list:
+    from aftercare.customers.models import Customer
+
+    customers = Customer.objects.filter(pk__in=ids).select_related("branch__organisation")
+    by_id = {customer.pk: customer for customer in customers}
+    return [
+        letter_texts.compose(batch.kind, by_id[pk], campaign=batch.campaign)
+        for pk in ids
+        if pk in by_id
+    ]
+
+
+def run_letter_batch(batch_id: int) -> str:
+    """The worker's side of `request_letter_batch`: draws the files chunk by chunk, saving the
+    progress after each chunk. A batch is claimed once (a retried task leaves it alone)."""
+    claimed = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.WAITING).update(
+        status=BatchStatus.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    batch = LetterBatch.objects.select_related("campaign__branch__organisation").get(pk=batch_id)
+    with translation.override(batch.language), timezone.override(batch.campaign.organisation.tz):
+        try:
+            files = _draw_batch(batch)
+        except Exception as error:  # the page must say it failed, not spin for ever
+            logger.exception("letter batch %s failed", batch_id)
+            LetterBatch.objects.filter(pk=batch_id).update(
+                status=BatchStatus.FAILED, failure=str(error)[:300] or type(error).__name__,
+                finished_at=timezone.now(),
+            )  # fmt: skip
+            return "failed"
+    LetterBatch.objects.filter(pk=batch_id).update(
+        status=BatchStatus.DONE, files=files, steps_done=len(LetterBatch.FILES) * batch.total,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    return "done"
+
+
+def _draw_batch(batch: LetterBatch) -> dict:
+    folder = batch_folder(batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = batch.customer_ids
+    pdf_parts, label_parts = [], []
+    progress = {"steps": 0}
+
+    def chunks():
+        for number, start in enumerate(range(0, len(ids), BATCH_CHUNK)):
+            texts = _batch_texts(batch, ids[start : start + BATCH_CHUNK])
+            pdf_part, label_part = (
+                folder / f"letters-{number:05d}.pdf",
+                folder / f"labels-{number:05d}.pdf",
+            )
+            pdf_part.write_bytes(letter_texts.pdf(texts))
+            label_part.write_bytes(letter_texts.labels_pdf(texts))
+            pdf_parts.append(pdf_part)
+            label_parts.append(label_part)
+            progress["steps"] += 2 * len(texts)
+            yield texts
+
+    for written in letter_texts.write_docx(chunks(), folder / "letters.docx"):
+        # A little short of the end until the PDFs are joined and the batch is marked done.
+        steps = min(progress["steps"] + written, len(LetterBatch.FILES) * batch.total - 1)
+        LetterBatch.objects.filter(pk=batch.pk).update(steps_done=steps)
+    pdf = letter_texts.join_pdfs(pdf_parts, folder / "letters.pdf")
+    labels = letter_texts.join_pdfs(label_parts, folder / "labels.pdf")
+    return {"docx": "letters.docx", "pdf": pdf.name, "labels": labels.name}
+
+
+@transaction.atomic
+def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
+    """The letters of a batch posted: one register line (DS-9) per target, numbered without
+    gaps, each fulfilling the target's pending DS-7L — all or nothing.
+
+    Refused, with the customers named, when any of them has no postal address; refused a
+    second time (409) so the register never holds a batch twice.
+    """
+    from aftercare.customers.models import Customer
+
+    campaign = batch.campaign
+    ensure_can_write_letters(by, campaign.branch)
+    at = event_moment(at, field="sent_at")
+    batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.recorded_at is not None:
+        raise Conflict(_("This batch is already on the letter register."), code="already_recorded")
+    if batch.status != BatchStatus.DONE:
+        raise Conflict(_("This batch is not ready yet."), code="batch_not_ready")
+    customers = Customer.objects.filter(pk__in=batch.customer_ids).select_related(
+        "branch__organisation"
+    )
+    by_id = {customer.pk: customer for customer in customers}
+    ordered = [by_id[pk] for pk in batch.customer_ids if pk in by_id]
+    missing = [customer for customer in ordered if not customer.address.strip()]
+    if missing:
+        shown = ", ".join(customer.name for customer in missing[:20])
+        if len(missing) > 20:
+            shown = _("%(names)s and %(more)d more") % {"names": shown, "more": len(missing) - 20}
+        message = ngettext(
+            "One customer has no postal address on file: %(names)s. Nothing was recorded.",
+            "%(count)d customers have no postal address on file: %(names)s. Nothing was recorded.",
+            len(missing),
+        ) % {"count": len(missing), "names": shown}
+        raise InvalidInput(message, fields={"customer_ids": [message]})
+    for customer in ordered:
+        record_letter(customer, by=by, kind=batch.kind, at=at, campaign=campaign)
+    batch.recorded_at, batch.recorded_by = at, by
+    batch.save(update_fields=["recorded_at", "recorded_by"])
+    return batch

@@ -27,3 +27,21 @@ class Consent(models.TextChoices):
 
 NOTICE_DAYS_AHEAD = 14  # DS-7: a campaign scheduled later than this is flagged (notices_late)
 PREVIEW_SIZE = 20
+
+
+class BatchWho(models.TextChoices):
+    """Which targets a batch of letters is for: those owed a letter (DS-7L), or every target."""
+
+    DUE = "due", _("Letters owed (DS-7L)")
+    ALL = "all", _("Invitations to every target")
+
+
+class BatchStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Preparing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+# Letters rendered at a time (8 sheets of 24 labels): memory stays flat whatever the batch size.
+BATCH_CHUNK = 192

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.formfields import MomentField
-from aftercare.outreach.choices import CampaignKind, Consent, LetterKind
+from aftercare.outreach.choices import BatchWho, CampaignKind, Consent, LetterKind
 from aftercare.outreach.targets import TargetFilters
 
 TEXT = {"class": "form-control"}
@@ -98,3 +98,13 @@ class AmendLetterForm(forms.Form):
     value = forms.CharField(label=_("Correction"), max_length=20000,
                             widget=forms.Textarea({**TEXT, "rows": 3}))  # fmt: skip
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.TextInput(TEXT))
+
+
+class BatchForm(forms.Form):
+    who = forms.ChoiceField(choices=BatchWho.choices)
+
+
+class BatchSentForm(forms.Form):
+    def __init__(self, *args, tz=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sent_at"] = MomentField(label=_("Posted"), tz=tz)

@@ -5,8 +5,13 @@ stored on the register line; the .docx and the PDF are drawn from that stored te
 was printed is what the register says.
 """
 
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -67,10 +72,8 @@ def _date_line(text: LetterText) -> str:
     return date_format(timezone.localtime(moment, tz).date(), "DATE_FORMAT")
 
 
-def docx(texts: list[LetterText]) -> bytes:
-    """One .docx (opens in Word and WPS) with a page per letter."""
+def _new_document():
     from docx import Document
-    from docx.enum.text import WD_BREAK
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -79,23 +82,72 @@ def docx(texts: list[LetterText]) -> bytes:
     style.font.name = "Noto Serif CJK SC"
     style.font.size = Pt(11)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
+    return document
+
+
+def _add_letter(document, text: LetterText, *, new_page: bool) -> None:
+    """One letter; every letter after the first starts on a new page."""
+    first = document.add_paragraph(str(text.branch.organisation.name) + " · " + str(text.branch))
+    if new_page:
+        first.paragraph_format.page_break_before = True
+    if text.branch.address:
+        document.add_paragraph(text.branch.address)
+    document.add_paragraph(text.customer.name)
+    document.add_paragraph(text.address)
+    document.add_paragraph(_date_line(text))
+    if text.register_number:
+        document.add_paragraph(text.register_number)
+    document.add_heading(text.subject, level=1)
+    for paragraph in text.body.split("\n"):
+        document.add_paragraph(paragraph)
+
+
+def docx(texts: list[LetterText]) -> bytes:
+    """One .docx (opens in Word and WPS) with a page per letter."""
+    document = _new_document()
     for index, text in enumerate(texts):
-        if index:
-            document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-        document.add_paragraph(str(text.branch.organisation.name) + " · " + str(text.branch))
-        if text.branch.address:
-            document.add_paragraph(text.branch.address)
-        document.add_paragraph(text.customer.name)
-        document.add_paragraph(text.address)
-        document.add_paragraph(_date_line(text))
-        if text.register_number:
-            document.add_paragraph(text.register_number)
-        document.add_heading(text.subject, level=1)
-        for paragraph in text.body.split("\n"):
-            document.add_paragraph(paragraph)
+        _add_letter(document, text, new_page=bool(index))
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def write_docx(chunks: Iterable[list[LetterText]], path: Path) -> Iterator[int]:
+    """The same .docx for any number of letters, written to `path` chunk by chunk.
+
+    python-docx holds a whole document in memory; here each chunk is drawn in a small
+    document of its own and its paragraphs are streamed into the package's document.xml, so
+    memory stays that of one chunk. Yields the number of letters written after each chunk.
+    """
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    empty = BytesIO()
+    _new_document().save(empty)
+    sect_pr = qn("w:sectPr")
+    written = 0
+    with (
+        zipfile.ZipFile(empty) as template,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package,
+    ):
+        for item in template.infolist():
+            if item.filename != "word/document.xml":
+                package.writestr(item, template.read(item.filename))
+                continue
+            xml = template.read(item.filename)
+            cut = xml.rindex(b"<w:sectPr")
+            with package.open("word/document.xml", "w") as part:
+                part.write(xml[:cut])
+                for chunk in chunks:
+                    document = _new_document()
+                    for text in chunk:
+                        _add_letter(document, text, new_page=bool(written))
+                        written += 1
+                    for element in document.element.body:
+                        if element.tag != sect_pr:
+                            part.write(etree.tostring(element, encoding="utf-8"))
+                    yield written
+                part.write(xml[cut:])
 
 
 def pdf(texts: list[LetterText]) -> bytes:
@@ -118,6 +170,24 @@ def labels_pdf(texts: list[LetterText]) -> bytes:
         for sheet in sheets
     ]
     return render_pdf("outreach/labels_print.html", {"sheets": rows})
+
+
+def join_pdfs(parts: list[Path], target: Path) -> Path:
+    """The parts of a batch as one PDF (poppler's pdfunite streams them); where pdfunite is
+    not installed, a .zip of the parts in order. Returns the file written."""
+    if len(parts) == 1:
+        return parts[0].replace(target)
+    if shutil.which("pdfunite"):
+        subprocess.run(["pdfunite", *map(str, parts), str(target)], check=True,
+                       capture_output=True)  # fmt: skip
+    else:
+        target = target.with_suffix(".zip")
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
+            for part in parts:
+                archive.write(part, part.name)
+    for part in parts:
+        part.unlink()
+    return target
 
 
 KIND_FILE = {LetterKind.NOTICE: "notice", LetterKind.INVITATION: "invitation",

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftercare.outreach.choices import CampaignKind, LetterKind
+from aftercare.outreach.choices import BatchStatus, BatchWho, CampaignKind, LetterKind
 
 
 class Campaign(models.Model):
@@ -166,3 +166,66 @@ class NoticeCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} {self.call}"
+
+
+class LetterBatch(models.Model):
+    """A campaign's letters prepared by the worker as one .docx, one PDF and address labels.
+
+    The target list is frozen when the batch is asked for (`customer_ids`), so what is printed,
+    and later recorded as sent, is the same list. A job log: kept, never edited by hand, so it
+    needs no history of its own.
+    """
+
+    Who = BatchWho
+    Status = BatchStatus
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="batches")
+    who = models.CharField(_("letters"), max_length=4, choices=BatchWho.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=LetterKind.choices)
+    customer_ids = models.JSONField(default=list)
+    language = models.CharField(max_length=10, default="zh-hant")
+    status = models.CharField(
+        _("status"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.WAITING
+    )
+    total = models.PositiveIntegerField(_("letters"), default=0)
+    # Letters drawn so far, counted over the three files (.docx, PDF, labels): 3 × total at
+    # the end.
+    steps_done = models.PositiveIntegerField(default=0)
+    without_address = models.PositiveIntegerField(_("without a postal address"), default=0)
+    failure = models.CharField(max_length=300, blank=True)
+    # File names under MEDIA_ROOT/outreach/batches/<id>/ once ready: {"docx": …, "pdf": …,
+    # "labels": …}; a PDF is a .zip of parts where poppler's pdfunite is not installed.
+    files = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("asked for by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded as sent at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded as sent by"),
+    )  # fmt: skip
+
+    FILES = ("docx", "pdf", "labels")
+
+    class Meta:
+        verbose_name = _("batch of letters")
+        verbose_name_plural = _("batches of letters")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_who_display()}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (BatchStatus.WAITING, BatchStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == BatchStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.steps_done * 100 // (len(self.FILES) * self.total))

@@ -8,3 +8,8 @@ from aftercare.outreach import actions
 @task()
 def run_schedule(campaign_id: int) -> str:
     return actions.run_schedule(campaign_id)
+
+
+@task()
+def run_letter_batch(batch_id: int) -> str:
+    return actions.run_letter_batch(batch_id)

@@ -5,9 +5,12 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftercare.cases.models import RaisedItem
@@ -17,12 +20,14 @@ from aftercare.formfields import local_now, show_domain_error, user_tz
 from aftercare.outreach import actions, letters, queries
 from aftercare.outreach.forms import (
     AmendLetterForm,
+    BatchForm,
+    BatchSentForm,
     CampaignForm,
     FilterPreviewForm,
     LetterForm,
     RegisterFilterForm,
 )
-from aftercare.outreach.models import CampaignTarget
+from aftercare.outreach.models import CampaignTarget, LetterBatch
 from aftercare.outreach.targets import TargetFilters
 from aftercare.paperwork.rendering import PDF_TYPE, download
 
@@ -30,7 +35,8 @@ VIEW = "outreach.view_campaign"
 PLAN = "outreach.add_campaign"
 LETTERS = "outreach.view_letter"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BATCH_LIMIT = 500  # letters per document; bigger batches are printed page by page (?page=)
+FILE_TYPES = {".docx": DOCX_TYPE, ".pdf": PDF_TYPE, ".zip": "application/zip"}
+BATCHES_SHOWN = 5
 
 
 @login_required
@@ -98,6 +104,7 @@ def campaign_detail(request, pk: int):
         return render(request, "outreach/_schedule.html", context)
     targets = queries.targets_of(campaign).order_by("customer__name", "id")
     context.update(
+        batches=_batches(campaign, request.user, user_tz(request.user)),
         page=Paginator(targets, 100).get_page(request.GET.get("page")),
         can_plan=request.user.has_perm(PLAN),
         letters_due=queries.letters_due(campaign).count(),
@@ -148,30 +155,88 @@ def target_attendance(request, pk: int, target_id: int):
     return redirect("outreach:detail", campaign.pk)
 
 
-def _batch(request, campaign):
-    """The campaign's letters to print: those owed (DS-7L) or, with ?who=all, every target."""
-    who = request.GET.get("who", "due")
-    targets = (
-        queries.targets_of(campaign).order_by("customer__name", "id")
-        if who == "all"
-        else queries.letters_due(campaign)
-    )
-    page = Paginator(targets, BATCH_LIMIT).get_page(request.GET.get("page"))
-    kind = "invitation" if who == "all" else "notice"
-    return [letters.compose(kind, t.customer, campaign=campaign) for t in page.object_list]
+def _batches(campaign, user, tz):
+    batches = list(campaign.batches.select_related("created_by", "recorded_by")[:BATCHES_SHOWN])
+    for batch in batches:
+        batch.sent_form = BatchSentForm(initial={"sent_at": local_now(tz)}, tz=tz,
+                                        prefix=f"b{batch.pk}")  # fmt: skip
+    return batches
+
+
+@login_required
+@permission_required("outreach.add_letter", raise_exception=True)
+@require_POST
+def batch_new(request, pk: int):
+    """Prepare the campaign's letters (owed, or to every target) in the background."""
+    campaign = queries.get_campaign_for(request.user, pk)
+    form = BatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the letters owed or every target."))
+        return redirect("outreach:detail", campaign.pk)
+    try:
+        actions.request_letter_batch(
+            campaign, by=request.user, who=form.cleaned_data["who"],
+            language=request.LANGUAGE_CODE,
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def campaign_documents(request, pk: int, fmt: str):
+def batch_detail(request, pk: int, batch_id: int):
+    """The batch's progress, polled by HTMX while the worker draws the letters."""
     campaign = queries.get_campaign_for(request.user, pk)
-    texts = _batch(request, campaign)
-    name = f"{campaign.name}-{request.GET.get('who', 'due')}"
-    if fmt == "docx":
-        return download(letters.docx(texts), f"{name}.docx", DOCX_TYPE)
-    if fmt == "labels":
-        return download(letters.labels_pdf(texts), f"{name}-labels.pdf", PDF_TYPE)
-    return download(letters.pdf(texts), f"{name}.pdf", PDF_TYPE)
+    batch = get_object_or_404(campaign.batches.select_related("created_by"), pk=batch_id)
+    if not request.htmx:
+        return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
+    tz = user_tz(request.user)
+    batch.sent_form = BatchSentForm(initial={"sent_at": local_now(tz)}, tz=tz,
+                                    prefix=f"b{batch.pk}")  # fmt: skip
+    return render(request, "outreach/_batch.html", {"batch": batch, "campaign": campaign})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def batch_file(request, pk: int, batch_id: int, name: str):
+    """A ready file of the batch, streamed from disk (a 10 000-letter PDF never sits in
+    memory); only for staff who may see the campaign."""
+    campaign = queries.get_campaign_for(request.user, pk)
+    batch = get_object_or_404(campaign.batches, pk=batch_id, status=LetterBatch.Status.DONE)
+    stored = batch.files.get(name)
+    path = actions.batch_folder(batch) / stored if stored else None
+    if path is None or not path.is_file():
+        raise Http404
+    suffix = path.suffix
+    label = {"docx": "", "pdf": "", "labels": "-labels"}[name]
+    filename = f"{campaign.name}-{batch.get_who_display()}{label}{suffix}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename,
+                        content_type=FILE_TYPES.get(suffix))  # fmt: skip
+
+
+@login_required
+@permission_required("outreach.add_letter", raise_exception=True)
+@require_POST
+def batch_sent(request, pk: int, batch_id: int):
+    """Record every letter of the batch as posted: one register line each, or none."""
+    campaign = queries.get_campaign_for(request.user, pk)
+    batch = get_object_or_404(campaign.batches, pk=batch_id)
+    form = BatchSentForm(request.POST, tz=user_tz(request.user), prefix=f"b{batch.pk}")
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
+    try:
+        actions.record_batch_sent(batch, by=request.user, at=form.cleaned_data["sent_at"])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, ngettext(
+            "One letter is on the register.", "%(count)d letters are on the register.",
+            batch.total) % {"count": batch.total})  # fmt: skip
+    return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
 
 
 # --- letters ------------------------------------------------------------------------------

@@ -61,6 +61,23 @@ def test_list_shows_the_branchs_items_with_filters(client, desk, items):
     assert "保養後異響" not in page and "預約下次保養" in page
 
 
+def test_list_narrows_to_raised_dates_open_items_and_branch(client, desk, items):
+    """The dashboard's raised-item figures link here: local dates both included, open only."""
+    today = timezone.localtime(timezone.now(), desk.org.tz).date()
+    client.force_login(desk.ada)
+    mine = {"from": today - timedelta(days=1), "to": today, "branch": desk.branch_a.pk}
+    page = client.get("/items/", mine).content.decode()
+    assert "保養後異響" in page and "預約下次保養" in page and "南區的抱怨" not in page
+    page = client.get("/items/", {"to": today - timedelta(days=2)}).content.decode()
+    assert "保養後異響" not in page and "南區的抱怨" not in page
+
+    cases.start_research(items["request"], by=desk.alice)
+    cases.record_solution(items["request"], by=desk.alice, text="已預約")
+    cases.inform_customer(items["request"], by=desk.alice, satisfied=True)
+    page = client.get("/items/", {"open": "on", "branch": desk.branch_a.pk}).content.decode()
+    assert "保養後異響" in page and "預約下次保養" not in page
+
+
 def test_administrator_lists_every_branch(client, desk, items):
     client.force_login(desk.ada)
     page = client.get("/items/").content.decode()

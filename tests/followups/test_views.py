@@ -418,6 +418,25 @@ def test_register_lists_the_branchs_calls_of_the_period(client, desk, call, li):
     assert call.register_number not in page and "No calls in this period." in page
 
 
+def test_register_narrows_to_the_dashboards_purpose_direction_and_branch(client, desk, call, li):
+    """The dashboard's "calls by purpose and direction" figures link here with those filters."""
+    inbound = followups.record_call(
+        call.customer, by=desk.alice, direction="in", purpose="complaint",
+        at=timezone.now() - timedelta(hours=2),
+    )  # fmt: skip
+    south = followups.record_call(
+        li, by=desk.carol, direction="in", purpose="complaint",
+        at=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    client.force_login(desk.ada)
+    narrowed = {"purpose": "complaint", "direction": "in", "branch": desk.branch_a.pk}
+    page = client.get("/calls/register/", narrowed).content.decode()
+    assert inbound.register_number in page
+    assert call.register_number not in page and south.register_number not in page
+    page = client.get("/calls/register/", {"direction": "in"}).content.decode()
+    assert inbound.register_number in page and south.register_number in page
+
+
 def test_register_pages_by_fifty(client, desk, zhang):
     start = timezone.now() - timedelta(hours=60)
     for n in range(51):

@@ -15,6 +15,18 @@ class ItemFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *Kind.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )  # fmt: skip
+    open = forms.BooleanField(label=_("Only open ones"), required=False)
+    branch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("from", _("Raised from")), ("to", _("Raised until"))):
+            self.fields[name] = forms.DateField(
+                label=label, required=False,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "class": "form-control form-control-sm"}
+                ),
+            )  # fmt: skip
 
 
 class NoteForm(forms.Form):

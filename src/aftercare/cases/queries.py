@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from aftercare.cases.models import RaisedItem, State
 
 
@@ -8,6 +10,24 @@ def visible_items(user):
     if user.is_administrator:
         return qs.filter(branch__organisation_id=user.organisation_id)
     return qs.filter(branch_id=user.branch_id)
+
+
+def filtered_items(user, filters: dict, tz):
+    """The list's filters; `from`/`to` are local dates of `tz`, both included."""
+    items = visible_items(user)
+    for name in ("state", "kind"):
+        if filters.get(name):
+            items = items.filter(**{name: filters[name]})
+    if filters.get("branch"):
+        items = items.filter(branch_id=filters["branch"])
+    if filters.get("open"):
+        items = items.exclude(state=State.CLOSED)
+    if filters.get("from"):
+        items = items.filter(raised_at__gte=datetime.combine(filters["from"], time.min, tz))
+    if filters.get("to"):
+        until = datetime.combine(filters["to"] + timedelta(days=1), time.min, tz)
+        items = items.filter(raised_at__lt=until)
+    return items
 
 
 def open_items(user):

@@ -14,6 +14,7 @@ from aftercare.cases import actions, queries
 from aftercare.cases.forms import InformForm, ItemFilterForm, NoteForm, SolutionForm
 from aftercare.cases.models import State
 from aftercare.errors import DomainError
+from aftercare.formfields import user_tz
 
 DESK = "customers.view_customer"
 
@@ -57,11 +58,7 @@ def allowed_moves(item, user) -> list[str]:
 def item_list(request):
     form = ItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    items = queries.visible_items(request.user)
-    if filters.get("state"):
-        items = items.filter(state=filters["state"])
-    if filters.get("kind"):
-        items = items.filter(kind=filters["kind"])
+    items = queries.filtered_items(request.user, filters, user_tz(request.user))
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -183,6 +183,17 @@ class PlanConfirmForm(forms.Form):
 class RegisterPeriodForm(forms.Form):
     """The period of the call register (`?from=…&to=…`); the current month by default."""
 
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), required=False, choices=[("", _("Any purpose")), *Purpose.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )  # fmt: skip
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False,
+        choices=[("", _("Either direction")), *Direction.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )  # fmt: skip
+    branch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in (("from", _("From")), ("to", _("To"))):
@@ -190,6 +201,11 @@ class RegisterPeriodForm(forms.Form):
                 label=label, required=False,
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
             )  # fmt: skip
+
+    def narrowing(self) -> dict:
+        """The dashboard's drill-down filters (purpose, direction, branch) that were given."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {name: data[name] for name in ("purpose", "direction", "branch") if data.get(name)}
 
     def period(self, today):
         data = self.cleaned_data if self.is_valid() else {}

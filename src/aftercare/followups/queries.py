@@ -53,13 +53,16 @@ def calls_by_purpose(branch_id: int, *, start: datetime, end: datetime) -> list[
     )
 
 
-def register(user, start: date, end: date, tz):
-    """Call-register lines (DS-8) from `start` to `end` inclusive, local dates of `tz`."""
+def register(user, start: date, end: date, tz, *, purpose=None, direction=None, branch=None):
+    """Call-register lines (DS-8) from `start` to `end` inclusive, local dates of `tz`,
+    optionally narrowed as the dashboard's figures are (purpose, direction, branch id)."""
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    calls = visible_calls(user)
+    narrowing = {"purpose": purpose, "direction": direction, "branch_id": branch}
+    calls = calls.filter(**{name: value for name, value in narrowing.items() if value})
     return (
-        visible_calls(user)
-        .filter(occurred_at__gte=since, occurred_at__lt=until)
+        calls.filter(occurred_at__gte=since, occurred_at__lt=until)
         .prefetch_related("amendments")
         .order_by("occurred_at", "id")
     )

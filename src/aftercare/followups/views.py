@@ -280,9 +280,8 @@ def register(request):
     tz = user_tz(request.user)
     form = RegisterPeriodForm(request.GET or None)
     start, end = form.period(timezone.localtime(timezone.now(), tz).date())
-    page = Paginator(queries.register(request.user, start, end, tz), 50).get_page(
-        request.GET.get("page")
-    )
+    calls = queries.register(request.user, start, end, tz, **form.narrowing())
+    page = Paginator(calls, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "followups/register.html",

@@ -233,13 +233,13 @@ def obligations_url(branch, period: periods.Period, **filters) -> str:
     return f"{reverse('obligations:list')}?{urlencode(params)}"
 
 
-def calls_url(period: periods.Period, **filters) -> str:
-    params = {"from": period.first, "to": period.last, **filters}
+def calls_url(branch, period: periods.Period, **filters) -> str:
+    params = {"branch": branch.pk, "from": period.first, "to": period.last, **filters}
     return f"{reverse('followups:register')}?{urlencode(params)}"
 
 
-def items_url(period: periods.Period, **filters) -> str:
-    params = {"from": period.first, "to": period.last, **filters}
+def items_url(branch, period: periods.Period, **filters) -> str:
+    params = {"branch": branch.pk, "from": period.first, "to": period.last, **filters}
     return f"{reverse('cases:list')}?{urlencode(params)}"
 
 
@@ -257,10 +257,10 @@ def with_links(data: dict, branch, period: periods.Period) -> dict:
     for row in data["by_owner"]:
         row["links"] = links(owner=row["owner_id"])
     for row in data["items"]:
-        row["link"] = items_url(period, kind=row["kind"])
-        row["open_link"] = items_url(period, kind=row["kind"], open="1")
+        row["link"] = items_url(branch, period, kind=row["kind"])
+        row["open_link"] = items_url(branch, period, kind=row["kind"], open="on")
     for row in data["calls"]:
-        row["link"] = calls_url(period, purpose=row["purpose"], direction=row["direction"])
+        row["link"] = calls_url(branch, period, purpose=row["purpose"], direction=row["direction"])
     for row in data.get("months", []):
         month = periods.review_period(ReviewKind.MONTHLY, row["month"], period.tz)
         row["links"] = {name: obligations_url(branch, month, figure=name) for name in FIGURE_NAMES}

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from simple_history.utils import get_history_model_for_model
 
 from aftercare.customers import identifiers
 from aftercare.customers.identifiers import normalise_phone
@@ -272,3 +273,21 @@ def test_cached_phone_parses_still_refuse_and_accept_the_same():
         assert normalise_phone("010-6500 1234", "CN").e164 == "+861065001234"
         with pytest.raises(ValueError, match="12345"):
             normalise_phone("12345", "CN")
+
+
+@pytest.mark.django_db
+def test_history_rows_hold_the_imported_values(desk, pool):
+    job = _import(desk, desk.branch_a, csv_bytes(_shop_rows()[:40], HEADER), "small.csv")
+    assert job.imported_customers == 39  # row 7 has a bad phone
+    reason = f"Imported from small.csv (import #{job.pk})"
+    customer = Customer.objects.get(branch=desk.branch_a, name="客戶12")
+    for instance in (customer, customer.phones.get(), customer.vehicles.get()):
+        history = get_history_model_for_model(type(instance))
+        record = history.objects.get(id=instance.pk)
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "+",
+            desk.ada,
+            reason,
+        )
+        for field in history.tracked_fields:
+            assert getattr(record, field.attname) == getattr(instance, field.attname), field

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,6 +29,15 @@ NEXT_STEP = {
     "DS-7": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
     "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
     "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
+    # A callable builds the link from the row: the letter form for that customer and campaign.
+    "DS-7L": (
+        gettext_lazy("Write the letter"),
+        lambda row: (
+            reverse("outreach:letter-new")
+            + "?"
+            + urlencode({"customer": row.customer_id, "campaign": row.subject_id})
+        ),
+    ),
 }
 
 
@@ -35,7 +46,7 @@ def _with_next_step(rows):
         step = NEXT_STEP.get(row.rule)
         if step and row.customer_id:
             label, url = step
-            row.next_step = (label, url.format(**row.__dict__))
+            row.next_step = (label, url(row) if callable(url) else url.format(**row.__dict__))
     return rows
 
 

@@ -74,6 +74,7 @@ def reset() -> None:
             by_branch = {"branch__organisation": org}
             by_customer = {"customer__branch__organisation": org}
             for model, scope in [
+                *_outreach_models(org),
                 (ItemEvent, {"item__branch__organisation": org}),
                 (RaisedItem, by_branch),
                 (CallAmendment, {"call__branch__organisation": org}),
@@ -152,7 +153,56 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
             _customer_with_history(rng, now, branch, advisor, catalogue, number)
     _reviews(now, branches[0], users)
     _workshop_safety(now, branches[0], users)
+    _outreach(now, branches[0], users)
     return org
+
+
+def _outreach_models(org) -> list:
+    """Campaigns and letters of the demo, before the calls and customers they point to."""
+    from aftercare.outreach import models as outreach
+
+    by_campaign = {"campaign__organisation": org}
+    return [
+        (outreach.LetterAmendment, {"letter__branch__organisation": org}),
+        (outreach.Letter, {"branch__organisation": org}),
+        (outreach.LetterBatch, by_campaign),
+        (outreach.NoticeCall, {"target__campaign__organisation": org}),
+        (outreach.CampaignTarget, by_campaign),
+        (outreach.Campaign, {"organisation": org}),
+    ]
+
+
+def _outreach(now, branch, users) -> None:
+    """An upcoming free-inspection week (DS-7) with four targets: one letter-preferring customer
+    reached by phone (DS-7L opens) and the letter recorded on the register (DS-9)."""
+    from aftercare.customers import actions as customers
+    from aftercare.followups import actions as followups
+    from aftercare.outreach import actions as outreach
+    from aftercare.outreach.targets import TargetFilters
+
+    supervisor = users["supervisor1"]
+    people = list(Customer.objects.filter(branch=branch).exclude(address="").order_by("id")[:4])
+    reader = next((c for c in people if c.prefers_letters), people[0])
+    if not reader.prefers_letters:
+        reader = customers.update_customer(reader, by=supervisor, prefers_letters=True,
+                                           at=now - timedelta(days=2))  # fmt: skip
+    starts = timezone.localtime(now + timedelta(days=30), branch.organisation.tz).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    campaign = outreach.create_campaign(
+        by=supervisor, branch=branch, name="冬季免費安全檢測週", kind="free_inspection",
+        content="免費檢測煞車、輪胎、電瓶等二十項，另贈洗車一次。", starts_at=starts,
+        ends_at=starts + timedelta(days=4, hours=8), address=branch.address,
+        filters=TargetFilters(customer_ids=[c.pk for c in people]),
+    )  # fmt: skip
+    campaign = outreach.schedule_campaign(campaign, by=supervisor, at=now - timedelta(days=1))
+    advisor = reader.followup_advisor or users["advisor1"]
+    followups.record_call(
+        reader, by=advisor, direction="out", purpose="campaign_notice", reached=True,
+        at=now - timedelta(hours=3), campaign=campaign, notes="客戶希望收到書面通知",
+    )  # fmt: skip
+    outreach.record_letter(reader, by=advisor, kind="notice", at=now - timedelta(hours=1),
+                           campaign=campaign)  # fmt: skip
 
 
 def _catalogue(org):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from aftercare.messaging import tick as messaging_tick
 from aftercare.obligations import tick as obligations_tick
+from aftercare.paperwork import tick as paperwork_tick
 from aftercare.reviews import tick as reviews_tick
 from aftercare.safety import tick as safety_tick
 
@@ -18,4 +19,5 @@ def run(now: datetime | None = None) -> dict[str, int]:
     result.update(obligations_tick.run(now))
     result.update(messaging_tick.run(now))
     result.update(reviews_tick.run(now))
+    result.update(paperwork_tick.run(now))
     return result

@@ -63,7 +63,7 @@ def table_rows(html: str, number: int) -> int:
     """How many record rows the page's table `number` (1-based) prints."""
     match = re.search(rf'<table class="register" id="table-{number}">(.*?)</table>', html, re.S)
     assert match, f"no table {number}"
-    return match.group(1).count('<tr class="record">')
+    return match.group(1).count('<tr class="record"')
 
 
 def sheet_rows(content: bytes, sheet_index: int = 0, *, first_header: str = "No."):

@@ -288,22 +288,6 @@ def test_the_call_register_page_links_to_form_3_for_the_shown_period(client, des
     assert "/forms/call-register/form3.xlsx?from=2026-07-01&amp;to=2026-07-31" in html
 
 
-def test_a_register_too_long_for_a_pdf_says_so_and_the_workbook_still_comes(
-    client, desk, july, monkeypatch
-):
-    from aftercare.paperwork import views
-
-    monkeypatch.setattr(views, "MAX_PDF_LINES", 2)
-    client.force_login(desk.alice)
-    response = client.get("/forms/call-register/form3.pdf", JULY)
-    assert response.status_code == 422
-    assert "This register has 3 lines; a PDF holds at most 2." in response.content.decode()
-    _header, rows = sheet_rows(client.get("/forms/call-register/form3.xlsx", JULY).content)
-    assert len(rows) == 3
-    monkeypatch.setattr(views, "MAX_PDF_LINES", -1)  # the current month, no period given
-    assert client.get("/forms/call-register/form3.pdf").status_code == 422
-
-
 def test_headers_follow_the_users_language_and_the_title_stays_the_standards(client, desk, july):
     client.force_login(desk.alice)
     client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/forms/"})

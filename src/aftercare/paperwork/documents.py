@@ -67,6 +67,8 @@ class Table:
     # Columns of free text, given the room on paper; columns never broken (plates, numbers).
     wide: tuple[int, ...] = ()
     nowrap: tuple[int, ...] = ()
+    # The 序號 of the first row: a long register is drawn in parts that keep counting.
+    first_number: int = 1
 
     def _css(self, index: int) -> str:
         return "wide" if index in self.wide else "nowrap" if index in self.nowrap else ""

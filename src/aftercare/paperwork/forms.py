@@ -56,3 +56,16 @@ class PeriodForm(forms.Form):
             return start, end
         first, last = month_of(start or end or today)
         return start or first, end or last
+
+
+class ExportRequestForm(forms.Form):
+    """The hidden fields of "Prepare the PDF": which register, whose branch, which period."""
+
+    form = forms.TypedChoiceField(coerce=int, choices=[(3, "3"), (4, "4")])
+    branch = forms.IntegerField()
+    # Declared in __init__: `from` is a Python keyword.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label=_("From"))
+        self.fields["to"] = forms.DateField(label=_("To"))

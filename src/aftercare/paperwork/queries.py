@@ -15,7 +15,17 @@ from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for
 from aftercare.followups import queries as followups
 from aftercare.org.models import Branch
+from aftercare.paperwork import documents
+from aftercare.paperwork.choices import ExportForm
+from aftercare.paperwork.models import ExportJob
 from aftercare.workshop.models import Consultation, RepairOrder
+
+# Who may print a register: the desk the call register, whoever sees letters the letter one
+# (as the pages these forms come from).
+FORM_PERMISSIONS = {
+    ExportForm.CALL_REGISTER: "customers.view_customer",
+    ExportForm.LETTER_REGISTER: "outreach.view_letter",
+}
 
 
 def printable_branches(user):
@@ -107,3 +117,43 @@ def letter_register(branch, start: date, end: date):
         .select_related("campaign", "raised_item")
         .prefetch_related("amendments")
     )
+
+
+def register_lines(user, form: int, branch, start: date, end: date):
+    """The lines of Form 3 or 4 (the caller checked the form's permission)."""
+    if form == ExportForm.CALL_REGISTER:
+        return call_register(user, branch, start, end)
+    return letter_register(branch, start, end)
+
+
+def register_document(user, form: int, branch, start: date, end: date, *, at: datetime):
+    """Form 3 or 4 as a Document: the page, the PDF, the workbook and the export share it."""
+    lines = register_lines(user, form, branch, start, end)
+    build = (
+        documents.call_register if form == ExportForm.CALL_REGISTER else (documents.letter_register)
+    )
+    return build(branch, lines, start=start, end=end, at=at)
+
+
+def may_see_export(user, job: ExportJob) -> bool:
+    """The file holds a register: only who asked for it and the branch's supervisors."""
+    if user.is_superuser:
+        return True
+    if not user.has_perm(FORM_PERMISSIONS[job.form]):
+        return False
+    if job.created_by_id == user.pk:
+        return True
+    return user.is_supervisor and user.branch_id == job.branch_id
+
+
+def get_export_for(user, job_id: int) -> ExportJob:
+    """The export if the user may see it, else 404 (ids of other branches leak nothing)."""
+    job = ExportJob.objects.select_related("branch", "created_by").filter(pk=job_id).first()
+    if job is None or not may_see_export(user, job):
+        raise Http404
+    return job
+
+
+def recent_exports(user, limit: int = 10):
+    """The user's own latest exports, for the forms page."""
+    return ExportJob.objects.filter(created_by=user).select_related("branch")[:limit]

@@ -20,4 +20,7 @@ urlpatterns = [
     *_three("calls/<int:pk>/", views.call_record, "form2", "form2"),
     *_three("call-register/", views.call_register, "form3", "form3"),
     *_three("letter-register/", views.letter_register, "form4", "form4"),
+    path("exports/", views.start_export, name="export-start"),
+    path("exports/<int:pk>/", views.export, name="export"),
+    path("exports/<int:pk>/file.pdf", views.export_download, name="export-file"),
 ]

@@ -30,7 +30,7 @@ PART_LINES = 200
 def register_pdf(
     doc: Document,
     *,
-    part_lines: int = PART_LINES,
+    part_lines: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes, int]:
     """The PDF of a one-table register and its number of pages.
@@ -40,6 +40,7 @@ def register_pdf(
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    part_lines = part_lines or PART_LINES
     fonts = FontConfiguration()  # shared: every part uses the same fonts
     table = doc.tables[0]
     total = len(table.rows)

@@ -254,6 +254,11 @@ def _verdict(results: list[dict]) -> list[str]:
 
 
 def write_results(results: list[dict], command: str) -> None:
+    import subprocess
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     path = ROOT / "bench" / "RESULTS.md"
     lines = [
         "## Import",
@@ -295,10 +300,21 @@ def write_results(results: list[dict], command: str) -> None:
             f"{cpu['total'][0]:.1f} + {cpu['total'][1]:.1f} + {cpu['total'][2]:.1f} = "
             f"{sum(cpu['total']):.1f} |"
         )
-    lines += ["", *_verdict(results), "", *NOTES, "", "Reproduce:", "", "```", command, "```", ""]
-    section = "\n".join(lines)
     text = path.read_text() if path.exists() else "# Benchmark results\n\n"
     pattern = re.compile(r"^## Import\n.*?(?=^## |\Z)", re.S | re.M)
+    previous = pattern.search(text)
+    runs = [
+        f"| {time.strftime('%Y-%m-%d %H:%M')} | {r['format']} | {r['rows']} | {r['total']:.1f} | "
+        f"{r['load'][0]:.1f} → {r['load'][1]:.1f} | {sum(r['cpu']['total']):.1f} | {commit} |"
+        for r in results
+    ]
+    if previous:  # keep the log of earlier runs: on a shared machine one run says little
+        runs += re.findall(r"^\| \d{4}-\d\d-\d\d \d\d:\d\d \|.*$", previous[0], re.M)[:20]
+    lines += ["", *_verdict(results), "", *NOTES, "", "Runs, newest first:", "",
+              "| when | format | rows | total s | load avg | CPU s (all) | commit |",
+              "|---|---|---:|---:|---|---:|---|", *runs,
+              "", "Reproduce:", "", "```", command, "```", ""]  # fmt: skip
+    section = "\n".join(lines)
     text = pattern.sub(lambda _m: section + "\n", text) if pattern.search(text) else (
         text.rstrip("\n") + "\n\n" + section
     )  # fmt: skip

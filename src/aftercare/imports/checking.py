@@ -171,13 +171,16 @@ def _check_in_pool(sheet: Sheet, rows, workers: int) -> Iterator[list[Checked]]:
     size = getattr(settings, "IMPORT_POOL_CHUNK", None) or POOL_CHUNK
     chunks = [rows[start : start + size] for start in range(0, len(rows), size)]
     context = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=worker.start,
         initargs=(pickle.dumps(sheet), context.get_start_method()),
-    ) as pool:
+    )
+    try:
         yield from pool.map(worker.check, chunks)
+    finally:  # the caller may stop early (an error): do not check the rest for nothing
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- inside a worker process (entered through `worker`) ----------------------------------

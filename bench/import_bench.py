@@ -150,6 +150,10 @@ def _cpu(server_pid: int | None) -> tuple[float, float, float]:
     )
 
 
+def _peak_mb(who) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
+
+
 class PhaseClock:
     """When the check and write phases of the real action ran, and their CPU (own, pool, server)."""
 
@@ -360,6 +364,10 @@ def main() -> None:
             print("  CPU s (own + pool + PostgreSQL backend): " + ", ".join(
                 f"{name} {c[0]:.1f} + {c[1]:.1f} + {c[2]:.1f}" for name, c in cpu.items()
             ))  # fmt: skip
+            print(
+                f"  peak memory MB: this process {_peak_mb(resource.RUSAGE_SELF):.0f}, "
+                f"largest pool worker {_peak_mb(resource.RUSAGE_CHILDREN):.0f}"
+            )
             results.append(result)
     if not args.no_write:
         command = "cd /work/main && .venv/bin/python bench/import_bench.py " + " ".join(

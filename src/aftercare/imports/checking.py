@@ -90,6 +90,8 @@ def check_row(sheet: Sheet, number: int, values: Sequence) -> Checked:
     customer_fields, vehicle_fields, phones, advisor = {}, {}, [], None
     for position, column in sheet.positions.items():
         value = values[position] if position < len(values) else None
+        if value is None or value == "":
+            continue  # what parse() makes of an empty cell, without asking it
         try:
             parsed = parse(column, value)
         except ValueError as error:

@@ -243,3 +243,45 @@ def test_the_page_names_the_customers_without_an_address_and_records_nothing(des
     html = response.content.decode()
     assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
     assert not Letter.objects.exists()
+
+
+def test_a_big_batch_is_recorded_by_the_worker(desk, client, monkeypatch):
+    monkeypatch.setattr(actions, "RECORD_IN_REQUEST_LIMIT", 2)  # three letters count as big
+    campaign, batch, _people = owed_batch(desk)
+    client.force_login(desk.bob)
+    url = f"/campaigns/{campaign.pk}/batches/{batch.pk}/sent/"
+    with override_settings(TASKS=DUMMY_TASKS):  # asked for; the worker has not run yet
+        response = client.post(url, {f"b{batch.pk}-sent_at": "2026-05-07T16:00"}, follow=True)
+    html = response.content.decode()
+    assert "being recorded in the background" in html and "Recording the 3 letters" in html
+    assert not Letter.objects.exists()
+    with pytest.raises(Conflict):  # not twice while the worker is at it
+        actions.request_record_batch(batch, by=desk.bob, at=at(2026, 5, 7, 16, 0))
+
+    assert actions.run_record_batch(batch.pk) == "done"
+    assert actions.run_record_batch(batch.pk) == "skipped"
+
+    numbers = list(Letter.objects.order_by("register_number").values_list("register_number",
+                                                                          flat=True))  # fmt: skip
+    assert numbers == ["A-L-2026-000001", "A-L-2026-000002", "A-L-2026-000003"]
+    assert set(Letter.objects.values_list("sent_at", "sent_by")) == {(at(2026, 5, 7, 16, 0),
+                                                                      desk.bob.pk)}  # fmt: skip
+    assert not Obligation.objects.pending().filter(rule="DS-7L").exists()
+
+
+def test_a_big_batch_refused_by_the_worker_writes_nothing_and_says_why(desk, client, monkeypatch):
+    monkeypatch.setattr(actions, "RECORD_IN_REQUEST_LIMIT", 2)
+    campaign, batch, (wang, _li, _zhang) = owed_batch(desk)
+    with override_settings(TASKS=DUMMY_TASKS):
+        actions.request_record_batch(batch, by=desk.bob, at=at(2026, 5, 7, 16, 0))
+    wang.address = ""  # the address went missing before the worker got to it
+    wang.save()
+
+    assert actions.run_record_batch(batch.pk) == "failed"
+
+    assert not Letter.objects.exists()
+    assert Obligation.objects.pending().filter(rule="DS-7L").count() == 3
+    client.force_login(desk.bob)
+    html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
+    assert "Record the 3 letters as posted" in html  # once the address is added, again

@@ -37,6 +37,8 @@ from aftercare.outreach.targets import TargetFilters, target_customers
 
 # Bigger campaigns are scheduled by the worker while the page shows progress.
 SCHEDULE_IN_REQUEST_LIMIT = 2000
+# Bigger batches of letters are recorded as posted by the worker (≈ 250 letters a second).
+RECORD_IN_REQUEST_LIMIT = 1000
 MANAGE = "outreach.add_campaign"
 logger = logging.getLogger(__name__)
 
@@ -500,24 +502,17 @@ def _draw_batch(batch: LetterBatch) -> dict:
     return {"docx": "letters.docx", "pdf": pdf.name, "labels": labels.name}
 
 
-@transaction.atomic
-def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
-    """The letters of a batch posted: one register line (DS-9) per target, numbered without
-    gaps, each fulfilling the target's pending DS-7L — all or nothing.
-
-    Refused, with the customers named, when any of them has no postal address; refused a
-    second time (409) so the register never holds a batch twice.
-    """
-    from aftercare.customers.models import Customer
-
-    campaign = batch.campaign
-    ensure_can_write_letters(by, campaign.branch)
-    at = event_moment(at, field="sent_at")
-    batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+def _check_recordable(batch: LetterBatch) -> None:
     if batch.recorded_at is not None:
         raise Conflict(_("This batch is already on the letter register."), code="already_recorded")
     if batch.status != BatchStatus.DONE:
         raise Conflict(_("This batch is not ready yet."), code="batch_not_ready")
+
+
+def _batch_customers(batch: LetterBatch) -> list:
+    """The batch's customers in its order; refused, naming them, if any lacks an address."""
+    from aftercare.customers.models import Customer
+
     customers = Customer.objects.filter(pk__in=batch.customer_ids).select_related(
         "branch__organisation"
     )
@@ -534,8 +529,59 @@ def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
             len(missing),
         ) % {"count": len(missing), "names": shown}
         raise InvalidInput(message, fields={"customer_ids": [message]})
-    for customer in ordered:
+    return ordered
+
+
+@transaction.atomic
+def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
+    """The letters of a batch posted: one register line (DS-9) per target, numbered without
+    gaps, each fulfilling the target's pending DS-7L — all or nothing.
+
+    Refused, with the customers named, when any of them has no postal address; refused a
+    second time (409) so the register never holds a batch twice.
+    """
+    campaign = batch.campaign
+    ensure_can_write_letters(by, campaign.branch)
+    at = event_moment(at, field="sent_at")
+    batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    _check_recordable(batch)
+    for customer in _batch_customers(batch):
         record_letter(customer, by=by, kind=batch.kind, at=at, campaign=campaign)
     batch.recorded_at, batch.recorded_by = at, by
     batch.save(update_fields=["recorded_at", "recorded_by"])
     return batch
+
+
+@transaction.atomic
+def request_record_batch(batch: LetterBatch, *, by, at=None) -> LetterBatch:
+    """Record a small batch now; a big one (a 10 000-letter run takes minutes, longer than a
+    request may) is checked now and recorded by the worker, in one transaction all the same."""
+    from aftercare.outreach.tasks import run_record_batch
+
+    ensure_can_write_letters(by, batch.campaign.branch)
+    at = event_moment(at, field="sent_at")
+    locked = LetterBatch.objects.select_for_update().get(pk=batch.pk)
+    _check_recordable(locked)
+    if locked.is_recording:
+        raise Conflict(_("This batch is being recorded."), code="recording")
+    _batch_customers(locked)
+    if locked.total <= RECORD_IN_REQUEST_LIMIT:
+        return record_batch_sent(locked, by=by, at=at)
+    locked.record_sent_at, locked.record_by, locked.record_failure = at, by, ""
+    locked.save(update_fields=["record_sent_at", "record_by", "record_failure"])
+    transaction.on_commit(lambda: run_record_batch.enqueue(locked.pk))
+    return locked
+
+
+def run_record_batch(batch_id: int) -> str:
+    """The worker's side of `request_record_batch`; a refusal is kept for the page to show."""
+    batch = LetterBatch.objects.select_related("campaign__branch", "record_by").get(pk=batch_id)
+    if not batch.is_recording:
+        return "skipped"
+    with translation.override(batch.language):
+        try:
+            record_batch_sent(batch, by=batch.record_by, at=batch.record_sent_at)
+        except (Conflict, InvalidInput, NotAllowed) as error:
+            LetterBatch.objects.filter(pk=batch_id).update(record_failure=str(error.message)[:500])
+            return "failed"
+    return "done"

@@ -202,6 +202,13 @@ class LetterBatch(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    # A big batch is recorded as posted by the worker: the moment and who asked, until done.
+    record_sent_at = models.DateTimeField(null=True, blank=True)
+    record_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    record_failure = models.CharField(max_length=500, blank=True)
     recorded_at = models.DateTimeField(_("recorded as sent at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -221,6 +228,10 @@ class LetterBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (BatchStatus.WAITING, BatchStatus.RUNNING)
+
+    @property
+    def is_recording(self) -> bool:
+        return bool(self.record_sent_at and not self.recorded_at and not self.record_failure)
 
     @property
     def percent(self) -> int:

@@ -13,3 +13,8 @@ def run_schedule(campaign_id: int) -> str:
 @task()
 def run_letter_batch(batch_id: int) -> str:
     return actions.run_letter_batch(batch_id)
+
+
+@task()
+def run_record_batch(batch_id: int) -> str:
+    return actions.run_record_batch(batch_id)

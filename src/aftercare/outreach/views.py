@@ -229,10 +229,15 @@ def batch_sent(request, pk: int, batch_id: int):
                 messages.error(request, problem)
         return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
     try:
-        actions.record_batch_sent(batch, by=request.user, at=form.cleaned_data["sent_at"])
+        batch = actions.request_record_batch(
+            batch, by=request.user, at=form.cleaned_data["sent_at"]
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
+        if batch.recorded_at is None:
+            messages.info(request, _("The letters are being recorded in the background."))
+            return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
         messages.success(request, ngettext(
             "One letter is on the register.", "%(count)d letters are on the register.",
             batch.total) % {"count": batch.total})  # fmt: skip

@@ -108,3 +108,15 @@ def test_call_work_is_one_click_from_my_work(client, desk):
     page = client.get("/work/").content.decode()
     assert f'href="/calls/new/?customer={customer.pk}&amp;obligation={ds3.pk}"' in page
     assert f'action="/work/obligations/{ds3.pk}/fulfil/"' not in page
+
+
+def test_work_without_a_customer_links_to_where_it_is_recorded(client, desk):
+    """DS-11 → its review (or the list), DS-12/DS-13 → the safety register."""
+    for rule in ("DS-11", "DS-13"):
+        actions.open_obligation(
+            rule, branch=desk.branch_a, owner=desk.sam, event_at=at(2026, 10, 31, 0, 0)
+        )
+    client.force_login(desk.sam)
+    page = client.get("/work/").content.decode()
+    assert 'href="/reviews/"' in page and "Write the summary" in page
+    assert 'href="/safety/"' in page and "Record the inspection" in page

@@ -29,7 +29,7 @@ def test_a_letter_owed_links_to_its_letter_form_which_fulfils_it(desk, client):
     assert "Letter to 王小明" in form and "會員之夜" in form
     client.post("/campaigns/letters/new/", {
         "customer": wang.pk, "campaign": campaign.pk, "kind": "notice",
-        "sent_at": "2026-11-27T09:00", "subject": "", "body": "",
+        "sent_at": "2026-11-26T18:00", "subject": "", "body": "",
     })  # fmt: skip
     assert Letter.objects.get().customer == wang
-    assert Obligation.objects.get(rule="DS-7L").done_at == at(2026, 11, 27, 9, 0)
+    assert Obligation.objects.get(rule="DS-7L").done_at == at(2026, 11, 26, 18, 0)

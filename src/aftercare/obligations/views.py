@@ -27,6 +27,7 @@ NEXT_STEP = {
     "DS-3": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
     "DS-6": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
     "DS-7": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
+    "DS-2M": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
     "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
     "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
     # A callable builds the link from the row: the letter form for that customer and campaign.
@@ -38,15 +39,30 @@ NEXT_STEP = {
             + urlencode({"customer": row.customer_id, "campaign": row.subject_id})
         ),
     ),
+    # Work without a customer: the page where it is recorded.
+    "DS-11": (
+        gettext_lazy("Write the summary"),
+        lambda row: (
+            reverse("reviews:detail", args=[row.subject_id])
+            if row.subject_id
+            else reverse("reviews:list")
+        ),
+    ),
+    "DS-12": (gettext_lazy("Record the clearance"), lambda row: reverse("safety:register")),
+    "DS-13": (gettext_lazy("Record the inspection"), lambda row: reverse("safety:register")),
 }
 
 
 def _with_next_step(rows):
     for row in rows:
         step = NEXT_STEP.get(row.rule)
-        if step and row.customer_id:
-            label, url = step
-            row.next_step = (label, url(row) if callable(url) else url.format(**row.__dict__))
+        if step is None:
+            continue
+        label, url = step
+        if callable(url):
+            row.next_step = (label, url(row))
+        elif row.customer_id:
+            row.next_step = (label, url.format(**row.__dict__))
     return rows
 
 

@@ -194,7 +194,7 @@ class LetterBatch(models.Model):
     without_address = models.PositiveIntegerField(_("without a postal address"), default=0)
     failure = models.CharField(max_length=300, blank=True)
     # File names under MEDIA_ROOT/outreach/batches/<id>/ once ready: {"docx": …, "pdf": …,
-    # "labels": …}; a PDF is a .zip of parts where poppler's pdfunite is not installed.
+    # "labels": …}.
     files = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

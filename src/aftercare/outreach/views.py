@@ -35,7 +35,7 @@ VIEW = "outreach.view_campaign"
 PLAN = "outreach.add_campaign"
 LETTERS = "outreach.view_letter"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FILE_TYPES = {".docx": DOCX_TYPE, ".pdf": PDF_TYPE, ".zip": "application/zip"}
+FILE_TYPES = {".docx": DOCX_TYPE, ".pdf": PDF_TYPE}
 BATCHES_SHOWN = 5
 
 

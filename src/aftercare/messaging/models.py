@@ -37,7 +37,7 @@ class Message(models.Model):
         verbose_name=_("customer"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    to = models.CharField(_("to"), max_length=254, blank=True)
+    to = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     reason = models.CharField(_("reason"), max_length=200, unique=True)

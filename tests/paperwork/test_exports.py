@@ -210,3 +210,16 @@ def test_tick_deletes_week_old_files_and_fails_jobs_whose_worker_died(
     assert old.status == ExportStatus.EXPIRED and not path.exists()
     assert lost.status == ExportStatus.FAILED and "did not finish" in lost.error
     assert tick.run(timezone.now() + timedelta(days=30))["exports_purged"] == 0
+
+
+def test_a_letter_register_export_draws_form_4_even_when_empty(
+    client, desk, pdf_text, django_capture_on_commit_callbacks
+):
+    job = _export(desk, desk.sam, django_capture_on_commit_callbacks, form=4)
+    assert (job.status, job.lines_total, job.pages) == (ExportStatus.DONE, 0, 1)
+    assert job.file_name == "跟蹤服務信函登記表-a-20260701-20260731.pdf"
+    client.force_login(desk.sam)
+    response = client.get(f"/forms/exports/{job.pk}/file.pdf")
+    text = pdf_text(b"".join(response.streaming_content))
+    assert "跟蹤服務信函登記表" in text and "No letters in this period." in text
+    assert "Handled by (signature)" in text

@@ -241,7 +241,8 @@ def test_the_page_names_the_customers_without_an_address_and_records_nothing(des
     response = client.post(f"/campaigns/{campaign.pk}/batches/{batch.pk}/sent/",
                            {f"b{batch.pk}-sent_at": "2026-05-07T16:00"}, follow=True)  # fmt: skip
     html = response.content.decode()
-    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
+    # The worker words the refusal in the batch's language (zh-Hant here, the letters' one).
+    assert "位客戶沒有登記郵寄地址：王小明。未登記任何信函。" in html
     assert not Letter.objects.exists()
 
 
@@ -283,5 +284,6 @@ def test_a_big_batch_refused_by_the_worker_writes_nothing_and_says_why(desk, cli
     assert Obligation.objects.pending().filter(rule="DS-7L").count() == 3
     client.force_login(desk.bob)
     html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
-    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
+    # The worker words the refusal in the batch's language (zh-Hant here, the letters' one).
+    assert "位客戶沒有登記郵寄地址：王小明。未登記任何信函。" in html
     assert "Record the 3 letters as posted" in html  # once the address is added, again

@@ -22,8 +22,8 @@ class ExportJob(models.Model):
         verbose_name=_("asked for by"),
     )
     form = models.PositiveSmallIntegerField(_("form"), choices=ExportForm.choices)
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("period end"))
     language = models.CharField(_("language"), max_length=10, default="zh-hant")
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED

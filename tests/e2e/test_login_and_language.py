@@ -83,9 +83,7 @@ def test_pages_speak_chinese(page: Page, log_in, code, heading, standard_link):
     if page.locator("html").get_attribute("lang") != code:
         switch_language(page, code)
     expect(page.locator("h1")).to_have_text(heading)
-    expect(page.locator("#mainnav a[href='/settings/standard/']")).to_have_text(
-        standard_link
-    )
+    expect(page.locator("#mainnav a[href='/settings/standard/']")).to_have_text(standard_link)
 
 
 def test_wrong_password_is_refused(page: Page, log_in, app_url):

@@ -27,6 +27,7 @@ from aftercare.reviews import periods
 from aftercare.reviews.choices import ReviewKind
 from aftercare.reviews.models import Review
 from aftercare.standard.calendar import start_of_day
+from aftercare.standard.rules import rulebook_order
 
 VIEW = "reviews.view_review"
 FINALISE = "reviews.finalise_review"
@@ -158,7 +159,8 @@ def _cube(branch, period: periods.Period, now, *, weeks=None, months=None) -> li
 
 
 def _rule_rows(rows) -> list[dict]:
-    return [_row(_figures(group), rule=rule) for rule, group in sorted(_by(rows, "rule").items())]
+    groups = _by(rows, "rule")
+    return [_row(_figures(groups[rule]), rule=rule) for rule in sorted(groups, key=rulebook_order)]
 
 
 def _owner_rows(rows) -> list[dict]:

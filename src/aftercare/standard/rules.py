@@ -121,6 +121,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in DEFAULT_RULES}
+_POSITION = {rule.id: index for index, rule in enumerate(DEFAULT_RULES)}
+
+
+def rulebook_order(rule_id: str) -> tuple[int, str]:
+    """Sort key: the rulebook's order (DS-2 before DS-11), unknown ids last."""
+    return (_POSITION.get(rule_id, len(_POSITION)), rule_id)
 
 
 def default_rule(rule_id: str) -> Rule:

@@ -241,8 +241,7 @@ def test_the_page_names_the_customers_without_an_address_and_records_nothing(des
     response = client.post(f"/campaigns/{campaign.pk}/batches/{batch.pk}/sent/",
                            {f"b{batch.pk}-sent_at": "2026-05-07T16:00"}, follow=True)  # fmt: skip
     html = response.content.decode()
-    # The worker words the refusal in the batch's language (zh-Hant here, the letters' one).
-    assert "位客戶沒有登記郵寄地址：王小明。未登記任何信函。" in html
+    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
     assert not Letter.objects.exists()
 
 

@@ -250,7 +250,8 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
         followup_advisor=advisor,
     )
     make, model, kind = rng.choice(MODELS)
-    visit_at = now - timedelta(days=days_ago, hours=rng.uniform(0, 6))
+    tz = customer.branch.organisation.tz
+    visit_at = _office_hours(now - timedelta(days=days_ago, hours=rng.uniform(0, 6)), now, tz)
     vehicle = customers.add_vehicle(
         customer,
         by=advisor,
@@ -283,7 +284,7 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
     if plan is not None and diligent:
         confirm_at = min(visit_at + timedelta(hours=rng.uniform(1, 60)), now - timedelta(minutes=1))
         followups.confirm_plan(plan, by=advisor, at=confirm_at)
-    first_window = pickup_at + timedelta(days=rng.uniform(3, 9))
+    first_window = _office_hours(pickup_at + timedelta(days=rng.uniform(3, 9)), now, tz)
     if first_window < now and diligent:
         raised = []
         if rng.random() < 0.3:
@@ -298,13 +299,21 @@ def _customer_with_history(rng, now, branch, advisor, catalogue, number) -> None
             notes="客戶對服務滿意", raised_items=raised,
         )  # fmt: skip
         _handle_items(rng, now, call, advisor)
-        second_at = first_window + timedelta(days=rng.uniform(7, 15))
+        second_at = _office_hours(first_window + timedelta(days=rng.uniform(7, 15)), now, tz)
         if second_at < now and rng.random() < 0.85:
             followups.record_call(
                 customer, by=advisor, direction="out", purpose="second_followup", at=second_at,
                 reached=True, topics=["new_services", "events_and_offers"],
                 notes="介紹本月保養優惠",
             )  # fmt: skip
+
+
+def _office_hours(moment, now, tz):
+    """The same local day between 09:00 and 17:59, so demo calls and visits look like a
+    shop's day (a call at 02:08 would not); left alone where that would be in the future."""
+    local = timezone.localtime(moment, tz)
+    moved = local.replace(hour=9 + local.hour % 9)
+    return moved if moved < now else moment
 
 
 def _handle_items(rng, now, call, advisor) -> None:

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 from docx import Document
 
 from aftercare.errors import Conflict, InvalidInput
@@ -283,6 +284,19 @@ def test_a_big_batch_refused_by_the_worker_writes_nothing_and_says_why(desk, cli
     assert Obligation.objects.pending().filter(rule="DS-7L").count() == 3
     client.force_login(desk.bob)
     html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
-    # The worker words the refusal in the batch's language (zh-Hant here, the letters' one).
-    assert "位客戶沒有登記郵寄地址：王小明。未登記任何信函。" in html
+    # The worker words the refusal in the language of whoever asked (English here).
+    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
     assert "Record the 3 letters as posted" in html  # once the address is added, again
+
+
+def test_the_workers_refusal_speaks_the_language_of_whoever_asked(desk, monkeypatch):
+    monkeypatch.setattr(actions, "RECORD_IN_REQUEST_LIMIT", 2)
+    _campaign, batch, (wang, _li, _zhang) = owed_batch(desk)
+    with override_settings(TASKS=DUMMY_TASKS), translation.override("zh-hans"):
+        actions.request_record_batch(batch, by=desk.bob, at=at(2026, 5, 7, 16, 0))
+    wang.address = ""
+    wang.save()
+    with translation.override("en"):  # the worker runs in whatever language it was started
+        assert actions.run_record_batch(batch.pk) == "failed"
+    batch.refresh_from_db()
+    assert batch.record_failure == "1 个客户的档案中没有邮寄地址：王小明。未登记任何信函。"

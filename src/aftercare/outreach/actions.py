@@ -568,7 +568,8 @@ def request_record_batch(batch: LetterBatch, *, by, at=None) -> LetterBatch:
     if locked.total <= RECORD_IN_REQUEST_LIMIT:
         return record_batch_sent(locked, by=by, at=at)
     locked.record_sent_at, locked.record_by, locked.record_failure = at, by, ""
-    locked.save(update_fields=["record_sent_at", "record_by", "record_failure"])
+    locked.record_language = translation.get_language() or settings.LANGUAGE_CODE
+    locked.save(update_fields=["record_sent_at", "record_by", "record_failure", "record_language"])
     transaction.on_commit(lambda: run_record_batch.enqueue(locked.pk))
     return locked
 
@@ -578,7 +579,7 @@ def run_record_batch(batch_id: int) -> str:
     batch = LetterBatch.objects.select_related("campaign__branch", "record_by").get(pk=batch_id)
     if not batch.is_recording:
         return "skipped"
-    with translation.override(batch.language):
+    with translation.override(batch.record_language or settings.LANGUAGE_CODE):
         try:
             record_batch_sent(batch, by=batch.record_by, at=batch.record_sent_at)
         except (Conflict, InvalidInput, NotAllowed) as error:

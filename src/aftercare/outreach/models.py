@@ -209,6 +209,8 @@ class LetterBatch(models.Model):
         related_name="+",
     )  # fmt: skip
     record_failure = models.CharField(max_length=500, blank=True)
+    # The language of whoever asked for the recording: the worker words a refusal in it.
+    record_language = models.CharField(max_length=10, blank=True)
     recorded_at = models.DateTimeField(_("recorded as sent at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

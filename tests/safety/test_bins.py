@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from aftercare import tick
-from aftercare.errors import InvalidInput, NotAllowed
+from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.obligations.models import Notification, Obligation
 from aftercare.safety import actions
 from aftercare.safety import tick as safety_tick
@@ -175,3 +175,41 @@ def test_a_missed_clearance_reaches_the_supervisor(desk, mailoutbox):
     notes = Notification.objects.filter(obligation__rule="DS-12")
     assert [(n.obligation, n.recipient) for n in notes] == [(missed, desk.sam)]
     assert len([m for m in mailoutbox if "DS-12" in m.subject]) == 1
+
+
+def test_retiring_a_bin_cancels_its_open_days_keeps_its_log_and_opens_nothing_more(desk, client):
+    bin_ = daily_bin(desk, date(2026, 3, 1), at(2026, 3, 1, 8, 0))
+    actions.log_clearance(bin_, by=desk.alice, at=at(2026, 3, 1, 17, 0))
+    safety_tick.run(at(2026, 3, 2, 8, 0))  # 03-02 is open, not cleared
+    actions.retire_bin(bin_, by=desk.sam, reason="改用密閉金屬桶", at=at(2026, 3, 2, 9, 0))
+    done, cancelled = ds12(bin_).order_by("due_at")
+    assert done.done_at == at(2026, 3, 1, 17, 0)
+    assert (cancelled.cancelled_at, cancelled.cancel_reason) == (
+        at(2026, 3, 2, 9, 0),
+        "改用密閉金屬桶",
+    )
+    safety_tick.run(at(2026, 3, 5, 9, 0))
+    assert ds12(bin_).count() == 2 and Clearance.objects.filter(bin=bin_).count() == 1
+    with pytest.raises(Conflict):
+        actions.log_clearance(bin_, by=desk.alice, at=at(2026, 3, 5, 10, 0))
+
+
+def test_retiring_needs_a_reason_and_the_right_people(desk, client):
+    bin_ = daily_bin(desk, date(2026, 3, 1), at(2026, 3, 1, 8, 0))
+    with pytest.raises(InvalidInput):
+        actions.retire_bin(bin_, by=desk.sam, reason="  ", at=at(2026, 3, 1, 9, 0))
+    with pytest.raises(NotAllowed):
+        actions.retire_bin(bin_, by=desk.alice, reason="x", at=at(2026, 3, 1, 9, 0))
+    with pytest.raises(NotAllowed):
+        actions.retire_bin(bin_, by=desk.sue, reason="x", at=at(2026, 3, 1, 9, 0))
+    bin_.refresh_from_db()
+    assert bin_.active and ds12(bin_).get().cancelled_at is None
+
+    client.force_login(desk.sam)
+    page = client.get(f"/safety/bins/{bin_.pk}/").content.decode()
+    assert 'id="retire-bin"' in page
+    response = client.post(f"/safety/bins/{bin_.pk}/retire/", {"reason": "撤除"}, follow=True)
+    assert "The bin is retired; its clearance log stays." in response.content.decode()
+    bin_.refresh_from_db()
+    assert not bin_.active
+    assert 'id="bin-retired"' in client.get(f"/safety/bins/{bin_.pk}/").content.decode()

@@ -196,6 +196,30 @@ def log_clearance(bin_: RagBin, *, by, at: datetime | None = None, note: str = "
     return clearance
 
 
+@transaction.atomic
+def retire_bin(bin_: RagBin, *, by, reason: str, at: datetime | None = None) -> RagBin:
+    """A bin no longer in use: its open clearance duties are cancelled with the reason and no
+    new ones open; its clearance log stays."""
+    ensure_allowed(by, "safety.change_ragbin", bin_.place.branch)
+    at = event_moment(at)
+    reason = (reason or "").strip()
+    if not reason:
+        errors = Errors()
+        errors.add("reason", _("Give a reason for retiring the bin."))
+        errors.raise_if_any()
+    bin_ = RagBin.objects.select_for_update().get(pk=bin_.pk)
+    if not bin_.active:
+        raise Conflict(_("This rag bin is no longer in use."), code="bin_inactive")
+    pending = BinPeriod.objects.filter(
+        bin=bin_, obligation__done_at__isnull=True, obligation__cancelled_at__isnull=True
+    ).select_related("obligation")
+    for period in pending:
+        obligations.cancel(period.obligation, by=by, reason=reason, at=at)
+    bin_.active = False
+    bin_.save(update_fields=["active"])
+    return bin_
+
+
 # Fire equipment (DS-13) -----------------------------------------------------------------------
 
 

@@ -241,6 +241,25 @@ def equipment_replace(request, pk: int):
 
 
 @login_required
+@permission_required("safety.change_ragbin", raise_exception=True)
+@require_POST
+def bin_retire(request, pk: int):
+    bin_ = queries.get_bin_for(request.user, pk)
+    form = RemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.retire_bin(bin_, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The bin is retired; its clearance log stays."))
+            return redirect(_register_url(bin_.place.branch))
+    else:
+        messages.error(request, _("Give a reason for retiring the bin."))
+    return redirect("safety:bin", pk=bin_.pk)
+
+
+@login_required
 @permission_required("safety.change_equipment", raise_exception=True)
 @require_POST
 def equipment_remove(request, pk: int):

@@ -5,6 +5,7 @@ data under `$AFTERCARE_HOME/var/`, `aftercare token create USERNAME` printing th
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -135,8 +136,13 @@ def cmd_serve(args: list[str]) -> int:
 
 
 def _supervise(commands: list[list[str]]) -> int:
-    """Run the processes side by side; when one dies or Ctrl-C comes, stop them all."""
-    children = [subprocess.Popen(command) for command in commands]
+    """Run the processes side by side; when one dies or Ctrl-C comes, stop them all.
+
+    Each child leads its own process group, so whatever it started (gunicorn's workers) can be
+    stopped with it: a worker orphaned by a slow master would otherwise keep serving, and keep
+    the terminal's output open, after Ctrl-C.
+    """
+    children = [subprocess.Popen(command, start_new_session=True) for command in commands]
     stopping = False
 
     def stop(signum=None, frame=None):
@@ -146,8 +152,9 @@ def _supervise(commands: list[list[str]]) -> int:
             if child.poll() is None:
                 child.terminate()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    # Children are in their own groups: the terminal's signals reach only this process.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     code = 0
     try:
         while not stopping:
@@ -158,13 +165,16 @@ def _supervise(commands: list[list[str]]) -> int:
                     break
             time.sleep(0.5)
     finally:
+        stop()
         deadline = time.monotonic() + 10
         for child in children:
             remaining = max(0.1, deadline - time.monotonic())
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=remaining)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            # The child, if still there, and anything it left behind in its group.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
     return code
 
 

@@ -108,6 +108,23 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc (children lead their own process groups)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in parents.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
 def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
     port = free_port()
     env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": ""}
@@ -131,19 +148,15 @@ def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
                 time.sleep(0.5)
         assert body is not None, "aftercare serve did not answer within 60 s"
         assert 'name="password"' in body
-        children = subprocess.run(
-            ["pgrep", "-g", str(os.getpgid(proc.pid))], capture_output=True, text=True
-        ).stdout.split()
-        assert len(children) >= 4  # serve, gunicorn master + workers, worker, tick
+        family = descendants(proc.pid)
+        assert len(family) >= 4  # gunicorn master + workers, worker, tick
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=30)
         assert "Demo logins" in output
         assert f"http://127.0.0.1:{port}/" in output
         time.sleep(0.5)
-        left = subprocess.run(
-            ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
-        ).stdout.split()
-        assert left == []
+        left = [pid for pid in family if Path(f"/proc/{pid}").exists()]
+        assert left == [], f"still running after Ctrl-C: {left}"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Moment, responses
 from aftercare.cases.models import RaisedItem
 from aftercare.customers.queries import get_customer_for
 from aftercare.errors import InvalidInput
@@ -184,8 +184,8 @@ class LetterQuery(Schema):
     kind: LetterKind | None = None
     campaign_id: Id | None = None
     customer_id: Id | None = None
-    sent_from: datetime | None = None
-    sent_before: datetime | None = None
+    sent_from: Moment | None = None
+    sent_before: Moment | None = None
 
 
 @router.post("/letters", response=responses({201: LetterOut}, 404))

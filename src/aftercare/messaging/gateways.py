@@ -5,6 +5,7 @@ caller records the outcome and decides about retries.
 """
 
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,13 +19,14 @@ class DeliveryError(Exception):
     """The message did not go out; `str(error)` is what the supervisor reads."""
 
 
-class SmsGateway:
+class SmsGateway(ABC):
     """Send one text to one number; return the provider's id (may be empty)."""
 
     name = "base"
 
+    @abstractmethod
     def send(self, to: str, text: str) -> str:
-        raise NotImplementedError
+        """Deliver `text` to `to` or raise DeliveryError."""
 
     def describe(self) -> dict[str, str]:
         """What the settings page shows (never secrets)."""

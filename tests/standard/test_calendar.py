@@ -16,9 +16,11 @@ from aftercare.standard.calendar import (
     ServiceHours,
     WorkingDays,
     add_service_hours,
+    days_span,
     due_after_days,
     end_of_day,
     local_date,
+    month_span,
     opens_after_days,
     start_of_day,
 )
@@ -406,3 +408,24 @@ def test_day_by_day_walk_equals_utc_addition_on_a_split_24x7_calendar(moment, ho
     expected = (moment.astimezone(UTC) + hours).astimezone(NY)
     assert add_service_hours(moment, hours, split) == expected
     assert add_service_hours(moment, hours, ServiceHours.always(NY)) == expected
+
+
+def test_days_span_is_local_dates_both_included_as_half_open_moments():
+    since, until = days_span(date(2026, 7, 1), date(2026, 7, 31), SH)
+    assert since == datetime(2026, 7, 1, 0, 0, tzinfo=SH)
+    assert until == datetime(2026, 8, 1, 0, 0, tzinfo=SH)  # 07-31 23:59:59.999999 is inside
+    tp = ZoneInfo("Asia/Taipei")
+    assert days_span(date(2028, 2, 29), date(2028, 2, 29), tp)[1] == datetime(2028, 3, 1, tzinfo=tp)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 2, 14), (date(2026, 2, 1), date(2026, 2, 28))),
+        (date(2028, 2, 29), (date(2028, 2, 1), date(2028, 2, 29))),
+        (date(2026, 12, 31), (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2026, 1, 31), (date(2026, 1, 1), date(2026, 1, 31))),
+    ],
+)
+def test_month_span_ends_on_the_months_last_day(day, expected):
+    assert month_span(day) == expected

@@ -1,6 +1,5 @@
-from datetime import datetime, time, timedelta
-
 from aftercare.cases.models import RaisedItem, State
+from aftercare.standard.calendar import days_span
 
 
 def visible_items(user):
@@ -22,11 +21,13 @@ def filtered_items(user, filters: dict, tz):
         items = items.filter(branch_id=filters["branch"])
     if filters.get("open"):
         items = items.exclude(state=State.CLOSED)
-    if filters.get("from"):
-        items = items.filter(raised_at__gte=datetime.combine(filters["from"], time.min, tz))
-    if filters.get("to"):
-        until = datetime.combine(filters["to"] + timedelta(days=1), time.min, tz)
-        items = items.filter(raised_at__lt=until)
+    first, last = filters.get("from"), filters.get("to")
+    if first or last:
+        since, until = days_span(first or last, last or first, tz)
+        if first:
+            items = items.filter(raised_at__gte=since)
+        if last:
+            items = items.filter(raised_at__lt=until)
     return items
 
 

@@ -1,7 +1,5 @@
 """Forms of the follow-up pages. They only parse; the actions decide what the business allows."""
 
-from datetime import timedelta
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +7,7 @@ from aftercare.cases.models import Kind
 from aftercare.followups.actions import AMENDABLE
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
 from aftercare.formfields import MomentField
+from aftercare.standard.calendar import month_span
 
 # Which purpose the obligation being worked on asks for (DS-2M, DS-3, DS-6, DS-7).
 PURPOSE_FOR_RULE = {
@@ -209,8 +208,8 @@ class RegisterPeriodForm(forms.Form):
 
     def period(self, today):
         data = self.cleaned_data if self.is_valid() else {}
-        month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-        start = data.get("from") or today.replace(day=1)
+        month_start, month_end = month_span(today)
+        start = data.get("from") or month_start
         end = data.get("to") or max(month_end, start)
         if end < start:
             start, end = end, start

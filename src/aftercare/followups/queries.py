@@ -1,7 +1,7 @@
 """Read side of follow-ups: calls and plans the user may see, the register, DS-6's memory."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
@@ -11,6 +11,7 @@ from aftercare.followups.actions import effective_value
 from aftercare.followups.choices import Purpose, Topic
 from aftercare.followups.models import Call, NextServicePlan
 from aftercare.obligations.models import Obligation
+from aftercare.standard.calendar import days_span
 
 
 def visible_calls(user):
@@ -56,8 +57,7 @@ def calls_by_purpose(branch_id: int, *, start: datetime, end: datetime) -> list[
 def register(user, start: date, end: date, tz, *, purpose=None, direction=None, branch=None):
     """Call-register lines (DS-8) from `start` to `end` inclusive, local dates of `tz`,
     optionally narrowed as the dashboard's figures are (purpose, direction, branch id)."""
-    since = datetime.combine(start, time.min, tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    since, until = days_span(start, end, tz)
     calls = visible_calls(user)
     narrowing = {"purpose": purpose, "direction": direction, "branch_id": branch}
     calls = calls.filter(**{name: value for name, value in narrowing.items() if value})

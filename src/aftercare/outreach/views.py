@@ -1,7 +1,5 @@
 """Pages of campaigns (DS-7) and letters (DS-9): thin — parse, call an action or query, render."""
 
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -30,6 +28,7 @@ from aftercare.outreach.forms import (
 from aftercare.outreach.models import CampaignTarget, LetterBatch
 from aftercare.outreach.targets import TargetFilters
 from aftercare.paperwork.rendering import PDF_TYPE, download
+from aftercare.standard.calendar import days_span
 
 VIEW = "outreach.view_campaign"
 PLAN = "outreach.add_campaign"
@@ -252,8 +251,7 @@ def _period(form, tz):
     data = form.cleaned_data if form.is_valid() else {}
     start = data.get("start") or today.replace(day=1)
     end = data.get("end") or today
-    since = datetime.combine(start, time.min, tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    since, until = days_span(start, end, tz)
     return start, end, since, until, data
 
 

@@ -1,18 +1,14 @@
 """The period (and, for administrators, the branch) of a register form: `?from=&to=&branch=`."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.standard.calendar import month_span
+
 # A register prints on paper: a year at most keeps a PDF to a few hundred pages.
 MAX_DAYS = 366
-
-
-def month_of(today: date) -> tuple[date, date]:
-    first = today.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
 
 
 class PeriodForm(forms.Form):
@@ -54,7 +50,7 @@ class PeriodForm(forms.Form):
         start, end = data.get("from"), data.get("to")
         if start and end:
             return start, end
-        first, last = month_of(start or end or today)
+        first, last = month_span(start or end or today)
         return start or first, end or last
 
 

@@ -4,7 +4,7 @@ A customer or call of another branch answers 404 (like its page); a register is 
 one branch, the user's own — administrators choose any branch of their organisation.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -18,6 +18,7 @@ from aftercare.org.models import Branch
 from aftercare.paperwork import documents
 from aftercare.paperwork.choices import ExportForm
 from aftercare.paperwork.models import ExportJob
+from aftercare.standard.calendar import days_span
 from aftercare.workshop.models import Consultation, RepairOrder
 
 # Who may print a register: the desk the call register, whoever sees letters the letter one
@@ -90,13 +91,6 @@ def call_for_record(user, call_id: int):
     )
 
 
-def bounds(start: date, end: date, tz) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after `end` 00:00) in the organisation's time zone."""
-    since = datetime.combine(start, time.min, tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
-    return since, until
-
-
 def call_register(user, branch, start: date, end: date):
     """Form 3's lines: the call register of `branch` from `start` to `end` (local dates)."""
     tz = branch.organisation.tz
@@ -111,7 +105,7 @@ def letter_register(branch, start: date, end: date):
     """Form 4's lines: the letter register of `branch` from `start` to `end` (local dates)."""
     from aftercare.outreach.queries import letter_register as letters
 
-    since, until = bounds(start, end, branch.organisation.tz)
+    since, until = days_span(start, end, branch.organisation.tz)
     return (
         letters(branch, since, until)
         .select_related("campaign", "raised_item")

@@ -62,6 +62,19 @@ def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     return naive_midnight.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
+def days_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start of ``first``, start of the day after ``last``): local dates, both included, as
+    the half-open range of moments every period filter and register uses."""
+    return start_of_day(first, tz), start_of_day(last + ONE_DAY, tz)
+
+
+def month_span(day: date) -> tuple[date, date]:
+    """The first and last date of ``day``'s month (28 Feb, 29 Feb in a leap year, 31 Dec)."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - ONE_DAY
+
+
 def end_of_day(day: date, tz: ZoneInfo) -> datetime:
     """Last microsecond of ``day`` in ``tz``; derived from the next midnight so DST is exact."""
     next_start = start_of_day(day + ONE_DAY, tz).astimezone(UTC)

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs' Swagger UI from its own static files: the default is a CDN, which a
+    # shop's intranet (and this project's CI) cannot reach.
+    "ninja",
     "simple_history",
     "django_tasks",
     "django_tasks_db",

@@ -193,3 +193,14 @@ def test_supervisors_menu_fits_one_line_and_opens_by_group(page: Page, log_in, w
         page.locator("#mainnav a.dropdown-item", has_text="Dashboard").click()
     assert "/reviews/dashboard/" in page.url
     expect(page.locator("#mainnav .dropdown-toggle.active")).to_have_text("Supervision")
+
+
+def test_api_docs_work_without_the_internet(page: Page, log_in, app_url):
+    """Swagger UI comes from our own static files, not a CDN an intranet cannot reach."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in("advisor1")
+    page.goto(app_url("/api/v1/docs"))
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("Aftercare API")
+    assert errors == []
+    assert "cdn" not in page.content().lower()

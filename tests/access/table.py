@@ -9,9 +9,11 @@ B and the administrator of another organisation too; a list or a form without a 
 answered for their own branch instead, so for them it follows the role.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from aftercare.org.roles import Role
 
@@ -30,7 +32,7 @@ ADMINS = frozenset({ADMIN})
 WITH_WORK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
 NOBODY: frozenset[str] = frozenset()
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 PERIOD = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
 
 
@@ -74,7 +76,7 @@ def pk(name: str):
 NO_CUSTOMER_FORM = {"name": "新客戶", "kind": "person", "phones": "13900001111"}
 
 PAGES: dict[str, Row] = {
-    "home": Row(EVERYONE, note="redirects to My work"),
+    "home": Row(EVERYONE, public=True, note="redirects to My work (which asks for a login)"),
     "login": Row(EVERYONE, public=True),
     "logout": Row(EVERYONE, (post(),), public=True),
     "set_language": Row(EVERYONE, (post(data=lambda ids: {"language": "en"}),), public=True),
@@ -94,17 +96,26 @@ PAGES: dict[str, Row] = {
     "customers:detail": Row(DESK, (get(kwargs=pk("customer")),), on_record=True),
     "customers:edit": Row(
         DESK,
-        (get(kwargs=pk("customer")), post(kwargs=pk("customer"), data=lambda ids: NO_CUSTOMER_FORM)),
+        (
+            get(kwargs=pk("customer")),
+            post(kwargs=pk("customer"), data=lambda ids: NO_CUSTOMER_FORM),
+        ),
         on_record=True,
     ),
     "customers:vehicle-add": Row(
         DESK,
-        (get(kwargs=pk("customer")), post(kwargs=pk("customer"), data=lambda ids: {"plate": "京B77777"})),
+        (
+            get(kwargs=pk("customer")),
+            post(kwargs=pk("customer"), data=lambda ids: {"plate": "京B77777"}),
+        ),
         on_record=True,
     ),
     "customers:vehicle-edit": Row(
         DESK,
-        (get(kwargs=pk("vehicle")), post(kwargs=pk("vehicle"), data=lambda ids: {"plate": "京B88888"})),
+        (
+            get(kwargs=pk("vehicle")),
+            post(kwargs=pk("vehicle"), data=lambda ids: {"plate": "京B88888"}),
+        ),
         on_record=True,
     ),
     # workshop
@@ -112,7 +123,10 @@ PAGES: dict[str, Row] = {
         DESK,
         (
             get(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}),
-            post(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}, data=lambda ids: {"mileage": "1000"}),
+            post(
+                kwargs=lambda ids: {"vehicle_id": ids["vehicle"]},
+                data=lambda ids: {"mileage": "1000"},
+            ),
         ),
         on_record=True,
     ),
@@ -121,7 +135,10 @@ PAGES: dict[str, Row] = {
         DESK,
         (
             get(kwargs=lambda ids: {"customer_id": ids["customer"]}),
-            post(kwargs=lambda ids: {"customer_id": ids["customer"]}, data=lambda ids: {"channel": "phone"}),
+            post(
+                kwargs=lambda ids: {"customer_id": ids["customer"]},
+                data=lambda ids: {"channel": "phone"},
+            ),
         ),
         on_record=True,
     ),
@@ -133,28 +150,42 @@ PAGES: dict[str, Row] = {
             post(
                 query=lambda ids: {"customer": ids["customer"]},
                 data=lambda ids: {
-                    "direction": "out", "purpose": "other", "reached": "on", "notes": "矩陣",
-                    "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0",
+                    "direction": "out",
+                    "purpose": "other",
+                    "reached": "on",
+                    "notes": "矩陣",
+                    "items-TOTAL_FORMS": "0",
+                    "items-INITIAL_FORMS": "0",
                 },
             ),
         ),
         on_record=True,
     ),
     "followups:call-check": Row(
-        DESK, (post(query=lambda ids: {"customer": ids["customer"]}, data=lambda ids: {}),), on_record=True
+        DESK,
+        (post(query=lambda ids: {"customer": ids["customer"]}, data=lambda ids: {}),),
+        on_record=True,
     ),
     "followups:item-row": Row(DESK),
     "followups:register": Row(DESK),
     "followups:detail": Row(DESK, (get(kwargs=pk("call")),), on_record=True),
     "followups:amend": Row(
         DESK,
-        (post(kwargs=pk("call"), data=lambda ids: {"field": "notes", "value_text": "改", "reason": "打錯"}),),
+        (
+            post(
+                kwargs=pk("call"),
+                data=lambda ids: {"field": "notes", "value_text": "改", "reason": "打錯"},
+            ),
+        ),
         on_record=True,
     ),
     "followups:close-unreachable": Row(DESK, (post(kwargs=pk("duty")),), on_record=True),
     "followups:plan-confirm": Row(
         DESK,
-        (get(kwargs=pk("plan")), post(kwargs=pk("plan"), data=lambda ids: {"topics": ["satisfaction"]})),
+        (
+            get(kwargs=pk("plan")),
+            post(kwargs=pk("plan"), data=lambda ids: {"topics": ["satisfaction"]}),
+        ),
         on_record=True,
     ),
     # raised items
@@ -163,7 +194,12 @@ PAGES: dict[str, Row] = {
     "cases:detail": Row(DESK, (get(kwargs=pk("item_open")),), on_record=True),
     "cases:move": Row(
         DESK,
-        (post(kwargs=lambda ids: {"pk": ids["item_open"], "action": "research"}, data=lambda ids: {"note": "查"}),),
+        (
+            post(
+                kwargs=lambda ids: {"pk": ids["item_open"], "action": "research"},
+                data=lambda ids: {"note": "查"},
+            ),
+        ),
         on_record=True,
     ),
     # team
@@ -179,22 +215,33 @@ PAGES: dict[str, Row] = {
     # outreach
     "outreach:list": Row(DESK),
     "outreach:new": Row(SUPERVISORS),
-    "outreach:preview": Row(SUPERVISORS, (post(data=lambda ids: {"name": "x", "kind": "free_inspection"}),)),
+    "outreach:preview": Row(
+        SUPERVISORS, (post(data=lambda ids: {"name": "x", "kind": "free_inspection"}),)
+    ),
     "outreach:detail": Row(DESK, (get(kwargs=pk("campaign")),), on_record=True),
     "outreach:schedule": Row(SUPERVISORS, (post(kwargs=pk("campaign_draft")),), on_record=True),
     "outreach:attendance": Row(
         DESK,
-        (post(kwargs=lambda ids: {"pk": ids["campaign"], "target_id": ids["target"]}, data=lambda ids: {"attended": "yes"}),),
+        (
+            post(
+                kwargs=lambda ids: {"pk": ids["campaign"], "target_id": ids["target"]},
+                data=lambda ids: {"attended": "yes"},
+            ),
+        ),
         on_record=True,
     ),
     "outreach:batch-new": Row(
         DESK, (post(kwargs=pk("campaign"), data=lambda ids: {"who": "owed"}),), on_record=True
     ),
     "outreach:batch": Row(
-        DESK, (get(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),), on_record=True
+        DESK,
+        (get(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),),
+        on_record=True,
     ),
     "outreach:batch-sent": Row(
-        DESK, (post(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),),
+        on_record=True,
     ),
     "outreach:batch-file": Row(
         DESK,
@@ -204,10 +251,18 @@ PAGES: dict[str, Row] = {
         note="the world's batch has no drawn files: allowed callers get 404 for the file",
     ),
     "outreach:letters": Row(DESK),
-    "outreach:letter-new": Row(DESK, (get(query=lambda ids: {"customer": ids["customer"]}),)),
+    "outreach:letter-new": Row(
+        DESK, (get(query=lambda ids: {"customer": ids["customer"]}),), on_record=True
+    ),
     "outreach:letter": Row(
         DESK,
-        (get(kwargs=pk("letter")), post(kwargs=pk("letter"), data=lambda ids: {"field": "subject", "value": "更正", "reason": "錯字"})),
+        (
+            get(kwargs=pk("letter")),
+            post(
+                kwargs=pk("letter"),
+                data=lambda ids: {"field": "subject", "value": "更正", "reason": "錯字"},
+            ),
+        ),
         on_record=True,
     ),
     "outreach:letter-document": Row(
@@ -216,7 +271,9 @@ PAGES: dict[str, Row] = {
     # messaging
     "messaging:list": Row(SUPERVISORS),
     "messaging:retry": Row(SUPERVISORS, (post(kwargs=pk("message")),), on_record=True),
-    "messaging:calendar": Row(WITH_WORK | {PARTS}, (get(), post(data=lambda ids: {"action": "create"}))),
+    "messaging:calendar": Row(
+        WITH_WORK | {PARTS}, (get(), post(data=lambda ids: {"action": "create"}))
+    ),
     "messaging:feed": Row(
         EVERYONE,
         (get(kwargs=lambda ids: {"token": ids["feed_token"]}),),
@@ -225,34 +282,55 @@ PAGES: dict[str, Row] = {
     ),
     # safety
     "safety:register": Row(DESK),
-    "safety:place-add": Row(SUPERVISORS, (get(), post(data=lambda ids: {"name": "新地點", "min_count": "1"}))),
+    "safety:place-add": Row(
+        SUPERVISORS, (get(), post(data=lambda ids: {"name": "新地點", "min_count": "1"}))
+    ),
     "safety:place-minimum": Row(
-        SUPERVISORS, (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"min_count": "3"})), on_record=True
+        SUPERVISORS,
+        (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"min_count": "3"})),
+        on_record=True,
     ),
     "safety:bin-add": Row(
         SUPERVISORS,
-        (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"label": "桶", "owner": ids["advisor_a"]})),
+        (
+            get(kwargs=pk("place")),
+            post(kwargs=pk("place"), data=lambda ids: {"label": "桶", "owner": ids["advisor_a"]}),
+        ),
         on_record=True,
     ),
     "safety:equipment-add": Row(
-        SUPERVISORS, (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"kind": "powder"})), on_record=True
+        SUPERVISORS,
+        (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"kind": "powder"})),
+        on_record=True,
     ),
     "safety:bin": Row(
-        DESK, (get(kwargs=pk("bin")), post(kwargs=pk("bin"), data=lambda ids: {"note": "清"})), on_record=True
+        DESK,
+        (get(kwargs=pk("bin")), post(kwargs=pk("bin"), data=lambda ids: {"note": "清"})),
+        on_record=True,
     ),
     "safety:bin-retire": Row(
         SUPERVISORS, (post(kwargs=pk("bin"), data=lambda ids: {"reason": "搬走"}),), on_record=True
     ),
     "safety:equipment": Row(
         DESK,
-        (get(kwargs=pk("equipment")), post(kwargs=pk("equipment"), data=lambda ids: {"result": "ok", "pressure_ok": "True", "seal_ok": "True"})),
+        (
+            get(kwargs=pk("equipment")),
+            post(
+                kwargs=pk("equipment"),
+                data=lambda ids: {"result": "ok", "pressure_ok": "True", "seal_ok": "True"},
+            ),
+        ),
         on_record=True,
     ),
     "safety:equipment-replace": Row(
-        SUPERVISORS, (get(kwargs=pk("equipment")), post(kwargs=pk("equipment"), data=lambda ids: {})), on_record=True
+        SUPERVISORS,
+        (get(kwargs=pk("equipment")), post(kwargs=pk("equipment"), data=lambda ids: {})),
+        on_record=True,
     ),
     "safety:equipment-remove": Row(
-        SUPERVISORS, (post(kwargs=pk("equipment"), data=lambda ids: {"reason": "報廢"}),), on_record=True
+        SUPERVISORS,
+        (post(kwargs=pk("equipment"), data=lambda ids: {"reason": "報廢"}),),
+        on_record=True,
     ),
     # reviews
     "reviews:list": Row(SUPERVISORS),
@@ -305,7 +383,9 @@ PAGES: dict[str, Row] = {
     "standard:edit-rule": Row(
         ADMINS, (post(kwargs=lambda ids: {"rule_id": "DS-3"}, data=lambda ids: {"due_after": "3"}),)
     ),
-    "standard:add-day": Row(ADMINS, (post(data=lambda ids: {"day": "2031-01-03", "kind": "closure"}),)),
+    "standard:add-day": Row(
+        ADMINS, (post(data=lambda ids: {"day": "2031-01-03", "kind": "closure"}),)
+    ),
     "standard:remove-day": Row(ADMINS, (post(kwargs=lambda ids: {"day": ids["day"]}),)),
     "standard:organisation": Row(
         ADMINS, (post(data=lambda ids: {"time_zone": "Asia/Taipei", "region": "TW"}),)
@@ -337,8 +417,10 @@ API: dict[str, Row] = {
         (
             post(
                 data=lambda ids: {
-                    "user_id": ids["advisor_a"], "stand_in_id": ids["followup_a"],
-                    "starts_at": "2031-01-05T09:00:00+08:00", "ends_at": "2031-01-06T09:00:00+08:00",
+                    "user_id": ids["advisor_a"],
+                    "stand_in_id": ids["followup_a"],
+                    "starts_at": "2031-01-05T09:00:00+08:00",
+                    "ends_at": "2031-01-06T09:00:00+08:00",
                 }
             ),
         ),
@@ -364,29 +446,55 @@ API: dict[str, Row] = {
     ),
     "POST /obligations/{obligation_id}/reassign": Row(
         SUPERVISORS,
-        (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=lambda ids: {"owner_id": ids["followup_a"]}),),
+        (
+            post(
+                kwargs=lambda ids: {"obligation_id": ids["duty"]},
+                data=lambda ids: {"owner_id": ids["followup_a"]},
+            ),
+        ),
         on_record=True,
     ),
-    "POST /customers": Row(DESK, (post(data=body(name="新客戶", phones=["13900001111"])),)),
+    "POST /customers": Row(
+        DESK,
+        (
+            post(
+                data=lambda ids: {
+                    "name": "新客戶",
+                    "phones": ["13900001111"],
+                    "branch_id": ids["branch_a"],
+                }
+            ),
+        ),
+        on_record=True,
+        note="names branch A",
+    ),
     "GET /customers": Row(DESK),
     "GET /customers/{customer_id}": Row(
         DESK, (get(kwargs=lambda ids: {"customer_id": ids["customer"]}),), on_record=True
     ),
     "PATCH /customers/{customer_id}": Row(
-        DESK, (patch(kwargs=lambda ids: {"customer_id": ids["customer"]}, data=body(notes="改")),), on_record=True
+        DESK,
+        (patch(kwargs=lambda ids: {"customer_id": ids["customer"]}, data=body(notes="改")),),
+        on_record=True,
     ),
     "POST /vehicles": Row(
-        DESK, (post(data=lambda ids: {"customer_id": ids["customer"], "plate": "京B99999"}),), on_record=True
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "plate": "京B99999"}),),
+        on_record=True,
     ),
     "GET /vehicles/{vehicle_id}": Row(
         DESK, (get(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}),), on_record=True
     ),
     "PATCH /vehicles/{vehicle_id}": Row(
-        DESK, (patch(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}, data=body(model="凱美瑞")),), on_record=True
+        DESK,
+        (patch(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}, data=body(model="凱美瑞")),),
+        on_record=True,
     ),
     "GET /service-items": Row(DESK),
     "POST /repair-orders": Row(
-        DESK, (post(data=lambda ids: {"vehicle_id": ids["vehicle"], "mileage": 1000}),), on_record=True
+        DESK,
+        (post(data=lambda ids: {"vehicle_id": ids["vehicle"], "mileage": 1000}),),
+        on_record=True,
     ),
     "GET /repair-orders": Row(DESK),
     "GET /repair-orders/{order_id}": Row(
@@ -396,27 +504,48 @@ API: dict[str, Row] = {
         DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
     ),
     "POST /consultations": Row(
-        DESK, (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "phone"}),), on_record=True
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "phone"}),),
+        on_record=True,
     ),
     "POST /calls": Row(
         DESK,
-        (post(data=lambda ids: {"customer_id": ids["customer"], "direction": "out", "purpose": "other"}),),
+        (
+            post(
+                data=lambda ids: {
+                    "customer_id": ids["customer"],
+                    "direction": "out",
+                    "purpose": "other",
+                }
+            ),
+        ),
         on_record=True,
         note="issue 9: an engineer of branch A got 201 here",
     ),
     "GET /calls": Row(DESK),
-    "GET /calls/{call_id}": Row(DESK, (get(kwargs=lambda ids: {"call_id": ids["call"]}),), on_record=True),
+    "GET /calls/{call_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"call_id": ids["call"]}),), on_record=True
+    ),
     "POST /calls/{call_id}/amendments": Row(
         DESK,
-        (post(kwargs=lambda ids: {"call_id": ids["call"]}, data=body(field="notes", value="改", reason="打錯")),),
+        (
+            post(
+                kwargs=lambda ids: {"call_id": ids["call"]},
+                data=body(field="notes", value="改", reason="打錯"),
+            ),
+        ),
         on_record=True,
     ),
     "GET /plans": Row(DESK),
     "POST /plans/{plan_id}/confirm": Row(
-        DESK, (post(kwargs=lambda ids: {"plan_id": ids["plan"]}, data=body(topics=["satisfaction"])),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"plan_id": ids["plan"]}, data=body(topics=["satisfaction"])),),
+        on_record=True,
     ),
     "POST /obligations/{obligation_id}/close-unreachable": Row(
-        DESK, (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=body()),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=body()),),
+        on_record=True,
     ),
     "GET /raised-items": Row(DESK),
     "GET /raised-items/queue": Row(SUPERVISORS),
@@ -424,10 +553,14 @@ API: dict[str, Row] = {
         DESK, (get(kwargs=lambda ids: {"item_id": ids["item_open"]}),), on_record=True
     ),
     "POST /raised-items/{item_id}/research": Row(
-        DESK, (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="查")),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="查")),),
+        on_record=True,
     ),
     "POST /raised-items/{item_id}/escalate": Row(
-        DESK, (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="升")),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="升")),),
+        on_record=True,
     ),
     "POST /raised-items/{item_id}/solution": Row(
         SUPERVISORS,
@@ -446,8 +579,11 @@ API: dict[str, Row] = {
         (
             post(
                 data=lambda ids: {
-                    "branch_id": ids["branch_a"], "name": "夏季", "kind": "free_inspection",
-                    "starts_at": "2031-06-01T09:00:00+08:00", "ends_at": "2031-06-02T17:00:00+08:00",
+                    "branch_id": ids["branch_a"],
+                    "name": "夏季",
+                    "kind": "free_inspection",
+                    "starts_at": "2031-06-01T09:00:00+08:00",
+                    "ends_at": "2031-06-02T17:00:00+08:00",
                 }
             ),
         ),
@@ -458,18 +594,27 @@ API: dict[str, Row] = {
         DESK, (get(kwargs=lambda ids: {"campaign_id": ids["campaign"]}),), on_record=True
     ),
     "POST /campaigns/{campaign_id}/schedule": Row(
-        SUPERVISORS, (post(kwargs=lambda ids: {"campaign_id": ids["campaign_draft"]}, data=body()),), on_record=True
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"campaign_id": ids["campaign_draft"]}, data=body()),),
+        on_record=True,
     ),
     "GET /campaigns/{campaign_id}/targets": Row(
         DESK, (get(kwargs=lambda ids: {"campaign_id": ids["campaign"]}),), on_record=True
     ),
     "POST /letters": Row(
-        DESK, (post(data=lambda ids: {"customer_id": ids["customer"], "kind": "other"}),), on_record=True
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "kind": "notice"}),),
+        on_record=True,
     ),
     "GET /letters": Row(DESK),
     "POST /letters/{letter_id}/amendments": Row(
         DESK,
-        (post(kwargs=lambda ids: {"letter_id": ids["letter"]}, data=body(field="subject", value="更正", reason="錯字")),),
+        (
+            post(
+                kwargs=lambda ids: {"letter_id": ids["letter"]},
+                data=body(field="subject", value="更正", reason="錯字"),
+            ),
+        ),
         on_record=True,
     ),
     "GET /messages": Row(SUPERVISORS),
@@ -477,7 +622,9 @@ API: dict[str, Row] = {
         SUPERVISORS, (post(kwargs=lambda ids: {"message_id": ids["message"]}),), on_record=True
     ),
     "POST /message-opt-outs": Row(
-        DESK, (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "sms"}),), on_record=True
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "sms"}),),
+        on_record=True,
     ),
     "GET /safety/places": Row(DESK),
     "GET /safety/equipment": Row(DESK),
@@ -486,8 +633,13 @@ API: dict[str, Row] = {
         (
             post(
                 data=lambda ids: {
-                    "place_id": ids["place"], "kind": "powder", "label": "MFZ-9", "capacity": "4",
-                    "unit": "kg", "installed_on": "2026-01-01", "expires_on": "2030-01-01",
+                    "place_id": ids["place"],
+                    "kind": "powder",
+                    "label": "MFZ-9",
+                    "capacity": "4",
+                    "unit": "kg",
+                    "installed_on": "2026-01-01",
+                    "expires_on": "2030-01-01",
                 }
             ),
         ),
@@ -499,13 +651,23 @@ API: dict[str, Row] = {
         on_record=True,
     ),
     "POST /safety/bins/{bin_id}/clearances": Row(
-        DESK, (post(kwargs=lambda ids: {"bin_id": ids["bin"]}, data=body(note="清")),), on_record=True
+        DESK,
+        (post(kwargs=lambda ids: {"bin_id": ids["bin"]}, data=body(note="清")),),
+        on_record=True,
     ),
     "GET /compliance": Row(SUPERVISORS),
     "GET /reviews": Row(SUPERVISORS),
     "POST /reviews": Row(
         frozenset({SUPERVISOR}),
-        (post(data=lambda ids: {"branch_id": ids["branch_a"], "kind": "monthly", "period": "2026-01"}),),
+        (
+            post(
+                data=lambda ids: {
+                    "branch_id": ids["branch_a"],
+                    "kind": "monthly",
+                    "period": "2026-01",
+                }
+            ),
+        ),
         on_record=True,
         note="DS-11: only the branch's own supervisor writes its review",
     ),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from aftercare import demo
-from aftercare.org.models import Branch, Organisation, User
+from aftercare.org.models import Branch, Organisation
 from aftercare.org.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -73,7 +73,9 @@ def build() -> World:
     order = workshop.check_in(vehicle, by=advisor, at=now - timedelta(hours=2))
     call = followups.record_call(
         customer, by=advisor, direction="out", purpose="other", at=now - timedelta(hours=1),
-        raised_items=[{"kind": "complaint", "text": "冷氣不冷"}, {"kind": "request", "text": "換雨刷"}],
+        raised_items=[
+            {"kind": "complaint", "text": "冷氣不冷"}, {"kind": "request", "text": "換雨刷"}
+        ],
     )  # fmt: skip
     opened, escalated = RaisedItem.objects.filter(call=call).order_by("id")
     cases.escalate(escalated, by=advisor, at=now - timedelta(minutes=30))
@@ -89,18 +91,32 @@ def build() -> World:
     )  # fmt: skip
     scheduled = Campaign.objects.filter(branch=a, scheduled_at__isnull=False).first()
     batch = LetterBatch.objects.create(
-        campaign=scheduled, who="owed", kind="notice", customer_ids=[], created_by=supervisor,
+        campaign=scheduled,
+        who="owed",
+        kind="notice",
+        customer_ids=[],
+        created_by=supervisor,
         status=LetterBatch.Status.DONE,
     )
     message = Message.objects.create(
-        customer=customer, channel="sms", to="+8613800000000", body="提醒", reason="matrix:1",
-        status=MessageStatus.FAILED, queued_at=now - timedelta(hours=3), attempts=1,
+        customer=customer,
+        channel="sms",
+        to="+8613800000000",
+        body="提醒",
+        reason="matrix:1",
+        status=MessageStatus.FAILED,
+        queued_at=now - timedelta(hours=3),
+        attempts=1,
     )
     job = ImportJob.objects.create(
-        organisation=org, branch=a, created_by=advisor, file_name="客戶.csv", content=b"name\n",
+        organisation=org,
+        branch=a,
+        created_by=advisor,
+        file_name="客戶.csv",
+        content=b"name\n",
     )
     export = ExportJob.objects.create(
-        branch=a, created_by=advisor, form=3, start=date.today(), end=date.today()
+        branch=a, created_by=advisor, form=3, start=now.date(), end=now.date()
     )
     standard.set_calendar_day(
         org, date(now.year + 1, 1, 2), kind="closure", by=world.user("administrator"), reason="盤點"

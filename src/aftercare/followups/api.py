@@ -14,7 +14,6 @@ from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.followups import actions, queries
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
 from aftercare.followups.models import Call
-from aftercare.obligations.models import Obligation
 
 router = Router(tags=["follow-ups"])
 
@@ -188,6 +187,6 @@ class UnreachableIn(Schema):
     summary="Close a first follow-up (DS-3) as unreachable after 3 failed attempts",
 )
 def close_unreachable(request, obligation_id: Id, payload: UnreachableIn):
-    obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
+    obligation = queries.get_followup_obligation_for(request.user, obligation_id)
     done = actions.close_unreachable(obligation, by=request.user, at=payload.at)
     return {"id": done.pk, "status": done.status_at(), "outcome": done.outcome}

@@ -17,6 +17,8 @@ import os
 import sys
 from datetime import timedelta
 
+PASSWORD = "scale-out-password"
+
 
 def seed(messages: int, overdue: int) -> dict:
     from django.contrib.auth.models import Group
@@ -44,7 +46,7 @@ def seed(messages: int, overdue: int) -> dict:
         )
         advisor.groups.set(Group.objects.filter(name="advisor"))
         supervisor = User.objects.create_user(
-            "scale-supervisor", "supervisor@example.test", organisation=org, branch=branch
+            "scale-supervisor", "supervisor@example.test", PASSWORD, organisation=org, branch=branch
         )
         supervisor.groups.set(Group.objects.filter(name="supervisor"))
         customer = Customer.objects.create(branch=branch, name="王小明", consents_to_sms=True)

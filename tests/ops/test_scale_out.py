@@ -5,6 +5,8 @@ one tick, all on one PostgreSQL. This test runs that shape as real processes, ea
 AFTERCARE_HOME (its own "machine": nothing shared but the database and the secret key), and
 checks what an operator would notice if it were wrong:
 
+0. **No sticky sessions.** Signed in through one web process, a browser stays signed in on the
+   other: sessions live in the database and every machine has the same secret key.
 1. **Work enqueued through any web process runs exactly once, on whichever worker.** A
    supervisor presses *Retry* on 1 000 failed SMS through the public API
    (`POST /api/v1/messages/{id}/retry`, permission `messaging.retry_message`), half through each
@@ -37,6 +39,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from tests.ops.helpers import (
     AFTERCARE,
@@ -49,6 +52,7 @@ from tests.ops.helpers import (
     fresh_database,
     wait_until_serving,
 )
+from tests.ops.scale_seed import PASSWORD
 
 pytestmark = pytest.mark.scale
 
@@ -164,6 +168,24 @@ def test_two_web_two_workers_run_each_task_once_and_two_ticks_notify_once(tmp_pa
             for web, port in zip(webs, ports, strict=True):
                 wait_until_serving(web, port, children)
             children.check_alive(*workers)
+
+            # 0. No sticky sessions needed: signed in through one web process, the browser is
+            # signed in on the other (shared database for sessions, shared secret key).
+            browser = requests.Session()
+            login_url = f"http://127.0.0.1:{ports[0]}/accounts/login/"
+            form = browser.get(login_url, timeout=30).text
+            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+            signed_in = browser.post(
+                login_url,
+                data={"username": "scale-supervisor", "password": PASSWORD,
+                      "csrfmiddlewaretoken": csrf},
+                allow_redirects=False, timeout=30,
+            )  # fmt: skip
+            assert signed_in.status_code == 302, signed_in.text[:500]
+            elsewhere = browser.get(
+                f"http://127.0.0.1:{ports[1]}/work/", allow_redirects=False, timeout=30
+            )
+            assert elsewhere.status_code == 200, (elsewhere.status_code, elsewhere.headers)
 
             # 1. 1 000 retries through the two web processes, eight callers at a time.
             started = time.monotonic()

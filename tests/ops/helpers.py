@@ -91,8 +91,14 @@ class Children:
                     pytrace=False,
                 )
 
-    def stop_all(self, grace: float = 10) -> None:
-        """SIGTERM to every group, a grace period, then SIGKILL to whatever is left."""
+    def stop_all(self, grace: float = 10) -> list[int]:
+        """SIGTERM to every group, a grace period, then SIGKILL to whatever is left.
+
+        `serve` starts gunicorn in a group of its own, so the groups alone may not reach every
+        descendant: those are listed first and any that outlive their groups are killed one by
+        one and returned, so a test can fail on a leak without leaving the leak behind.
+        """
+        family = [pid for child in self.started for pid in descendants(child.process.pid)]
         for child in self.started:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.process.pid, signal.SIGTERM)
@@ -104,9 +110,32 @@ class Children:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.process.pid, signal.SIGKILL)
             child.process.wait()
+        time.sleep(0.5)
+        leaked = [pid for pid in family if Path(f"/proc/{pid}").exists()]
+        for pid in leaked:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        return leaked
 
 
-def wait_until_serving(child: Child, port: int, children: Children, timeout: float = 90) -> None:
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid`, read from /proc."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in parents.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def wait_until_serving(child: Child, port: int, children: Children, timeout: float = 120) -> None:
     import urllib.request
 
     deadline = time.monotonic() + timeout

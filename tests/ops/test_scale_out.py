@@ -278,6 +278,6 @@ def test_two_web_two_workers_run_each_task_once_and_two_ticks_notify_once(tmp_pa
             )
             print(f"ticks: {OVERDUE} overdue, claimed {claimed}, {OVERDUE} notifications")
         finally:
-            children.stop_all()
-    left = [c.name for c in children.started if c.alive()]
-    assert left == [], f"still running after stop: {left}"
+            leaked = children.stop_all()
+    assert [c.name for c in children.started if c.alive()] == []
+    assert leaked == [], f"processes outlived their groups (killed now): {leaked}"

@@ -11,17 +11,21 @@ checks what an operator would notice if it were wrong:
    supervisor presses *Retry* on 1 000 failed SMS through the public API
    (`POST /api/v1/messages/{id}/retry`, permission `messaging.retry_message`), half through each
    web process. That is a real operation whose only effect is one task per call, so it needs no
-   test-only door into the web processes. Each call enqueues one `send_message` task in the
-   database queue; the two workers share them. Exactly once is checked three ways: the SMS
-   provider received each text once (what a customer would notice), every message is `sent`
-   after one more attempt, and every task result was claimed by exactly one worker — with both
-   workers having taken some.
+   test-only door into the web processes. (The failed messages themselves are written by
+   tests/ops/scale_seed.py, as a provider outage leaves them.) Each call enqueues one
+   `send_message` task in the database queue; the two workers share them. Exactly once is
+   checked three ways: the SMS provider received each text once (what a customer would notice),
+   every message is `sent` after one more attempt, and every task result was claimed by exactly
+   one worker — with both workers having taken some.
 2. **Two ticks at once still notify each overdue obligation once.** With N obligations past
    their deadline, two `aftercare tick` processes are held at a table lock until both wait on
    it, then released together, so they really race on the claim (a conditional UPDATE in
-   obligations/actions.py). Their `overdue_notified` counts add up to N, exactly N
-   `notify_overdue` tasks were enqueued (the Notification table's unique constraint would hide
-   a double enqueue, so the queue is counted too) and N notifications reached the supervisor.
+   obligations/actions.py). The lock lets both read the full list of candidates first, so only
+   the UPDATE's own `overdue_notified_at IS NULL` stops the second from claiming them again:
+   without it this test fails with claims [200, 200]. The ticks' `overdue_notified` counts add
+   up to N, exactly N `notify_overdue` tasks were enqueued (the Notification table's unique
+   constraint would hide a double enqueue, so the queue is counted too) and N notifications
+   reached the supervisor.
 
 Runs on PostgreSQL whatever the suite's DATABASE_URL (see helpers.postgres_server); without a
 reachable server it fails in one line. Web processes run with DEBUG off, as in production but

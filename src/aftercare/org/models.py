@@ -124,17 +124,6 @@ class User(AbstractUser):
             )
         return self._role_codes
 
-    def has_role(self, role: str) -> bool:
-        return role in self.role_codes
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.has_role(Role.SUPERVISOR)
-
 
 class AbsenceQuerySet(models.QuerySet):
     def active(self, at):

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from aftercare.api import api
+from aftercare.org import views as org_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="obligations:my-work"), name="home"),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("reviews/", include("aftercare.reviews.urls")),
     path("forms/", include("aftercare.paperwork.urls")),
     path("settings/standard/", include("aftercare.standard.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", org_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -78,7 +78,10 @@ def test_every_three_days_with_a_clearance_time(desk):
         safety_tick.run(at(2026, 3, day, 12, 0))
     rows = list(ds12(bin_).order_by("due_at"))
     assert [o.due_at for o in rows] == [end(2026, 2, 26), end(2026, 3, 1), end(2026, 3, 4)]
-    assert rows[0].title == "Clear the rag bin 油漆房 · 廢布桶 1 by 17:30"
+    assert (
+        rows[0].display_title
+        == "Clear the rag bin 油漆房 · 廢布桶 1 (usual time 17:30, due end of day)"
+    )
 
 
 def test_an_inactive_bin_opens_nothing(desk):

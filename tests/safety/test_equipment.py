@@ -31,7 +31,7 @@ def test_monthly_inspection_due_at_each_month_end(desk):
     assert [o.due_at for o in dues] == [end(2026, 1, 31), end(2026, 2, 28)]
     assert dues[0].due_at.astimezone(SH).isoformat() == "2026-01-31T23:59:59.999999+08:00"
     assert [o.owner for o in dues] == [desk.sam, desk.sam]
-    assert dues[0].title == "Inspect Extinguisher, dry powder E-1 at 油漆房"
+    assert dues[0].display_title == "Inspect Extinguisher, dry powder E-1 at 油漆房"
 
 
 def test_a_quarterly_hydrant_is_due_at_the_quarters_end(desk):
@@ -74,7 +74,7 @@ def test_replacement_opens_30_days_ahead_due_the_day_before_expiry(desk):
     safety_tick.run(at(2026, 2, 14, 0, 0))
     replacement = ds13(item, "replacement").get()
     assert replacement.due_at == end(2026, 3, 14)
-    assert replacement.title == "Replace Extinguisher, dry powder E-1 at 油漆房"
+    assert replacement.display_title == "Replace Extinguisher, dry powder E-1 at 油漆房"
 
 
 def test_replacing_fulfils_the_replacement_and_keeps_the_old_item(desk):

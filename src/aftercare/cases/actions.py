@@ -66,7 +66,8 @@ def raise_item(call, *, by, kind: str, text: str, answered_in_call: bool = False
         return item
     open_obligation(
         "DS-4", branch=call.branch, owner=by, event_at=call.occurred_at, customer=call.customer,
-        subject=item, title=f"{call.customer.name}: {item.text[:60]}",
+        subject=item, title_key="raised_item",
+        title_params={"customer": call.customer.name, "text": item.text[:60]},
     )  # fmt: skip
     return item
 
@@ -111,7 +112,8 @@ def record_solution(item: RaisedItem, *, by, text: str, at=None) -> RaisedItem:
     fulfil_pending("DS-4", by=by, at=at, subject=item)  # researched and resolved in time
     open_obligation(
         "DS-5", branch=item.branch, owner=item.owner, event_at=at, customer=item.customer,
-        subject=item, title=f"{item.customer.name}: {item.text[:60]}",
+        subject=item, title_key="raised_item",
+        title_params={"customer": item.customer.name, "text": item.text[:60]},
     )  # fmt: skip
     return item
 

@@ -149,6 +149,7 @@ def record_call(
             open_obligation(
                 "DS-6", branch=customer.branch, owner=first.owner, event_at=at,
                 customer=customer, subject=call, title=first.title,
+                title_key=first.title_key, title_params=first.title_params,
             )  # fmt: skip
     elif reached and purpose == Purpose.SECOND_FOLLOWUP:
         second = _pending(customer, "DS-6", at)

@@ -312,7 +312,8 @@ def open_maintenance_reminder(vehicle, due_on, *, now: datetime) -> MaintenanceR
                 "DS-2M", branch=customer.branch, owner=owner,
                 event_at=start_of_day(due_on, tz), customer=customer, subject=vehicle,
                 triggered_at=now,
-                title=f"{vehicle.plate} {due_on.isoformat()}",
+                title_key="maintenance",
+                title_params={"plate": vehicle.plate, "date": due_on.isoformat()},
             )  # fmt: skip
             if obligation is None:
                 return None

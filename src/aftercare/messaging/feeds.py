@@ -3,10 +3,11 @@
 from datetime import datetime, time, timedelta
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
 from aftercare.messaging.queries import feed_campaigns, feed_obligations
+from aftercare.obligations.texts import language_of
 from aftercare.standard.rules import RULES
 
 DOMAIN = "aftercare"
@@ -29,7 +30,8 @@ def obligation_event(obligation, base_url: str, stamp: datetime) -> Event:
     event.add("uid", f"obligation-{obligation.pk}@{DOMAIN}")
     event.add("dtstamp", stamp)
     rule = RULES.get(obligation.rule)
-    who = obligation.customer.name if obligation.customer_id else obligation.title
+    title = obligation.display_title
+    who = obligation.customer.name if obligation.customer_id else title
     summary = f"{obligation.rule} {who}".strip()
     if rule is not None:
         summary = f"{summary} · {rule.title}"
@@ -42,8 +44,8 @@ def obligation_event(obligation, base_url: str, stamp: datetime) -> Event:
         event.add("dtstart", due - timedelta(minutes=30))
         event.add("dtend", due)
     event.add("url", obligation_url(obligation, base_url))
-    if obligation.title:
-        event.add("description", obligation.title)
+    if title:
+        event.add("description", title)
     if obligation.owner_id:
         event.add("categories", [obligation.rule])
     return event
@@ -73,6 +75,13 @@ def campaign_event(campaign, base_url: str, stamp: datetime) -> Event:
 
 
 def render_feed(user, *, base_url: str, now: datetime | None = None) -> bytes:
+    """The feed in its owner's language: a phone fetches it without a session or a useful
+    Accept-Language, so the language is the one they chose in the switcher."""
+    with translation.override(language_of(user)):
+        return _render_feed(user, base_url=base_url, now=now)
+
+
+def _render_feed(user, *, base_url: str, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Aftercare//Calendar feed//EN")

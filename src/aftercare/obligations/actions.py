@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
+from aftercare.obligations import texts
 from aftercare.obligations.models import Notification, Obligation
 from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_permission
 from aftercare.standard.deadlines import effective_rule, window
@@ -24,6 +24,8 @@ def open_obligation(
     customer=None,
     subject=None,
     title: str = "",
+    title_key: str = "",
+    title_params: dict | None = None,
     service_hours=None,
     triggered_at: datetime | None = None,
 ) -> Obligation | None:
@@ -32,6 +34,9 @@ def open_obligation(
     `triggered_at` is when the duty arose, where that differs from the moment the window is
     counted from: a reminder counted back from a future maintenance date, or a recurring duty
     whose period ends later. Work may be done from `triggered_at` on.
+
+    The title is given as `title_key` and `title_params` (obligations/texts.py) so that each
+    reader sees it in their language; `title` is only for text that has no key.
 
     Callers run inside their own action's transaction, so the event and its obligations land
     together or not at all.
@@ -48,12 +53,20 @@ def open_obligation(
         customer=customer,
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
-        title=title or (str(subject) if subject is not None else ""),
+        title=_stored_title(title, title_key, title_params, subject),
+        title_key=title_key,
+        title_params=title_params or {},
         owner=owner,
         triggered_at=min(triggered_at or event_at, event_at),
         opens_at=win.opens_at,
         due_at=win.due_at,
     )
+
+
+def _stored_title(title: str, key: str, params: dict | None, subject) -> str:
+    if key:
+        return title or texts.snapshot(key, params)
+    return (title or (str(subject) if subject is not None else ""))[:200]
 
 
 def counted_back_window(organisation, rule_id: str, event_at: datetime, *, triggered_at, rule=None):
@@ -80,6 +93,8 @@ def open_obligations_bulk(
     triggered_at: datetime | None = None,
     subject=None,
     title: str = "",
+    title_key: str = "",
+    title_params: dict | None = None,
     by=None,
     batch_size: int = 5000,
 ) -> tuple[int, bool]:
@@ -105,7 +120,9 @@ def open_obligations_bulk(
         "organisation_id": organisation.pk,
         "subject_type": subject_type,
         "subject_id": subject.pk if subject is not None else None,
-        "title": (title or (str(subject) if subject is not None else ""))[:200],
+        "title": _stored_title(title, title_key, title_params, subject),
+        "title_key": title_key,
+        "title_params": title_params or {},
         "triggered_at": triggered_at,
         "opens_at": win.opens_at,
         "due_at": win.due_at,
@@ -273,6 +290,8 @@ def notify_overdue(obligation: Obligation) -> list[Notification]:
 
 
 def _email_overdue(notification: Notification) -> None:
+    """The e-mail is read away from any page, so it is written in the recipient's language
+    (their switcher choice), not in whatever the worker happens to run in."""
     from django.core.mail import send_mail
     from django.utils import translation
 
@@ -280,15 +299,13 @@ def _email_overdue(notification: Notification) -> None:
     if not recipient.email:
         return
     obligation = notification.obligation
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Overdue: %(rule)s %(title)s") % {
-            "rule": obligation.rule,
-            "title": obligation.title,
-        }
+    with translation.override(texts.language_of(recipient)):
+        title = obligation.display_title
+        subject = _("Overdue: %(rule)s %(title)s") % {"rule": obligation.rule, "title": title}
         body = _("%(owner)s has not done %(rule)s %(title)s, due %(due)s.") % {
             "owner": obligation.owner,
             "rule": obligation.rule,
-            "title": obligation.title,
+            "title": title,
             "due": timezone.localtime(obligation.due_at, obligation.organisation.tz).strftime(
                 "%Y-%m-%d %H:%M"
             ),

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from aftercare.apischema import BoundedPagination, Id, responses
-from aftercare.obligations import actions, queries
+from aftercare.obligations import actions, queries, texts
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
 from aftercare.org.queries import acting_owners
@@ -38,6 +38,11 @@ class ObligationOut(Schema):
     @staticmethod
     def resolve_owner_name(obj: Obligation) -> str:
         return str(obj.owner)
+
+    @staticmethod
+    def resolve_title(obj: Obligation) -> str:
+        """Worded in the request's language (Accept-Language), not the stored snapshot."""
+        return obj.display_title
 
 
 class ObligationFilters(Schema):
@@ -83,8 +88,9 @@ class WorklistItemOut(BaseModel):
 
 
 WORKLIST_FIELDS = [
-    "id", "rule", "title", "status", "branch_id", "customer_id", "triggered_at", "opens_at",
-    "due_at", "done_at", "done_by_id", "outcome", "cancel_reason", "owner_id",
+    "id", "rule", "title", "title_key", "title_params", "status", "branch_id", "customer_id",
+    "triggered_at", "opens_at", "due_at", "done_at", "done_by_id", "outcome", "cancel_reason",
+    "owner_id",
     "owner__username", "owner__display_name", "owner__first_name", "owner__last_name",
 ]  # fmt: skip
 
@@ -106,7 +112,7 @@ class WorklistPagination(BoundedPagination):
             {
                 "id": row["id"],
                 "rule": row["rule"],
-                "title": row["title"],
+                "title": texts.render(row["title_key"], row["title_params"], row["title"]),
                 "status": row["status"],
                 "branch_id": row["branch_id"],
                 "customer_id": row["customer_id"],

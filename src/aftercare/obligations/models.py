@@ -94,7 +94,11 @@ class Obligation(models.Model):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
+    # What was shown before titles were worded at display time, and still the snapshot in the
+    # site's default language; pages show `display_title` (obligations/texts.py).
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_key = models.CharField(_("title code"), max_length=40, blank=True, default="")
+    title_params = models.JSONField(_("title data"), blank=True, default=dict)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -154,7 +158,14 @@ class Obligation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.title}".strip()
+        return f"{self.rule} {self.display_title}".strip()
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (obligations/texts.py)."""
+        from aftercare.obligations import texts
+
+        return texts.title(self)
 
     def status_at(self, now: datetime | None = None) -> str:
         now = now or timezone.now()

@@ -17,6 +17,22 @@ def create_api_token(user: User, *, name: str = "") -> str:
     return raw
 
 
+def set_language(user: User, *, language: str) -> bool:
+    """Remember the language a signed-in person chose in the switcher.
+
+    Pages follow the session's language already; the calendar feed and e-mails are read away
+    from any page and need it stored. One's own preference: no permission asked. Returns
+    whether it changed; an unknown code changes nothing.
+    """
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        return False
+    return bool(
+        User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
+    )
+
+
 @transaction.atomic
 def record_absence(
     user: User, *, starts_at: datetime, ends_at: datetime, stand_in: User, by: User, reason=""

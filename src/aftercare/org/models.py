@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -103,6 +104,11 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The language chosen in the switcher: what the calendar feed and e-mails are written in,
+    # since those are read away from a page. Empty: the site's default (zh-hant).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
     history = HistoricalRecords()
 
     class Meta(AbstractUser.Meta):

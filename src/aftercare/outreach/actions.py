@@ -140,7 +140,8 @@ def schedule_campaign(campaign: Campaign, *, by, at=None) -> Campaign:
     branch_id = campaign.branch_id
     count, late = open_obligations_bulk(
         "DS-7", organisation=campaign.organisation, event_at=campaign.starts_at,
-        triggered_at=at, subject=campaign, title=campaign.name, by=by,
+        triggered_at=at, subject=campaign, title_key="campaign",
+        title_params={"campaign": campaign.name}, by=by,
         rows=((branch_id, owner or by.pk, customer) for owner, customer in
               rows.iterator(chunk_size=5000)),
     )  # fmt: skip
@@ -269,7 +270,7 @@ def notice_call_recorded(call, campaign: Campaign, *, by) -> None:
     if needs_letter and _pending("DS-7L", customer, campaign, at) is None:
         open_obligation(
             "DS-7L", branch=campaign.branch, owner=owner, event_at=at, customer=customer,
-            subject=campaign, title=campaign.name,
+            subject=campaign, title_key="campaign", title_params={"campaign": campaign.name},
         )  # fmt: skip
 
 

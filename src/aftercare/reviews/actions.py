@@ -52,12 +52,16 @@ def _draft(branch, kind: str, period: periods.Period, *, now, summary: str = "")
     if created:
         owner = review_owner(branch)
         if owner is not None:
-            title = _("%(kind)s %(period)s: write the summary") % {
-                "kind": review.get_kind_display(), "period": label,
-            }  # fmt: skip
+            # The period is stored as numbers and worded per reader ("November 2026",
+            # "2026年11月"), never as the label of the language tick ran in.
+            if kind == ReviewKind.YEARLY:
+                key, params = "review_yearly", {"year": period.first.year}
+            else:
+                key = "review_monthly"
+                params = {"year": period.first.year, "month": period.first.month}
             open_obligation(
                 "DS-11", branch=branch, owner=owner, event_at=period.last_moment,
-                subject=review, title=title,
+                subject=review, title_key=key, title_params=params,
             )  # fmt: skip
     return review, created
 

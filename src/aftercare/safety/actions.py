@@ -127,12 +127,13 @@ def add_bin(
     return bin_
 
 
-def _bin_title(bin_: RagBin) -> str:
+def _bin_title(bin_: RagBin) -> dict:
+    """DS-12's title as code and data (obligations/texts.py): the usual time, if any, is
+    given as a habit; the deadline is the end of the day."""
+    params = {"place": bin_.place.name, "label": bin_.label}
     if bin_.clear_at is not None:
-        return _("Clear the rag bin %(bin)s by %(time)s") % {
-            "bin": bin_, "time": bin_.clear_at.strftime("%H:%M")
-        }  # fmt: skip
-    return _("Clear the rag bin %(bin)s") % {"bin": bin_}
+        return {"title_key": "bin_at", "title_params": {**params, "time": f"{bin_.clear_at:%H:%M}"}}
+    return {"title_key": "bin", "title_params": params}
 
 
 def open_bin_period(bin_: RagBin, *, now: datetime | None = None) -> BinPeriod | None:
@@ -150,7 +151,7 @@ def open_bin_period(bin_: RagBin, *, now: datetime | None = None) -> BinPeriod |
             period = BinPeriod.objects.create(bin=bin_, day=day)
             period.obligation = obligations.open_obligation(
                 "DS-12", branch=branch, owner=bin_.owner, subject=period,
-                event_at=cal.start_of_day(day, branch.organisation.tz), title=_bin_title(bin_),
+                event_at=cal.start_of_day(day, branch.organisation.tz), **_bin_title(bin_),
             )  # fmt: skip
             period.save(update_fields=["obligation"])
     except IntegrityError:
@@ -262,7 +263,7 @@ def add_equipment(*, place: Place, by, now: datetime | None = None, **fields) ->
     return item
 
 
-def _open_due(item: Equipment, kind: str, period: schedule.Period, title: str):
+def _open_due(item: Equipment, kind: str, period: schedule.Period):
     branch = item.place.branch
     if EquipmentDue.objects.filter(equipment=item, kind=kind, day=period.last).exists():
         return None
@@ -274,7 +275,9 @@ def _open_due(item: Equipment, kind: str, period: schedule.Period, title: str):
             # The duty is scheduled for the period's last day; DS-13 (same day by default)
             # makes it due at that day's end in the organisation's zone.
             due.obligation = obligations.open_obligation(
-                "DS-13", branch=branch, owner=item.place.keeper, subject=due, title=title,
+                "DS-13", branch=branch, owner=item.place.keeper, subject=due,
+                title_key=f"equipment_{kind}",
+                title_params={"kind": item.kind, "label": item.label, "place": item.place.name},
                 event_at=cal.start_of_day(period.last, branch.organisation.tz),
                 triggered_at=cal.start_of_day(period.first, branch.organisation.tz),
             )  # fmt: skip
@@ -289,16 +292,13 @@ def open_equipment_dues(item: Equipment, *, now: datetime | None = None) -> int:
     if item.status != EquipmentStatus.IN_SERVICE:
         return 0
     today = _today(item.place.branch, now)
-    names = {"item": item, "place": item.place}
     opened = 0
     period = schedule.inspection_period(today, item.inspect_every_months)
-    if _open_due(item, DueKind.INSPECTION, period, _("Inspect %(item)s at %(place)s") % names):
+    if _open_due(item, DueKind.INSPECTION, period):
         opened += 1
     if item.expires_on is not None:
         notice = schedule.replacement_notice(item.expires_on, item.replace_notice_days)
-        if today >= notice.first and _open_due(
-            item, DueKind.REPLACEMENT, notice, _("Replace %(item)s at %(place)s") % names
-        ):
+        if today >= notice.first and _open_due(item, DueKind.REPLACEMENT, notice):
             opened += 1
     return opened
 

@@ -19,8 +19,14 @@ def followup_owner(customer, fallback):
     return customer.followup_advisor or fallback
 
 
-def _title(customer, vehicle=None) -> str:
-    return f"{customer.name} {vehicle.plate}" if vehicle else customer.name
+def _title(customer, vehicle=None) -> dict:
+    """The title of DS-1, DS-2, DS-3 (and DS-6, copied): names and plates, in no language."""
+    if vehicle is not None:
+        return {
+            "title_key": "customer_vehicle",
+            "title_params": {"customer": customer.name, "plate": vehicle.plate},
+        }
+    return {"title_key": "customer", "title_params": {"customer": customer.name}}
 
 
 def _resolve_items(organisation, items, errors: Errors):
@@ -78,7 +84,7 @@ def _open_archive_and_plan(customer, vehicle, *, by, at, subject) -> None:
     for rule in ("DS-1", "DS-2"):
         open_obligation(
             rule, branch=customer.branch, owner=owner, event_at=at, customer=customer,
-            subject=subject, title=title,
+            subject=subject, **title,
         )  # fmt: skip
     followup_actions.draft_plan(customer, at=at)
     customer_actions.refresh_archive(customer, by=by, at=at)
@@ -108,7 +114,7 @@ def record_pickup(order: RepairOrder, *, by, at=None) -> RepairOrder:
         customer_actions.refresh_archive(customer, by=by, at=at)
     open_obligation(
         "DS-3", branch=order.branch, owner=followup_owner(customer, order.advisor), event_at=at,
-        customer=customer, subject=order, title=_title(customer, order.vehicle),
+        customer=customer, subject=order, **_title(customer, order.vehicle),
     )  # fmt: skip
     return order
 
@@ -131,6 +137,6 @@ def record_consultation(customer, *, by, at=None, channel="walk_in", notes="", v
     _open_archive_and_plan(customer, vehicle, by=by, at=at, subject=visit)
     open_obligation(
         "DS-3", branch=customer.branch, owner=followup_owner(customer, by), event_at=at,
-        customer=customer, subject=visit, title=_title(customer, vehicle),
+        customer=customer, subject=visit, **_title(customer, vehicle),
     )  # fmt: skip
     return visit

@@ -1,0 +1,109 @@
+"""Generated text of obligations: stored as a message code and its data, worded when shown.
+
+An obligation used to store its title as text in the language of the moment it was opened
+(Traditional Chinese, since tick and the worker run in the site's default language), so a
+reader of English or Simplified Chinese saw Chinese for ever. Now the row keeps `title_key`
+(a code naming one message below) and `title_params` (the data: names, plates, places,
+periods — never words of a language; enum values as their codes), and `title()` words them
+in the active language each time they are shown: pages, the API (Accept-Language), the
+calendar feed (the owner's language) and overdue e-mails (the recipient's language).
+
+Rows opened before the codes existed, and which the data migration could not rebuild, have
+no key: they keep showing the text they stored.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+def _equipment(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The item as the register shows it: its kind in the reader's words, then its label."""
+    from aftercare.safety.choices import EquipmentKind
+
+    kind = params.get("kind", "")
+    words = EquipmentKind(kind).label if kind in EquipmentKind.values else kind
+    return {**params, "item": f"{words} {params.get('label', '')}".strip()}
+
+
+def _month(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A month as the reader writes it: "November 2026", "2026年11月"."""
+    first = date(int(params["year"]), int(params["month"]), 1)
+    return {**params, "period": formats.date_format(first, "YEAR_MONTH_FORMAT")}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One generated text: a template with named placeholders, and how to turn the stored
+    codes into words of the active language before filling it."""
+
+    text: Promise | str
+    prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+
+
+# The keys are stored in the database: never rename one, add a new key instead.
+TITLES: dict[str, Message] = {
+    # DS-1, DS-2, DS-3, DS-6: who and which car; names and plates are never translated.
+    "customer": Message("%(customer)s"),
+    "customer_vehicle": Message("%(customer)s %(plate)s"),
+    # DS-4, DS-5: the customer and the start of what they raised, in their own words.
+    "raised_item": Message("%(customer)s: %(text)s"),
+    # DS-7, DS-7L: the campaign's own name.
+    "campaign": Message("%(campaign)s"),
+    # DS-2M
+    "maintenance": Message(_("%(plate)s: maintenance due on %(date)s")),
+    # DS-11
+    "review_monthly": Message(_("%(period)s review: write the summary"), _month),
+    "review_yearly": Message(_("%(year)s yearly review: write the summary")),
+    # DS-12. The obligation falls due at the end of the clearance day (DS-12 counts days), so
+    # the bin's usual time is given as a habit, never as the deadline: "by 17:30" next to a
+    # 23:59 deadline told the advisor one thing and the on-time rate another.
+    "bin": Message(_("Clear the rag bin %(place)s · %(label)s")),
+    "bin_at": Message(
+        _("Clear the rag bin %(place)s · %(label)s (usual time %(time)s, due end of day)")
+    ),
+    # DS-13
+    "equipment_inspection": Message(_("Inspect %(item)s at %(place)s"), _equipment),
+    "equipment_replacement": Message(_("Replace %(item)s at %(place)s"), _equipment),
+}
+
+
+def render(key: str, params: Mapping[str, Any] | None, fallback: str = "") -> str:
+    """The message `key` worded in the active language; `fallback` when it cannot be (no key,
+    a key this version does not know, or data that no longer fits the template)."""
+    message = TITLES.get(key or "")
+    if message is None:
+        return fallback
+    values = dict(params or {})
+    try:
+        if message.prepare is not None:
+            values = dict(message.prepare(values))
+        return str(message.text) % values
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def title(obligation) -> str:
+    """The obligation's title in the active language."""
+    return render(obligation.title_key, obligation.title_params, obligation.title)
+
+
+def snapshot(key: str, params: Mapping[str, Any] | None) -> str:
+    """The title worded in the site's default language, kept in the old `title` column: what
+    search, the admin and the history show, and what a reader sees if the key is ever lost."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(key, params)[:200]
+
+
+def language_of(user) -> str:
+    """The language to write to `user` in when they are not reading a page: their stored
+    choice, else the site's default (zh-hant)."""
+    language = getattr(user, "language", "") or ""
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else settings.LANGUAGE_CODE

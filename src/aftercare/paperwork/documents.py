@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftercare.paperwork.rendering import Sheet
 
@@ -19,6 +20,13 @@ FORM_TITLES = {
     2: "跟蹤服務電話記錄表",
     3: "跟蹤服務電話登記表",
     4: "跟蹤服務信函登記表",
+}
+# The reader's name of each form, shown beside (never instead of) the standard's Chinese title.
+FORM_NAMES = {
+    1: gettext_lazy("Customer archive"),
+    2: gettext_lazy("Follow-up call record"),
+    3: gettext_lazy("Follow-up call register"),
+    4: gettext_lazy("Follow-up letter register"),
 }
 TICKED, UNTICKED = "☑", "☐"
 WIDE_FIELD = 24  # characters: a longer value gets a row of its own
@@ -84,6 +92,13 @@ class Table:
             [(shown(value), self._css(index)) for index, value in enumerate(row)]
             for row in self.rows
         ]
+
+
+def form_name(form: int) -> str:
+    """The form's name in the active language, or "" where that is the Chinese title itself
+    (zh-Hant): the standard's title stays as printed, the reader's name goes beside it."""
+    name = str(FORM_NAMES[form])
+    return "" if name == FORM_TITLES[form] else name
 
 
 @dataclass

@@ -75,7 +75,10 @@ def index(request):
     today = timezone.localtime(timezone.now(), user_tz(request.user)).date()
     start, end = form.period(today)
     exports = queries.recent_exports(request.user)
-    context = {"form": form, "start": start, "end": end, "exports": exports}
+    context = {
+        "form": form, "start": start, "end": end, "exports": exports,
+        "form_names": {str(n): documents.form_name(n) for n in documents.FORM_TITLES},
+    }  # fmt: skip
     return render(request, "paperwork/index.html", context)
 
 
@@ -121,6 +124,7 @@ def _register(request, fmt: str, form_number: int):
                 "form_number": form_number, "branch": branch, "start": start, "end": end,
                 "lines": lines, "minutes": max(1, math.ceil(lines / LINES_PER_MINUTE)),
                 "title_zh": documents.FORM_TITLES[form_number],
+                "form_name": documents.form_name(form_number),
                 "html": _links(f"form{form_number}", query=query)["html"],
             }  # fmt: skip
             return render(request, "paperwork/export_ask.html", context)

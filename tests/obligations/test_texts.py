@@ -158,3 +158,14 @@ def test_an_overdue_email_is_in_each_recipients_language(desk, replacement, mail
     assert by_recipient["sam@example.com"].subject == f"Overdue: DS-13 {REPLACE['en']}"
     assert by_recipient["sara@example.com"].subject == f"逾期：DS-13 {REPLACE['zh-hant']}"
     assert "尚未完成" in by_recipient["sara@example.com"].body
+
+
+def test_overdue_notices_on_my_work_follow_the_page_language(client, desk, replacement):
+    """A notice is a link to the obligation, not a text: it reads in the page's language."""
+    Obligation.objects.filter(pk=replacement.pk).update(owner=desk.alice)
+    actions.notify_overdue(Obligation.objects.get(pk=replacement.pk))
+    client.force_login(desk.sam)
+    for language in ("zh-hans", "en"):
+        page = client.get("/work/", HTTP_ACCEPT_LANGUAGE=language).text
+        notices = page.split('id="notifications"', 1)[1].split("</ul>", 1)[0]
+        assert f"DS-13 {REPLACE[language]}" in notices

@@ -288,3 +288,14 @@ def test_pages_speak_the_users_language(client, desk, zhang):
     client.cookies["django_language"] = "zh-hant"
     page = client.get(f"/customers/{zhang['customer'].pk}/").content.decode()
     assert '<html lang="zh-hant">' in page
+
+
+def test_the_customer_page_shows_phones_grouped_with_a_dialable_link(client, desk):
+    from aftercare.customers import actions
+
+    customer = actions.create_customer(
+        branch=desk.branch_a, by=desk.alice, name="張三", phones=["13619856055"]
+    )
+    client.force_login(desk.alice)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert '<a href="tel:+8613619856055">136 1985 6055</a>' in page

@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from aftercare.customers.choices import ContactChannel, ContactTime, PhoneLabel
 
-
 PLATE_TAIL = 4
 
 

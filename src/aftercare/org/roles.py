@@ -97,6 +97,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """Role code → permission names."""
+    return {str(role.value): list(names) for role, names in ROLE_PERMISSIONS.items()}
+
+
 def sync_role_groups(sender=None, using="default", **kwargs) -> None:
     """Create one group per role and give it exactly the permissions listed above."""
     from django.apps import apps

@@ -12,7 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from aftercare.apps import demo_loaders
 from aftercare.customers.models import Customer, Vehicle
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.org.roles import Role
@@ -154,6 +156,9 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
     _reviews(now, branches[0], users)
     _workshop_safety(now, branches[0], users)
     _outreach(now, branches[0], users)
+    # Apps declare their own demo data (AftercareApp.demo_loader); today's apps are above.
+    for loader in demo_loaders():
+        import_string(loader)(org, now)
     return org
 
 

@@ -1,8 +1,33 @@
-from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.apps import FOLLOW_UP, AftercareApp, MenuEntry, NextStep, UrlMount
 
-class CasesConfig(AppConfig):
+
+def _item_url(obligation, user) -> str | None:
+    if not obligation.customer_id:
+        return None
+    return reverse("cases:detail", args=[obligation.subject_id])
+
+
+class CasesConfig(AftercareApp):
     name = "aftercare.cases"
     label = "cases"
     verbose_name = _("Raised items")
+
+    urls = (UrlMount("items/", "aftercare.cases.urls"),)
+    api_router = "aftercare.cases.api.router"
+    menu = (
+        MenuEntry("cases:list", _("Raised items"), "customers.view_customer", 20, FOLLOW_UP),
+        MenuEntry(
+            "cases:queue",
+            _("Escalations"),
+            "obligations.view_branch_obligations",
+            30,
+            FOLLOW_UP,
+        ),
+    )
+    next_steps = {
+        "DS-4": NextStep(_("Handle the item"), _item_url),
+        "DS-5": NextStep(_("Tell the customer"), _item_url),
+    }

@@ -4,13 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aftercare.apps import next_step
 from aftercare.errors import DomainError
 from aftercare.formfields import user_tz
 from aftercare.obligations import actions, queries
@@ -18,51 +16,13 @@ from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
 from aftercare.standard.calendar import start_of_day
 
-# The page where the work of a rule is done, one click from its row. Rules listed here are
-# fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
-# the others are marked done by hand.
-NEXT_STEP = {
-    "DS-1": (gettext_lazy("Complete the archive"), "/customers/{customer_id}/edit/"),
-    "DS-2": (gettext_lazy("Confirm the plan"), "/customers/{customer_id}/#plan"),
-    "DS-3": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-6": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-7": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-2M": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
-    "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
-    # A callable builds the link from the row: the letter form for that customer and campaign.
-    "DS-7L": (
-        gettext_lazy("Write the letter"),
-        lambda row: (
-            reverse("outreach:letter-new")
-            + "?"
-            + urlencode({"customer": row.customer_id, "campaign": row.subject_id})
-        ),
-    ),
-    # Work without a customer: the page where it is recorded.
-    "DS-11": (
-        gettext_lazy("Write the summary"),
-        lambda row: (
-            reverse("reviews:detail", args=[row.subject_id])
-            if row.subject_id
-            else reverse("reviews:list")
-        ),
-    ),
-    "DS-12": (gettext_lazy("Record the clearance"), lambda row: reverse("safety:register")),
-    "DS-13": (gettext_lazy("Record the inspection"), lambda row: reverse("safety:register")),
-}
 
-
-def _with_next_step(rows):
+def _with_next_step(rows, user):
+    """Attach the button to the page where each row's work is done (declared by its app)."""
     for row in rows:
-        step = NEXT_STEP.get(row.rule)
-        if step is None:
-            continue
-        label, url = step
-        if callable(url):
-            row.next_step = (label, url(row))
-        elif row.customer_id:
-            row.next_step = (label, url.format(**row.__dict__))
+        step = next_step(row, user)
+        if step is not None:
+            row.next_step = step
     return rows
 
 
@@ -70,7 +30,7 @@ def _with_next_step(rows):
 def my_work(request):
     sections = queries.worklist_sections(request.user)
     for rows in (sections.overdue, sections.today, sections.open, sections.upcoming):
-        _with_next_step(rows)
+        _with_next_step(rows, request.user)
     notifications = request.user.notifications.filter(read_at__isnull=True).select_related(
         "obligation", "obligation__owner"
     )[:20]

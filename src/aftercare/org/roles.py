@@ -6,6 +6,8 @@ Groups are named by their code so code and data agree; the label is translated f
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.apps import role_permissions as declared_role_permissions
+
 
 class Role(models.TextChoices):
     ADVISOR = "advisor", _("Service advisor")
@@ -17,93 +19,17 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-_DESK = [
-    "obligations.view_obligation",
-    "obligations.change_obligation",
-    "customers.view_customer",
-    "customers.add_customer",
-    "customers.change_customer",
-    "customers.view_vehicle",
-    "customers.add_vehicle",
-    "customers.change_vehicle",
-    "messaging.add_optout",  # a customer asks for no more e-mail or SMS
-]
-# Messages to customers: supervisors watch delivery and retry what failed.
-_MESSAGES = ["messaging.view_message", "messaging.retry_message"]
-
-# Workshop safety (DS-12, DS-13): the desk clears bins and inspects; supervisors keep the register.
-_SAFETY_DESK = ["safety.view_place", "safety.add_clearance", "safety.add_inspection"]
-_SAFETY_REGISTER = [
-    *_SAFETY_DESK,
-    "safety.add_place",
-    "safety.change_place",
-    "safety.add_ragbin",
-    "safety.change_ragbin",
-    "safety.add_equipment",
-    "safety.change_equipment",
-]
-
-# Outreach (DS-7, DS-9): the desk phones targets and sends letters; supervisors plan campaigns.
-_OUTREACH_DESK = ["outreach.view_campaign", "outreach.view_letter", "outreach.add_letter"]
-_OUTREACH_PLAN = [*_OUTREACH_DESK, "outreach.add_campaign", "outreach.change_campaign"]
-
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
-    Role.FOLLOWUP_ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
-    Role.SUPERVISOR: [
-        *_DESK,
-        "obligations.view_branch_obligations",
-        "obligations.reassign_obligation",
-        "obligations.cancel_obligation",
-        "org.view_user",
-        "org.view_absence",
-        "org.add_absence",
-        "org.change_absence",
-        "reviews.view_review",
-        "reviews.add_review",
-        "reviews.change_review",
-        "reviews.finalise_review",
-        *_SAFETY_REGISTER,
-        *_MESSAGES,
-        *_OUTREACH_PLAN,
-    ],
-    Role.ENGINEER: ["obligations.view_obligation", "obligations.change_obligation"],
-    Role.TRAINING_COORDINATOR: ["obligations.view_obligation", "obligations.change_obligation"],
-    Role.PARTS_CLERK: ["obligations.view_obligation"],
-    Role.ADMINISTRATOR: [
-        *_DESK,
-        "obligations.view_branch_obligations",
-        "obligations.view_all_obligations",
-        "obligations.reassign_obligation",
-        "obligations.cancel_obligation",
-        "org.view_user",
-        "org.add_user",
-        "org.change_user",
-        "org.view_absence",
-        "org.add_absence",
-        "org.change_absence",
-        "org.change_organisation",
-        "standard.view_rulesetting",
-        "standard.change_rulesetting",
-        "standard.add_rulesetting",
-        "standard.view_calendarday",
-        "standard.add_calendarday",
-        "standard.delete_calendarday",
-        "reviews.view_review",
-        *_SAFETY_REGISTER,
-        *_MESSAGES,
-        *_OUTREACH_PLAN,
-    ],
-}
-
-
 def role_permissions() -> dict[str, list[str]]:
-    """Role code → permission names."""
-    return {str(role.value): list(names) for role, names in ROLE_PERMISSIONS.items()}
+    """Role code → permission names: the union of what every installed app grants the role.
+
+    Each app declares the permissions of its own models in its ``AppConfig.role_permissions``
+    (see ``aftercare.apps``), so a new app brings its rights along with it.
+    """
+    return declared_role_permissions()
 
 
 def sync_role_groups(sender=None, using="default", **kwargs) -> None:
-    """Create one group per role and give it exactly the permissions listed above."""
+    """Create one group per role and give it exactly the permissions the apps declare."""
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
@@ -112,7 +38,9 @@ def sync_role_groups(sender=None, using="default", **kwargs) -> None:
     last_app = [app for app in apps.get_app_configs() if app.models_module is not None][-1]
     if sender is not None and sender.label != last_app.label:
         return
-    for role, perm_names in ROLE_PERMISSIONS.items():
+    granted = role_permissions()
+    for role in Role:
+        perm_names = granted.get(role.value, [])
         group, _created = Group.objects.using(using).get_or_create(name=str(role.value))
         perms = []
         for name in perm_names:

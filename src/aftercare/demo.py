@@ -63,9 +63,10 @@ def reset() -> None:
     """
     from aftercare.cases.models import ItemEvent, RaisedItem
     from aftercare.customers.models import CustomerPhone
-    from aftercare.followups.models import Call, CallAmendment, NextServicePlan, RegisterCounter
+    from aftercare.followups.models import Call, CallAmendment, NextServicePlan
     from aftercare.obligations.models import Notification, Obligation
     from aftercare.org.models import Absence, ApiToken
+    from aftercare.records.models import RegisterCounter
     from aftercare.reviews.models import Review
     from aftercare.standard.models import CalendarDay, RuleSetting
     from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem

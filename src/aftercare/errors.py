@@ -1,5 +1,6 @@
 """Domain errors with stable codes: the API returns the code, pages show the translated message."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,16 @@ class Conflict(DomainError):
 class NotAllowed(DomainError):
     status = 403
     code = "forbidden"
+
+
+class Errors(dict[str, list[str]]):
+    """Field → messages, raised as one InvalidInput so the user sees every problem at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self, message: str | None = None) -> None:
+        if self:
+            raise InvalidInput(
+                message or gettext("Please correct the marked fields."), fields=dict(self)
+            )

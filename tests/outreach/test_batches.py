@@ -10,11 +10,11 @@ from docx import Document
 
 from aftercare.errors import Conflict, InvalidInput
 from aftercare.followups.actions import record_call
-from aftercare.followups.models import RegisterCounter
 from aftercare.obligations.models import Obligation
 from aftercare.outreach import actions
 from aftercare.outreach.models import Letter, LetterBatch
 from aftercare.outreach.targets import TargetFilters
+from aftercare.records.models import RegisterCounter
 from tests.factories import CustomerFactory
 from tests.obligations.helpers import at, end
 

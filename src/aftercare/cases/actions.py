@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State
-from aftercare.customers.actions import Errors, ensure_branch_access
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil_pending, open_obligation
+from aftercare.records.access import ensure_branch_access
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "answer": ((State.OPEN,), State.CLOSED),

@@ -23,6 +23,7 @@ from aftercare.imports.checking import Checked
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
 from aftercare.org.models import User
+from aftercare.records.access import ensure_branch_access
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ Status = ImportJob.Status
 def ensure_can_import(user, branch) -> None:
     if not user.has_perm("customers.add_customer"):
         raise NotAllowed(_("You may not add customers."))
-    customer_actions.ensure_branch_access(user, branch)
+    ensure_branch_access(user, branch)
 
 
 def _format_of(file_name: str) -> str:

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import ensure_branch_access
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.messaging.choices import WAITING, Channel, MessageStatus, SuppressReason
 from aftercare.messaging.gateways import DeliveryError, configured_gateway
@@ -24,6 +23,7 @@ from aftercare.messaging.models import (
 )
 from aftercare.messaging.quiet import quiet_until
 from aftercare.obligations.actions import open_obligation
+from aftercare.records.access import ensure_branch_access
 from aftercare.standard.calendar import local_date, start_of_day
 from aftercare.standard.deadlines import effective_rule
 

@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, NotAllowed
+from aftercare.errors import Conflict, Errors, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations import actions as obligations
 from aftercare.safety import schedule

@@ -53,6 +53,6 @@ def absences(request):
         start = local_now(tz)
         form = AbsenceForm(staff=staff, tz=tz, open_work=work, initial={"starts_at": start})
     now = timezone.now()
-    ahead, past = absences_around(staff, now)
+    ahead, past = absences_around(staff, now, work)
     context = {"form": form, "ahead": ahead, "past": past}
     return render(request, "org/absences.html", context)

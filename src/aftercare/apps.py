@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
@@ -26,8 +26,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from aftercare.obligations.models import Obligation
-    from aftercare.org.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 Label = str | Promise  # a translated label, resolved when the page is rendered
 
@@ -79,8 +78,24 @@ class MenuEntry:
     group: MenuGroup | None = None
 
 
+class ObligationRow(Protocol):
+    """What a next step reads of an obligation (``obligations.models.Obligation`` has it all).
+
+    A protocol, not the model: this module is below every app, obligations included.
+    """
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def subject_id(self) -> int | None: ...
+
+
 # (obligation, user) → the URL of the page where the work is done, or None for no link.
-WorkUrl = Callable[["Obligation", "User"], "str | None"]
+WorkUrl = Callable[[ObligationRow, "AbstractBaseUser"], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -182,7 +197,7 @@ def next_steps() -> dict[str, NextStep]:
     return steps
 
 
-def next_step(obligation: Obligation, user: User) -> tuple[Label, str] | None:
+def next_step(obligation: ObligationRow, user: AbstractBaseUser) -> tuple[Label, str] | None:
     """The label and URL of the page where `user` does the work of `obligation`, if any."""
     step = next_steps().get(obligation.rule)
     if step is None:

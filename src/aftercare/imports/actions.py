@@ -18,12 +18,12 @@ from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.imports import checking, files
-from aftercare.imports.bulk import insert_with_history
 from aftercare.imports.checking import Checked
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
 from aftercare.org.models import User
 from aftercare.records.access import ensure_branch_access
+from aftercare.records.bulk import insert_with_history
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.models import Notification, Obligation
+from aftercare.records.bulk import insert_with_history
 from aftercare.standard.deadlines import effective_rule, window
 
 
@@ -89,8 +90,6 @@ def open_obligations_bulk(
     batches with their history rows (COPY on PostgreSQL). Returns (how many, late).
     Runs inside the caller's transaction, like `open_obligation`.
     """
-    from aftercare.imports.bulk import insert_with_history
-
     rule = effective_rule(organisation, rule_id)
     if not rule.enabled:
         return 0, False

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -10,7 +11,14 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message=None, *, code: str | None = None, fields=None, status=None):
+    def __init__(
+        self,
+        message: StrOrPromise | None = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        status: int | None = None,
+    ) -> None:
         self.message = message if message is not None else _("The request was refused.")
         if code:
             self.code = code

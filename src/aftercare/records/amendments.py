@@ -11,9 +11,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from aftercare.errors import Errors
-from aftercare.records.models import Amendment
 
-REASON_MAX_LENGTH = Amendment._meta.get_field("reason").max_length
+REASON_MAX_LENGTH = 300  # Amendment.reason's column
 
 
 def check_amendment(field: str, reason: str, *, amendable: Collection[str], errors: Errors) -> None:

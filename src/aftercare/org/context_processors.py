@@ -1,14 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import reverse
 
 from aftercare.apps import MenuEntry, MenuGroup, menu_entries
+from aftercare.org.models import User
 
 
-def _link(entry: MenuEntry, current: str) -> dict:
+def _link(entry: MenuEntry, current: str) -> dict[str, Any]:
     url = reverse(entry.url_name)
     return {"url": url, "label": entry.label, "active": current.startswith(url)}
 
 
-def menu(user, current: str) -> list[dict]:
+def menu(user: User, current: str) -> list[dict[str, Any]]:
     """The menu bar from every app's declared entries, as far as `user` may open them.
 
     Top-level links and drop-downs are placed by one shared order; a drop-down shows when the
@@ -32,7 +36,7 @@ def menu(user, current: str) -> list[dict]:
     return items
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from aftercare.org.models import Absence, User
 
@@ -14,9 +14,10 @@ def visible_users(user: User) -> QuerySet[User]:
     if user.is_superuser:
         return qs
     if user.is_administrator:
-        return qs.filter(organisation_id=user.organisation_id)
+        # Q, not a keyword: a None id must match staff without an organisation, as it always did.
+        return qs.filter(Q(organisation_id=user.organisation_id))
     if user.is_supervisor:
-        return qs.filter(branch_id=user.branch_id)
+        return qs.filter(Q(branch_id=user.branch_id))
     return qs.filter(pk=user.pk)
 
 

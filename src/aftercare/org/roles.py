@@ -3,6 +3,9 @@
 Groups are named by their code so code and data agree; the label is translated for display.
 """
 
+from typing import Any
+
+from django.apps import AppConfig
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +31,9 @@ def role_permissions() -> dict[str, list[str]]:
     return declared_role_permissions()
 
 
-def sync_role_groups(sender=None, using="default", **kwargs) -> None:
+def sync_role_groups(
+    sender: AppConfig | None = None, using: str = "default", **kwargs: Any
+) -> None:
     """Create one group per role and give it exactly the permissions the apps declare."""
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission

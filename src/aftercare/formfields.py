@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -64,7 +65,12 @@ def show_domain_error(
             form.add_error(target, str(message))
 
 
-def user_tz(user: object) -> tzinfo:
+def user_tz(user: object) -> ZoneInfo:
     """The organisation's time zone; the active one for staff without an organisation."""
     organisation = getattr(user, "organisation", None)
-    return organisation.tz if organisation is not None else timezone.get_current_timezone()
+    if organisation is not None:
+        tz: ZoneInfo = organisation.tz
+        return tz
+    current = timezone.get_current_timezone()
+    assert isinstance(current, ZoneInfo), current  # Django 5 activates zoneinfo zones only
+    return current

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from django.contrib.auth.base_user import AbstractBaseUser
 
-Label = str | Promise  # a translated label, resolved when the page is rendered
+Label = StrOrPromise  # a translated label, resolved when the page is rendered
 
 
 @dataclass(frozen=True)

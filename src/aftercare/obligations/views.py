@@ -1,8 +1,10 @@
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,20 +16,21 @@ from aftercare.formfields import user_tz
 from aftercare.obligations import actions, queries
 from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
+from aftercare.org.http import StaffRequest
+from aftercare.org.models import User
 from aftercare.standard.calendar import start_of_day
 
 
-def _with_next_step(rows, user):
+def _with_next_step(rows: Iterable[Obligation], user: User) -> None:
     """Attach the button to the page where each row's work is done (declared by its app)."""
     for row in rows:
         step = next_step(row, user)
         if step is not None:
             row.next_step = step
-    return rows
 
 
 @login_required
-def my_work(request):
+def my_work(request: StaffRequest) -> HttpResponse:
     sections = queries.worklist_sections(request.user)
     for rows in (sections.overdue, sections.today, sections.open, sections.upcoming):
         _with_next_step(rows, request.user)
@@ -47,7 +50,7 @@ def my_work(request):
 
 @login_required
 @permission_required("obligations.view_branch_obligations", raise_exception=True)
-def obligation_list(request):
+def obligation_list(request: StaffRequest) -> HttpResponse:
     form = ObligationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     tz = user_tz(request.user)
@@ -71,7 +74,7 @@ def obligation_list(request):
 
 @login_required
 @require_POST
-def fulfil(request, pk: int):
+def fulfil(request: StaffRequest, pk: int) -> HttpResponse:
     obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=pk)
     form = FulfilForm(request.POST)
     if form.is_valid():
@@ -87,6 +90,6 @@ def fulfil(request, pk: int):
 
 @login_required
 @require_POST
-def mark_notifications_read(request):
+def mark_notifications_read(request: StaffRequest) -> HttpResponse:
     actions.mark_notifications_read(request.user)
     return redirect("obligations:my-work")

@@ -19,6 +19,7 @@ import aftercare.api
 import aftercare.urls
 from aftercare import tick
 from aftercare.apps import next_steps, role_permissions
+from tests.skeleton_app import demo as skeleton_demo
 from tests.skeleton_app import tick as skeleton_tick
 
 
@@ -36,6 +37,7 @@ def skeleton_installed():
             yield
         finally:
             skeleton_tick.runs.clear()
+            skeleton_demo.loaded.clear()
     _rebuild_routes()
 
 
@@ -68,6 +70,15 @@ def test_tick_runs_the_apps_step_with_the_others(desk, skeleton_installed):
     assert skeleton_tick.runs == [now]
     assert result["skeleton_ticks"] == 1
     assert {"safety_opened", "overdue_notified", "reviews_drafted"} <= set(result)
+
+
+def test_demo_loads_and_removes_the_apps_data(db, skeleton_installed):
+    from aftercare import demo
+
+    org = demo.load(customers_per_branch=8)
+    assert skeleton_demo.loaded == [org.name]
+    demo.reset()  # removes the app's rows first, then loads everything again
+    assert skeleton_demo.loaded == [org.name]
 
 
 def test_role_permissions_and_next_steps_are_merged(skeleton_installed):

@@ -131,6 +131,10 @@ class AftercareApp(AppConfig):
     #: Dotted path of ``function(organisation, now)`` adding this app's demo data; it runs
     #: after the dealership demo, in ``INSTALLED_APPS`` order.
     demo_loader: ClassVar[str | None] = None
+    #: Dotted path of ``function(organisation)`` deleting this app's demo rows (``demo
+    #: --reset``); runs before the dealership's rows go, in reverse ``INSTALLED_APPS`` order,
+    #: so what an app built on top of others goes first.
+    demo_remover: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -208,3 +212,8 @@ def next_step(obligation: ObligationRow, user: AbstractBaseUser) -> tuple[Label,
 
 def demo_loaders() -> list[str]:
     return [config.demo_loader for config in aftercare_apps() if config.demo_loader]
+
+
+def demo_removers() -> list[str]:
+    removers = [config.demo_remover for config in aftercare_apps() if config.demo_remover]
+    return removers[::-1]

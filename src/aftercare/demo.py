@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from aftercare.apps import demo_loaders
+from aftercare.apps import demo_loaders, demo_removers
 from aftercare.customers.models import Customer, Vehicle
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.org.roles import Role
@@ -74,6 +74,9 @@ def reset() -> None:
     with transaction.atomic():
         org = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
         if org is not None:
+            # Apps declare how their own demo rows go (AftercareApp.demo_remover).
+            for remover in demo_removers():
+                import_string(remover)(org)
             by_branch = {"branch__organisation": org}
             by_customer = {"customer__branch__organisation": org}
             for model, scope in [

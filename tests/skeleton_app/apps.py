@@ -19,3 +19,5 @@ class SkeletonConfig(AftercareApp):
     )
     role_permissions = {"engineer": ["skeleton.view_board"]}
     next_steps = {"SK-1": NextStep("Open the board", _board_url)}
+    demo_loader = "tests.skeleton_app.demo.load"
+    demo_remover = "tests.skeleton_app.demo.remove"

@@ -2,6 +2,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.apps import FOLLOW_UP, AftercareApp, MenuEntry, NextStep, UrlMount
+from aftercare.org.roles import Role
+
+# What customers raise in calls (DS-4, DS-5): the front desk; supervisors solve escalations.
+_DESK = ["cases.view_raiseditem", "cases.add_raiseditem", "cases.change_raiseditem"]
+_SUPERVISE = [*_DESK, "cases.solve_escalated"]
 
 
 def _item_url(obligation, user) -> str | None:
@@ -27,6 +32,12 @@ class CasesConfig(AftercareApp):
             FOLLOW_UP,
         ),
     )
+    role_permissions = {
+        Role.ADVISOR: _DESK,
+        Role.FOLLOWUP_ADVISOR: _DESK,
+        Role.SUPERVISOR: _SUPERVISE,
+        Role.ADMINISTRATOR: _SUPERVISE,
+    }
     next_steps = {
         "DS-4": NextStep(_("Handle the item"), _item_url),
         "DS-5": NextStep(_("Tell the customer"), _item_url),

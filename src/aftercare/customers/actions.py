@@ -14,7 +14,7 @@ from aftercare.customers.identifiers import normalise_phone, normalise_plate, no
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key, pinyin_keys
 from aftercare.errors import Errors
-from aftercare.records.access import ensure_branch_access
+from aftercare.org.access import ensure_allowed
 
 CUSTOMER_FIELDS = {
     "kind", "name", "contact_person", "address", "email", "contact_time", "contact_channel",
@@ -109,7 +109,7 @@ def _write_phones(customer: Customer, phones) -> None:
 
 @transaction.atomic
 def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -> Customer:
-    ensure_branch_access(by, branch)
+    ensure_allowed(by, "customers.add_customer", branch)
     errors = Errors()
     cleaned = _clean_customer_fields(fields, errors, creating=True)
     clean_phones = _clean_phones(phones, _region(branch), errors)
@@ -125,7 +125,7 @@ def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -
 
 @transaction.atomic
 def update_customer(customer: Customer, *, by, at=None, **fields) -> Customer:
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "customers.change_customer", customer.branch)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     errors = Errors()
     cleaned = _clean_customer_fields(fields, errors, creating=False)
@@ -203,7 +203,7 @@ def _recompute_maintenance(vehicle: Vehicle, *, overridden: bool) -> None:
 
 @transaction.atomic
 def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "customers.add_vehicle", customer.branch)
     errors = Errors()
     cleaned = _clean_vehicle_fields(fields, _region(customer.branch), errors, creating=True)
     _check_plate_free(customer.branch, cleaned.get("plate_key"), errors)
@@ -220,7 +220,7 @@ def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
 
 @transaction.atomic
 def update_vehicle(vehicle: Vehicle, *, by, at=None, **fields) -> Vehicle:
-    ensure_branch_access(by, vehicle.customer.branch)
+    ensure_allowed(by, "customers.change_vehicle", vehicle.customer.branch)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     errors = Errors()
     region = _region(vehicle.customer.branch)

@@ -12,7 +12,7 @@ from aftercare.followups.models import Call, CallAmendment, NextServicePlan
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation
 from aftercare.obligations.models import Obligation
-from aftercare.records.access import ensure_branch_access
+from aftercare.org.access import ensure_allowed
 from aftercare.records.amendments import amended_value, check_amendment
 from aftercare.records.registers import next_number
 
@@ -53,7 +53,7 @@ def draft_plan(customer, *, at: datetime) -> NextServicePlan:
 def confirm_plan(
     plan: NextServicePlan, *, by, at=None, topics=None, planned_contact_at=None, note=None
 ) -> NextServicePlan:
-    ensure_branch_access(by, plan.customer.branch)
+    ensure_allowed(by, "followups.change_nextserviceplan", plan.customer.branch)
     at = event_moment(at)
     plan = NextServicePlan.objects.select_for_update().get(pk=plan.pk)
     if topics is not None:
@@ -115,7 +115,7 @@ def record_call(
     """Every call writes a record and a register line (DS-8) and moves the follow-up rules."""
     from aftercare.cases import actions as case_actions
 
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "followups.add_call", customer.branch)
     at = event_moment(at, field="occurred_at")
     errors = Errors()
     topics = _clean_call(direction, purpose, topics, errors)
@@ -170,7 +170,7 @@ def record_call(
 @transaction.atomic
 def close_unreachable(obligation: Obligation, *, by, at=None) -> Obligation:
     """After 3 failed attempts the advisor may close DS-3 as unreachable."""
-    ensure_branch_access(by, obligation.branch)
+    ensure_allowed(by, "followups.add_call", obligation.branch)
     if obligation.rule != "DS-3":
         raise InvalidInput(_("Only a first follow-up can be closed as unreachable."))
     attempts = failed_attempts(obligation)
@@ -189,7 +189,7 @@ AMENDABLE = {"reached", "topics", "other_topics", "notes", "purpose", "direction
 @transaction.atomic
 def amend_call(call: Call, *, by, field: str, value, reason: str) -> CallAmendment:
     """Corrections never overwrite the register: the original stays, the amendment is added."""
-    ensure_branch_access(by, call.branch)
+    ensure_allowed(by, "followups.add_callamendment", call.branch)
     errors = Errors()
     check_amendment(field, reason, amendable=AMENDABLE, errors=errors)
     if field == "topics":

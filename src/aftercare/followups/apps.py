@@ -3,6 +3,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.apps import FOLLOW_UP, AftercareApp, MenuEntry, NextStep, UrlMount
+from aftercare.org.roles import Role
+
+# Next-service plans, calls and the call register (DS-2, DS-3, DS-6, DS-8): the front desk.
+_DESK = [
+    "followups.view_nextserviceplan",
+    "followups.change_nextserviceplan",
+    "followups.view_call",
+    "followups.add_call",
+    "followups.add_callamendment",
+]
 
 
 def _plan_url(obligation, user) -> str | None:
@@ -35,6 +45,12 @@ class FollowupsConfig(AftercareApp):
             "followups:register", _("Call register"), "customers.view_customer", 10, FOLLOW_UP
         ),
     )
+    role_permissions = {
+        Role.ADVISOR: _DESK,
+        Role.FOLLOWUP_ADVISOR: _DESK,
+        Role.SUPERVISOR: _DESK,
+        Role.ADMINISTRATOR: _DESK,
+    }
     next_steps = {
         "DS-2": NextStep(_("Confirm the plan"), _plan_url),
         "DS-3": _LOG_THE_CALL,

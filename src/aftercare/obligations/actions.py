@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.models import Notification, Obligation
+from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_permission
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.records.bulk import insert_with_history
 from aftercare.standard.calendar import ServiceHours
@@ -156,7 +157,11 @@ def _ensure_pending(obligation: Obligation) -> None:
 def fulfil(
     obligation: Obligation, *, by: User, at: datetime | None = None, outcome: str = ""
 ) -> Obligation:
-    """Record the work as done at `at` by `by` (who may be a stand-in for the owner)."""
+    """Record the work as done at `at` by `by` (who may be a stand-in for the owner).
+
+    Called by the actions of business events (a call, a letter) once they have checked their
+    own permission; a person ticking work off directly goes through `mark_done`.
+    """
     at = event_moment(at)
     obligation = _locked(obligation)
     _ensure_pending(obligation)
@@ -168,6 +173,17 @@ def fulfil(
     obligation.outcome = outcome
     obligation.save(update_fields=["done_at", "done_by", "outcome"])
     return obligation
+
+
+def mark_done(
+    obligation: Obligation, *, by: User, at: datetime | None = None, outcome: str = ""
+) -> Obligation:
+    """Someone ticks the work off on My work or through the API: whoever may see it may do it
+    (its owner, their stand-in, the branch's supervisor), nobody else."""
+    ensure_permission(by, "obligations.change_obligation")
+    if not Obligation.objects.visible_to(by, event_moment(at)).filter(pk=obligation.pk).exists():
+        raise NotAllowed(_("This work is not yours to do."))
+    return fulfil(obligation, by=by, at=at, outcome=outcome)
 
 
 def fulfil_pending(
@@ -199,8 +215,7 @@ def fulfil_pending(
 def cancel(
     obligation: Obligation, *, by: User, reason: str, at: datetime | None = None
 ) -> Obligation:
-    if not by.has_perm("obligations.cancel_obligation"):
-        raise NotAllowed(_("Only a supervisor may cancel an obligation."))
+    ensure_allowed(by, "obligations.cancel_obligation", obligation.branch)
     reason = (reason or "").strip()
     if not reason:
         message = _("Give a reason for cancelling.")
@@ -218,11 +233,12 @@ def reassign(obligation: Obligation, *, to: User, by: User, reason: str = "") ->
     """Give the obligation a new designated owner of the same branch."""
     from aftercare.org.queries import can_manage
 
-    if not by.has_perm("obligations.reassign_obligation") or not can_manage(by, to):
+    ensure_allowed(by, "obligations.reassign_obligation", obligation.branch)
+    if not can_manage(by, to):
         raise NotAllowed(_("You may not reassign this obligation."))
     obligation = _locked(obligation)
     _ensure_pending(obligation)
-    if to.branch_id != obligation.branch_id and not to.is_administrator:
+    if to.branch_id != obligation.branch_id and not to.has_perm(ANY_BRANCH):
         message = _("The new owner must work at the obligation's branch.")
         raise InvalidInput(message, fields={"owner_id": [str(message)]})
     # simple_history reads this attribute on save; its model type does not declare it.

@@ -191,7 +191,9 @@ class FulfilIn(Schema):
 )
 def fulfil(request: StaffRequest, obligation_id: Id, payload: FulfilIn) -> Obligation:
     obligation = _get(request, obligation_id)
-    return _out(actions.fulfil(obligation, by=request.user, at=payload.at, outcome=payload.outcome))
+    return _out(
+        actions.mark_done(obligation, by=request.user, at=payload.at, outcome=payload.outcome)
+    )
 
 
 class CancelIn(Schema):

@@ -60,9 +60,13 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
 
     def visible_to(self, user: User, now: datetime | None = None) -> "ObligationQuerySet":
         """Administrators: organisation; supervisors: branch; others: own and covered work."""
+        from aftercare.org.access import ANY_BRANCH, is_signed_in
+
+        if not is_signed_in(user):
+            return self.none()
         if user.is_superuser:
             return self
-        if user.is_administrator:
+        if user.has_perm(ANY_BRANCH):
             return self.filter(Q(organisation_id=user.organisation_id))  # None: as in org
         if user.has_perm("obligations.view_branch_obligations"):
             return self.filter(Q(branch_id=user.branch_id))

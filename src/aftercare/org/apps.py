@@ -23,11 +23,14 @@ class OrgConfig(AftercareApp):
     role_permissions = {
         Role.SUPERVISOR: [
             "org.view_user",
+            "org.manage_branch_staff",
             "org.view_absence",
             "org.add_absence",
             "org.change_absence",
         ],
         Role.ADMINISTRATOR: [
+            "org.act_in_any_branch",
+            "org.manage_branch_staff",
             "org.view_user",
             "org.add_user",
             "org.change_user",

@@ -73,6 +73,8 @@ class Branch(models.Model):
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["organisation_id", "code"]
+        # Administrators work in every branch of their organisation (org.access.ANY_BRANCH).
+        permissions = [("act_in_any_branch", _("Can work in every branch of the organisation"))]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "code"], name="branch_code_unique")
         ]
@@ -108,6 +110,9 @@ class User(AbstractUser):
         # django-stubs types AbstractUser.Meta's names as str; Django takes lazy text as well.
         verbose_name = _("staff member")  # type: ignore[assignment]
         verbose_name_plural = _("staff")  # type: ignore[assignment]
+        permissions = [
+            ("manage_branch_staff", _("Can plan stand-ins and hand on work for the branch's staff"))
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -120,17 +125,6 @@ class User(AbstractUser):
                 name for name in self.groups.values_list("name", flat=True) if name in valid
             )
         return self._role_codes
-
-    def has_role(self, role: str) -> bool:
-        return role in self.role_codes
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.has_role(Role.SUPERVISOR)
 
 
 class AbsenceQuerySet(models.QuerySet["Absence"]):

@@ -15,6 +15,7 @@ from aftercare.followups.choices import UNREACHABLE_AFTER, Purpose
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation, open_obligations_bulk
 from aftercare.obligations.models import Obligation
+from aftercare.org.access import ensure_allowed
 from aftercare.outreach import letters as letter_texts
 from aftercare.outreach.choices import (
     BATCH_CHUNK,
@@ -32,7 +33,6 @@ from aftercare.outreach.models import (
     NoticeCall,
 )
 from aftercare.outreach.targets import TargetFilters, target_customers
-from aftercare.records.access import ensure_branch_access
 from aftercare.records.amendments import amended_value, check_amendment
 from aftercare.records.registers import next_number
 
@@ -45,9 +45,7 @@ logger = logging.getLogger(__name__)
 
 
 def ensure_can_manage(user, branch) -> None:
-    if not user.has_perm(MANAGE):
-        raise NotAllowed(_("Only a supervisor may plan campaigns."))
-    ensure_branch_access(user, branch)
+    ensure_allowed(user, MANAGE, branch)
 
 
 def _clean_campaign(fields: dict, errors: Errors) -> dict:
@@ -277,7 +275,7 @@ def notice_call_recorded(call, campaign: Campaign, *, by) -> None:
 
 @transaction.atomic
 def record_attendance(target: CampaignTarget, *, by, attended=None, replied=None):
-    ensure_branch_access(by, target.campaign.branch)
+    ensure_allowed(by, "outreach.change_campaigntarget", target.campaign.branch)
     target = CampaignTarget.objects.select_for_update().get(pk=target.pk)
     if attended is not None:
         target.attended = attended
@@ -312,9 +310,7 @@ def record_letter(
     body: str = "",
 ) -> Letter:  # fmt: skip
     """A letter sent: its register line (DS-9), and DS-7L fulfilled for a campaign notice."""
-    if not by.has_perm("outreach.add_letter"):
-        raise NotAllowed(_("You may not record letters."))
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "outreach.add_letter", customer.branch)
     at = event_moment(at, field="sent_at")
     errors = Errors()
     _clean_letter(customer, kind, at, campaign, raised_item, errors)
@@ -345,7 +341,7 @@ AMENDABLE = {"kind", "sent_at", "subject", "body", "address"}
 @transaction.atomic
 def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> LetterAmendment:
     """Corrections never overwrite the register: the original stays, the amendment is added."""
-    ensure_branch_access(by, letter.branch)
+    ensure_allowed(by, "outreach.add_letteramendment", letter.branch)
     errors = Errors()
     check_amendment(field, reason, amendable=AMENDABLE, errors=errors)
     if field == "kind" and value not in LetterKind.values:
@@ -386,9 +382,7 @@ def _batch_targets(campaign: Campaign, who: str):
 
 
 def ensure_can_write_letters(user, branch) -> None:
-    if not user.has_perm("outreach.add_letter"):
-        raise NotAllowed(_("You may not record letters."))
-    ensure_branch_access(user, branch)
+    ensure_allowed(user, "outreach.add_letter", branch)
 
 
 @transaction.atomic

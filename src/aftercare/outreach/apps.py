@@ -6,7 +6,13 @@ from aftercare.apps import FOLLOW_UP, AftercareApp, MenuEntry, NextStep, UrlMoun
 from aftercare.org.roles import Role
 
 # Outreach (DS-7, DS-9): the desk phones targets and sends letters; supervisors plan campaigns.
-_OUTREACH_DESK = ["outreach.view_campaign", "outreach.view_letter", "outreach.add_letter"]
+_OUTREACH_DESK = [
+    "outreach.view_campaign",
+    "outreach.change_campaigntarget",  # attendance and replies
+    "outreach.view_letter",
+    "outreach.add_letter",
+    "outreach.add_letteramendment",
+]
 _OUTREACH_PLAN = [*_OUTREACH_DESK, "outreach.add_campaign", "outreach.change_campaign"]
 
 

@@ -12,8 +12,11 @@ from aftercare.standard.models import CalendarDay, RuleSetting
 from aftercare.standard.rules import DayCount, Unit, default_rule
 
 
-def _require_admin(by: User) -> None:
-    if not by.has_perm("standard.change_rulesetting"):
+def _require_admin(by: User, organisation: Organisation) -> None:
+    """An administrator tunes the rulebook of their own organisation only."""
+    if not by.is_authenticated or not by.has_perm("standard.change_rulesetting"):
+        raise PermissionDenied
+    if not by.is_superuser and by.organisation_id != organisation.pk:
         raise PermissionDenied
 
 
@@ -28,7 +31,7 @@ def set_rule_setting(
     day_count: str = "",
     enabled: bool = True,
 ) -> RuleSetting:
-    _require_admin(by)
+    _require_admin(by, organisation)
     rule = default_rule(rule_id)
     errors: dict[str, list[str]] = {}
     if not rule.tracked and due_after is not None:
@@ -56,7 +59,7 @@ def set_rule_setting(
 
 @transaction.atomic
 def reset_rule_setting(organisation: Organisation, rule_id: str, *, by: User) -> None:
-    _require_admin(by)
+    _require_admin(by, organisation)
     RuleSetting.objects.filter(organisation=organisation, rule_id=rule_id).delete()
 
 
@@ -64,7 +67,7 @@ def reset_rule_setting(organisation: Organisation, rule_id: str, *, by: User) ->
 def set_calendar_day(
     organisation: Organisation, day: date, *, kind: str, by: User, reason: str = ""
 ) -> CalendarDay:
-    _require_admin(by)
+    _require_admin(by, organisation)
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Unknown kind of calendar day."), fields={"kind": ["invalid"]})
     row, _created = CalendarDay.objects.update_or_create(
@@ -75,7 +78,7 @@ def set_calendar_day(
 
 @transaction.atomic
 def remove_calendar_day(organisation: Organisation, day: date, *, by: User) -> None:
-    _require_admin(by)
+    _require_admin(by, organisation)
     CalendarDay.objects.filter(organisation=organisation, day=day).delete()
 
 
@@ -83,7 +86,7 @@ def remove_calendar_day(organisation: Organisation, day: date, *, by: User) -> N
 def set_organisation_calendar(
     organisation: Organisation, *, time_zone: str, region: str, by: User
 ) -> Organisation:
-    _require_admin(by)
+    _require_admin(by, organisation)
     organisation.time_zone = time_zone
     organisation.region = region
     organisation.full_clean()

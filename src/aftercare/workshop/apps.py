@@ -1,6 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.apps import AftercareApp, UrlMount
+from aftercare.org.roles import Role
+
+# Check-in, pick-up and consultations (DS-1, DS-2, DS-3): the front desk.
+_DESK = [
+    "workshop.view_repairorder",
+    "workshop.add_repairorder",
+    "workshop.change_repairorder",
+    "workshop.add_consultation",
+]
 
 
 class WorkshopConfig(AftercareApp):
@@ -10,3 +19,9 @@ class WorkshopConfig(AftercareApp):
 
     urls = (UrlMount("workshop/", "aftercare.workshop.urls"),)
     api_router = "aftercare.workshop.api.router"
+    role_permissions = {
+        Role.ADVISOR: _DESK,
+        Role.FOLLOWUP_ADVISOR: _DESK,
+        Role.SUPERVISOR: _DESK,
+        Role.ADMINISTRATOR: _DESK,
+    }

@@ -87,7 +87,7 @@ def test_login_page_links_hashed_static_files_served_for_a_year(production_serve
     status, _, body = fetch(production_server + "/accounts/login/")
     assert status == 200
     assert 'name="password"' in body
-    stylesheet = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', body)
+    stylesheet = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.\w{12}\.css)"', body)
     assert stylesheet, "the page links the hashed copy of the stylesheet"
     status, headers, css = fetch(production_server + stylesheet.group(1))
     assert status == 200

@@ -118,8 +118,9 @@ def log_in(page, app_url, demo_org, demo_password):
 # differently (a style attribute set by HTML that HTMX swapped in, an inline handler).
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
   console.error(`Content Security Policy violation: ${event.violatedDirective} ` +
-                `blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+                `blocked ${event.blockedURI || "inline"} at ${where}`);
 });
 """
 

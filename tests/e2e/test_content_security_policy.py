@@ -16,7 +16,8 @@ def test_injected_inline_script_is_refused_and_reported(page: Page, log_in, _no_
           const script = document.createElement("script");
           script.textContent = "window.injected = true";
           document.body.append(script);
-          document.body.insertAdjacentHTML("beforeend", '<img src="x" onerror="window.injected=1">');
+          const handler = '<img src="x" onerror="window.injected=1">';
+          document.body.insertAdjacentHTML("beforeend", handler);
         }"""
     )
     page.wait_for_timeout(200)

@@ -25,9 +25,7 @@ def alice(db):
 
 
 def attempt(client: Client, password: str, username: str = "alice", **extra):
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password}, **extra
-    )
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
 def test_fifth_wrong_password_locks_and_then_the_right_one_is_refused(client, alice, settings):

@@ -75,3 +75,15 @@ def test_finalising_a_review_asks_first(page: Page, log_in, app_url, demo_org):
     assert asked and re.search("Finalise|定稿", asked[0]), asked
     review.refresh_from_db()
     assert review.status == "draft"  # "Cancel" sent nothing
+
+
+def test_admin_site_works_under_the_policy(page: Page, log_in, app_url, demo_password):
+    """Django's admin (where a superuser unlocks a locked-out login) ships no inline script."""
+    from aftercare.org.models import User
+
+    User.objects.create_superuser("root", "root@example.test", demo_password)
+    log_in("root")
+    for path in ("/admin/", "/admin/axes/accessattempt/", "/admin/auth/group/add/"):
+        response = page.goto(app_url(path))
+        assert response is not None and response.status == 200, path
+        expect(page.locator("#content h1")).to_be_visible()

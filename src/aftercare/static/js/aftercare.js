@@ -10,6 +10,7 @@
  *   data-width="42"          a progress bar's width in percent (a style attribute would need
  *                            'unsafe-inline'; setting the style from script does not)
  *   data-amend-form          a correction form showing only the input of the chosen field
+ *   data-select-on-focus     a read-only field whose text is selected on focus, to copy it
  */
 (function () {
   "use strict";
@@ -29,6 +30,12 @@
     const asking = event.target.closest("[data-confirm]");
     if (asking && !window.confirm(asking.dataset.confirm)) {
       event.preventDefault();
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("[data-select-on-focus]")) {
+      event.target.select();
     }
   });
 

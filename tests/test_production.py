@@ -112,3 +112,30 @@ def test_unknown_page_is_the_sites_own_404(production_server):
     assert "Aftercare" in body
     assert "Traceback" not in body and "URLconf" not in body
     assert 'href="/"' in body  # a way back home
+
+
+def test_serve_collects_static_files_only_when_they_changed(tmp_path, settings, monkeypatch):
+    """Compressing takes many seconds: a restart with the same files must not pay it again."""
+    from aftercare import cli
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "note.css").write_text("body { color: black; }")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, extra]
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.VAR_DIR = tmp_path
+    collected: list[str] = []
+
+    def collectstatic(name, **options):
+        collected.append(name)
+        settings.STATIC_ROOT.mkdir(exist_ok=True)
+        (settings.STATIC_ROOT / "staticfiles.json").write_text("{}")
+
+    monkeypatch.setattr("django.core.management.call_command", collectstatic)
+    assert cli.collect_static() is True
+    assert cli.collect_static() is False
+    (extra / "note.css").write_text("body { color: navy; }")
+    assert cli.collect_static() is True
+    (settings.STATIC_ROOT / "staticfiles.json").unlink()  # someone emptied var/static
+    assert cli.collect_static() is True
+    assert collected == ["collectstatic"] * 3

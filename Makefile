@@ -45,6 +45,11 @@ test: $(STAMP)
 	  echo "No CJK font or pdftotext: PDF tests left out (sudo apt-get install fonts-noto-cjk poppler-utils to run them)."; \
 	  leave_out="$${leave_out:+$$leave_out and }not pdf"; \
 	fi; \
+	if ! $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2).close()' 2>/dev/null; then \
+	  if [ -n "$$AFTERCARE_REQUIRE_BROWSER" ]; then echo "PostgreSQL not reachable on 127.0.0.1:5432: the scale-out tests cannot run."; exit 1; fi; \
+	  echo "PostgreSQL not reachable on 127.0.0.1:5432: scale-out tests (tests/ops) left out."; \
+	  leave_out="$${leave_out:+$$leave_out and }not scale"; \
+	fi; \
 	set -x; CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m pytest $${leave_out:+-m "$$leave_out"} $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

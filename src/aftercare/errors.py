@@ -1,5 +1,6 @@
 """Domain errors with stable codes: the API returns the code, pages show the translated message."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,9 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-class NotAllowed(DomainError):
+class NotAllowed(DomainError, PermissionDenied):
+    """The actor may not do this (role or branch). A PermissionDenied too, so a page that does
+    not catch it still answers 403 rather than 500."""
+
     status = 403
     code = "forbidden"

@@ -82,7 +82,7 @@ def test_whole_loop_over_the_api(api, desk):
         == 200
     )
     supervisor = api.as_user(desk.sam)
-    assert [i["id"] for i in supervisor.get("/raised-items/queue").json()] == [item["id"]]
+    assert [i["id"] for i in supervisor.get("/raised-items/queue").json()["items"]] == [item["id"]]
     solved = supervisor.post(
         f"/raised-items/{item['id']}/solution",
         {"text": "更換襯套", "at": "2026-02-06T15:00:00+08:00"},
@@ -96,7 +96,7 @@ def test_whole_loop_over_the_api(api, desk):
         f"/raised-items/{item['id']}/inform", {"satisfied": True, "at": "2026-02-06T17:00:00+08:00"}
     )
     assert informed.json()["state"] == "closed"
-    assert supervisor.get("/raised-items/queue").json() == []
+    assert supervisor.get("/raised-items/queue").json()["items"] == []
 
 
 def test_search_by_pinyin_initials_phone_tail_plate_and_vin(api, desk):

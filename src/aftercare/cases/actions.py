@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State
-from aftercare.customers.actions import Errors, ensure_branch_access
+from aftercare.cases.queries import SOLVE_ESCALATED
+from aftercare.customers.actions import Errors
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil_pending, open_obligation
+from aftercare.org.access import ensure_allowed
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "answer": ((State.OPEN,), State.CLOSED),
@@ -51,6 +53,7 @@ def validate_item(data: dict, errors: Errors, *, prefix: str) -> None:
 def raise_item(call, *, by, kind: str, text: str, answered_in_call: bool = False) -> RaisedItem:
     """Called by record_call inside its transaction: an item answered in the call closes at
     once; otherwise DS-4 opens, due 2 days after the call."""
+    ensure_allowed(by, "cases.add_raiseditem", call.branch)
     item = RaisedItem.objects.create(
         call=call, customer=call.customer, branch=call.branch, kind=kind, text=text.strip(),
         answered_in_call=answered_in_call, owner=by, raised_at=call.occurred_at,
@@ -69,7 +72,7 @@ def raise_item(call, *, by, kind: str, text: str, answered_in_call: bool = False
 
 
 def _locked(item: RaisedItem, by) -> RaisedItem:
-    ensure_branch_access(by, item.branch)
+    ensure_allowed(by, "cases.change_raiseditem", item.branch)
     return RaisedItem.objects.select_for_update().get(pk=item.pk)
 
 
@@ -100,7 +103,7 @@ def record_solution(item: RaisedItem, *, by, text: str, at=None) -> RaisedItem:
         message = _("Describe the solution.")
         raise InvalidInput(message, fields={"text": [message]})
     item = _locked(item, by)
-    if item.state == State.ESCALATED and not (by.is_supervisor or by.is_administrator):
+    if item.state == State.ESCALATED and not by.has_perm(SOLVE_ESCALATED):
         raise NotAllowed(_("An escalated item is solved by the supervisor."))
     item = _move(item, "solve", by=by, at=at, note=text)
     item.solution, item.solved_at = text.strip(), at

@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.cases import actions, queries
 from aftercare.cases.models import Kind, State
+from aftercare.formfields import user_tz
 
 router = Router(tags=["raised items"])
 
@@ -44,27 +46,33 @@ class RaisedItemOut(Schema):
         return list(obj.events.all())
 
 
+class ItemQuery(Schema):
+    """The filters of the items page, by the same names."""
+
+    state: State | None = None
+    kind: Kind | None = None
+    open: bool = False
+    branch: Id | None = None
+    customer_id: Id | None = None
+
+
 @router.get("/raised-items", response=responses({200: list[RaisedItemOut]}))
-def list_items(
-    request,
-    state: State | None = None,
-    kind: Kind | None = None,
-    customer_id: Id | None = None,
-):
-    items = queries.visible_items(request.user).prefetch_related("events")
-    if state is not None:
-        items = items.filter(state=state.value)
-    if kind is not None:
-        items = items.filter(kind=kind.value)
-    if customer_id is not None:
-        items = items.filter(customer_id=customer_id)
-    return list(items[:200])
+@paginate(BoundedPagination)
+def list_items(request, filters: Query[ItemQuery]):
+    """The items page's list, newest first, in pages (`limit`, `offset`)."""
+    wanted = filters.dict(exclude_none=True)
+    for name in ("state", "kind"):
+        if name in wanted:
+            wanted[name] = wanted[name].value
+    items = queries.filtered_items(request.user, wanted, user_tz(request.user))
+    return items.prefetch_related("events")
 
 
 @router.get("/raised-items/queue", response=responses({200: list[RaisedItemOut]}))
+@paginate(BoundedPagination)
 def escalation_queue(request):
     """Escalated items waiting for the supervisor's solution, oldest first."""
-    return list(queries.escalation_queue(request.user).prefetch_related("events"))
+    return queries.escalation_queue(request.user).prefetch_related("events")
 
 
 def _item(request, item_id: Id):

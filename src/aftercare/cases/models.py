@@ -56,6 +56,10 @@ class RaisedItem(models.Model):
         verbose_name = _("raised item")
         verbose_name_plural = _("raised items")
         ordering = ["-raised_at", "-id"]
+        # DS-4/DS-5: an escalated item waits in the supervisor's queue for their solution.
+        permissions = [
+            ("solve_escalated", _("Can see the escalation queue and solve escalated items"))
+        ]
         indexes = [
             models.Index(fields=["branch", "state"], name="item_branch_state"),
             models.Index(fields=["customer", "state"], name="item_customer_state"),

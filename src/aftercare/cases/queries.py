@@ -1,14 +1,16 @@
 from aftercare.cases.models import RaisedItem, State
+from aftercare.org.access import ensure_permission, restrict
 from aftercare.standard.calendar import days_span
+
+# DS-4/DS-5: the supervisor's queue and the solution of what was escalated to them.
+SOLVE_ESCALATED = "cases.solve_escalated"
 
 
 def visible_items(user):
+    """Raised items of the user's branch (the desk works them branch-wide); administrators see
+    their organisation's."""
     qs = RaisedItem.objects.select_related("customer", "owner", "call")
-    if user.is_superuser:
-        return qs
-    if user.is_administrator:
-        return qs.filter(branch__organisation_id=user.organisation_id)
-    return qs.filter(branch_id=user.branch_id)
+    return restrict(qs, user, "cases.view_raiseditem")
 
 
 def filtered_items(user, filters: dict, tz):
@@ -19,6 +21,8 @@ def filtered_items(user, filters: dict, tz):
             items = items.filter(**{name: filters[name]})
     if filters.get("branch"):
         items = items.filter(branch_id=filters["branch"])
+    if filters.get("customer_id"):
+        items = items.filter(customer_id=filters["customer_id"])
     if filters.get("open"):
         items = items.exclude(state=State.CLOSED)
     first, last = filters.get("from"), filters.get("to")
@@ -37,6 +41,7 @@ def open_items(user):
 
 def escalation_queue(user):
     """The supervisor's queue: escalated items of their branch, oldest first."""
+    ensure_permission(user, SOLVE_ESCALATED)
     return visible_items(user).filter(state=State.ESCALATED).order_by("escalated_at", "id")
 
 

@@ -32,7 +32,8 @@ MOVES = {
 
 
 def is_supervisor(user) -> bool:
-    return user.is_supervisor or user.is_administrator
+    """Who sees the escalation queue and solves what was escalated (DS-4, DS-5)."""
+    return user.has_perm(queries.SOLVE_ESCALATED)
 
 
 def _item(request, pk: int):

@@ -13,7 +13,8 @@ from aftercare.customers.choices import ContactChannel, ContactTime, WantedServi
 from aftercare.customers.identifiers import normalise_phone, normalise_plate, normalise_vin
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key, pinyin_keys
-from aftercare.errors import InvalidInput, NotAllowed
+from aftercare.errors import InvalidInput
+from aftercare.org.access import ensure_allowed
 
 CUSTOMER_FIELDS = {
     "kind", "name", "contact_person", "address", "email", "contact_time", "contact_channel",
@@ -36,15 +37,6 @@ class Errors(dict):
     def raise_if_any(self, message: str | None = None) -> None:
         if self:
             raise InvalidInput(message or _("Please correct the marked fields."), fields=dict(self))
-
-
-def ensure_branch_access(user, branch) -> None:
-    if user.is_superuser or (
-        user.is_administrator and branch.organisation_id == user.organisation_id
-    ):
-        return
-    if user.branch_id != branch.pk:
-        raise NotAllowed(_("You may only work on customers of your own branch."))
 
 
 def _region(branch) -> str:
@@ -128,7 +120,7 @@ def _write_phones(customer: Customer, phones) -> None:
 
 @transaction.atomic
 def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -> Customer:
-    ensure_branch_access(by, branch)
+    ensure_allowed(by, "customers.add_customer", branch)
     errors = Errors()
     cleaned = _clean_customer_fields(fields, errors, creating=True)
     clean_phones = _clean_phones(phones, _region(branch), errors)
@@ -144,7 +136,7 @@ def create_customer(*, branch, by, phones=(), followup_advisor=None, **fields) -
 
 @transaction.atomic
 def update_customer(customer: Customer, *, by, at=None, **fields) -> Customer:
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "customers.change_customer", customer.branch)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     errors = Errors()
     cleaned = _clean_customer_fields(fields, errors, creating=False)
@@ -222,7 +214,7 @@ def _recompute_maintenance(vehicle: Vehicle, *, overridden: bool) -> None:
 
 @transaction.atomic
 def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "customers.add_vehicle", customer.branch)
     errors = Errors()
     cleaned = _clean_vehicle_fields(fields, _region(customer.branch), errors, creating=True)
     _check_plate_free(customer.branch, cleaned.get("plate_key"), errors)
@@ -239,7 +231,7 @@ def add_vehicle(customer: Customer, *, by, at=None, **fields) -> Vehicle:
 
 @transaction.atomic
 def update_vehicle(vehicle: Vehicle, *, by, at=None, **fields) -> Vehicle:
-    ensure_branch_access(by, vehicle.customer.branch)
+    ensure_allowed(by, "customers.change_vehicle", vehicle.customer.branch)
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     errors = Errors()
     region = _region(vehicle.customer.branch)

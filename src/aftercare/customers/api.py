@@ -12,6 +12,7 @@ from aftercare.customers import actions, archive, queries
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
 from aftercare.customers.models import Customer, Vehicle
 from aftercare.org.models import Branch, User
+from aftercare.org.queries import branches_for
 
 router = Router(tags=["customers"])
 
@@ -128,10 +129,7 @@ def _customer_out(customer: Customer) -> Customer:
 def create_customer(request, payload: CustomerIn):
     user = request.user
     if payload.branch_id is not None:
-        branches = Branch.objects.filter(organisation_id=user.organisation_id)
-        if not user.is_administrator:
-            branches = branches.filter(pk=user.branch_id)
-        branch = get_object_or_404(branches, pk=payload.branch_id)
+        branch = get_object_or_404(branches_for(user), pk=payload.branch_id)
     else:
         branch = get_object_or_404(Branch, pk=user.branch_id)
     fields = _fields(payload, request)

@@ -12,12 +12,10 @@ from aftercare.customers.choices import ContactChannel, ContactTime, PhoneLabel
 
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see the customers of their branch; administrators their organisation."""
-        if user.is_superuser:
-            return self
-        if user.is_administrator:
-            return self.filter(branch__organisation_id=user.organisation_id)
-        return self.filter(branch_id=user.branch_id)
+        """The desk sees the customers of its branch; administrators their organisation's."""
+        from aftercare.org.access import restrict
+
+        return restrict(self, user, "customers.view_customer")
 
 
 class CustomerKind(models.TextChoices):

@@ -1,7 +1,7 @@
 """Customer pages: the search box, Form 1, vehicles and the customer page (the whole archive)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@permission_required("customers.view_customer", raise_exception=True)
 def customer_list(request):
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
@@ -47,6 +48,7 @@ def _branch_for_new_customer(request, form):
 
 
 @login_required
+@permission_required("customers.add_customer", raise_exception=True)
 def customer_create(request):
     form = CustomerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -65,6 +67,7 @@ def customer_create(request):
 
 
 @login_required
+@permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request, pk: int):
     customer = queries.get_customer_for(request.user, pk)
     form = CustomerForm(request.POST or None, user=request.user, customer=customer)
@@ -87,6 +90,7 @@ def _labelled(codes, choices) -> list[str]:
 
 
 @login_required
+@permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request, pk: int):
     user = request.user
     customer = queries.get_customer_for(user, pk)
@@ -125,6 +129,7 @@ def customer_detail(request, pk: int):
 
 
 @login_required
+@permission_required("customers.add_vehicle", raise_exception=True)
 def vehicle_add(request, pk: int):
     customer = queries.get_customer_for(request.user, pk)
     form = VehicleForm(request.POST or None)
@@ -144,6 +149,7 @@ def vehicle_add(request, pk: int):
 
 
 @login_required
+@permission_required("customers.change_vehicle", raise_exception=True)
 def vehicle_edit(request, pk: int):
     vehicle = queries.get_vehicle_for(request.user, pk)
     form = VehicleForm(request.POST or None, vehicle=vehicle)

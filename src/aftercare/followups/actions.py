@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors, ensure_branch_access
+from aftercare.customers.actions import Errors
 from aftercare.errors import Conflict, InvalidInput
 from aftercare.followups.choices import UNREACHABLE_AFTER, Direction, PlanTopic, Purpose, Topic
 from aftercare.followups.models import Call, CallAmendment, NextServicePlan
@@ -14,6 +14,7 @@ from aftercare.followups.registers import next_number
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation
 from aftercare.obligations.models import Obligation
+from aftercare.org.access import ensure_allowed
 
 MAINTENANCE_HORIZON_DAYS = 45
 
@@ -52,7 +53,7 @@ def draft_plan(customer, *, at: datetime) -> NextServicePlan:
 def confirm_plan(
     plan: NextServicePlan, *, by, at=None, topics=None, planned_contact_at=None, note=None
 ) -> NextServicePlan:
-    ensure_branch_access(by, plan.customer.branch)
+    ensure_allowed(by, "followups.change_nextserviceplan", plan.customer.branch)
     at = event_moment(at)
     plan = NextServicePlan.objects.select_for_update().get(pk=plan.pk)
     if topics is not None:
@@ -114,7 +115,7 @@ def record_call(
     """Every call writes a record and a register line (DS-8) and moves the follow-up rules."""
     from aftercare.cases import actions as case_actions
 
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "followups.add_call", customer.branch)
     at = event_moment(at, field="occurred_at")
     errors = Errors()
     topics = _clean_call(direction, purpose, topics, errors)
@@ -169,7 +170,7 @@ def record_call(
 @transaction.atomic
 def close_unreachable(obligation: Obligation, *, by, at=None) -> Obligation:
     """After 3 failed attempts the advisor may close DS-3 as unreachable."""
-    ensure_branch_access(by, obligation.branch)
+    ensure_allowed(by, "followups.add_call", obligation.branch)
     if obligation.rule != "DS-3":
         raise InvalidInput(_("Only a first follow-up can be closed as unreachable."))
     attempts = failed_attempts(obligation)
@@ -188,7 +189,7 @@ AMENDABLE = {"reached", "topics", "other_topics", "notes", "purpose", "direction
 @transaction.atomic
 def amend_call(call: Call, *, by, field: str, value, reason: str) -> CallAmendment:
     """Corrections never overwrite the register: the original stays, the amendment is added."""
-    ensure_branch_access(by, call.branch)
+    ensure_allowed(by, "followups.add_callamendment", call.branch)
     errors = Errors()
     if field not in AMENDABLE:
         errors.add("field", _("This field cannot be amended."))

@@ -5,16 +5,15 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.cases.models import Kind
-from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
-from aftercare.followups import actions
+from aftercare.followups import actions, queries
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
-from aftercare.followups.models import Call, NextServicePlan
-from aftercare.obligations.models import Obligation
+from aftercare.followups.models import Call
 
 router = Router(tags=["follow-ups"])
 
@@ -85,7 +84,7 @@ class CallIn(Schema):
 
 
 def _visible_calls(user):
-    return Call.objects.filter(customer_id__in=Customer.objects.visible_to(user).values("pk"))
+    return queries.visible_calls(user)
 
 
 @router.post("/calls", response=responses({201: CallOut}, 404))
@@ -111,11 +110,13 @@ def record_call(request, payload: CallIn):
 
 
 @router.get("/calls", response=responses({200: list[CallOut]}))
+@paginate(BoundedPagination)
 def list_calls(request, customer_id: Id | None = None):
+    """Call-register lines (DS-8), newest first, in pages (`limit`, `offset`)."""
     calls = _visible_calls(request.user).prefetch_related("raised_items", "amendments")
     if customer_id is not None:
         calls = calls.filter(customer_id=customer_id)
-    return list(calls[:200])
+    return calls.order_by("-occurred_at", "-id")
 
 
 @router.get("/calls/{call_id}", response=responses({200: CallOut}, 404))
@@ -156,23 +157,19 @@ class PlanConfirmIn(Schema):
     at: datetime | None = None
 
 
-def _visible_plans(user):
-    return NextServicePlan.objects.filter(
-        customer_id__in=Customer.objects.visible_to(user).values("pk")
-    )
-
-
 @router.get("/plans", response=responses({200: list[PlanOut]}))
+@paginate(BoundedPagination)
 def list_plans(request, customer_id: Id | None = None):
-    plans = _visible_plans(request.user)
+    """Next-service plans (DS-2), newest first, in pages (`limit`, `offset`)."""
+    plans = queries.visible_plans(request.user)
     if customer_id is not None:
         plans = plans.filter(customer_id=customer_id)
-    return list(plans[:100])
+    return plans.order_by("-id")
 
 
 @router.post("/plans/{plan_id}/confirm", response=responses({200: PlanOut}, 404))
 def confirm_plan(request, plan_id: Id, payload: PlanConfirmIn):
-    plan = get_object_or_404(_visible_plans(request.user), pk=plan_id)
+    plan = queries.get_plan_for(request.user, plan_id)
     return actions.confirm_plan(
         plan, by=request.user, at=payload.at, note=payload.note,
         topics=[t.value for t in payload.topics] if payload.topics is not None else None,
@@ -190,6 +187,6 @@ class UnreachableIn(Schema):
     summary="Close a first follow-up (DS-3) as unreachable after 3 failed attempts",
 )
 def close_unreachable(request, obligation_id: Id, payload: UnreachableIn):
-    obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
+    obligation = queries.get_followup_obligation_for(request.user, obligation_id)
     done = actions.close_unreachable(obligation, by=request.user, at=payload.at)
     return {"id": done.pk, "status": done.status_at(), "outcome": done.outcome}

@@ -11,28 +11,28 @@ from aftercare.followups.actions import effective_value
 from aftercare.followups.choices import Purpose, Topic
 from aftercare.followups.models import Call, NextServicePlan
 from aftercare.obligations.models import Obligation
+from aftercare.org.access import restrict
 from aftercare.standard.calendar import days_span
 
 
 def visible_calls(user):
     """Calls of the user's branch; administrators see their organisation."""
     qs = Call.objects.select_related("customer", "advisor", "vehicle", "branch")
-    if user.is_superuser:
-        return qs
-    if user.is_administrator:
-        return qs.filter(branch__organisation_id=user.organisation_id)
-    return qs.filter(branch_id=user.branch_id)
+    return restrict(qs, user, "followups.view_call")
 
 
 def get_call_for(user, call_id: int) -> Call:
     return get_object_or_404(visible_calls(user), pk=call_id)
 
 
+def visible_plans(user):
+    """Next-service plans (DS-2) of the customers of the user's branch."""
+    plans = NextServicePlan.objects.select_related("customer")
+    return restrict(plans, user, "followups.view_nextserviceplan", branch_field="customer__branch")
+
+
 def get_plan_for(user, plan_id: int) -> NextServicePlan:
-    visible = Customer.objects.visible_to(user).values("pk")
-    return get_object_or_404(
-        NextServicePlan.objects.select_related("customer"), pk=plan_id, customer_id__in=visible
-    )
+    return get_object_or_404(visible_plans(user), pk=plan_id)
 
 
 def get_followup_obligation_for(user, obligation_id: int, customer=None) -> Obligation:

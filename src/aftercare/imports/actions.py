@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from aftercare.customers import actions as customer_actions
 from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, InvalidInput
 from aftercare.imports import checking, files
 from aftercare.imports.bulk import insert_with_history
 from aftercare.imports.checking import Checked
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
+from aftercare.org.access import ensure_allowed
 from aftercare.org.models import User
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,7 @@ Status = ImportJob.Status
 
 
 def ensure_can_import(user, branch) -> None:
-    if not user.has_perm("customers.add_customer"):
-        raise NotAllowed(_("You may not add customers."))
-    customer_actions.ensure_branch_access(user, branch)
+    ensure_allowed(user, "customers.add_customer", branch)
 
 
 def _format_of(file_name: str) -> str:

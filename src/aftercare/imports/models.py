@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Administrators see their organisation's jobs; everyone else their branch's."""
-        if user.is_superuser:
-            return self
-        if user.is_administrator:
-            return self.filter(organisation_id=user.organisation_id)
-        return self.filter(branch_id=user.branch_id)
+        """Who may import sees the branch's jobs; administrators their organisation's."""
+        from aftercare.org.access import restrict
+
+        return restrict(self, user, "customers.add_customer")
 
 
 class ImportJob(models.Model):

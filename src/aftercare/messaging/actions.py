@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import ensure_branch_access
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, InvalidInput
 from aftercare.messaging.choices import WAITING, Channel, MessageStatus, SuppressReason
 from aftercare.messaging.gateways import DeliveryError, configured_gateway
 from aftercare.messaging.models import (
@@ -24,6 +23,7 @@ from aftercare.messaging.models import (
 )
 from aftercare.messaging.quiet import quiet_until
 from aftercare.obligations.actions import open_obligation
+from aftercare.org.access import ensure_allowed
 from aftercare.standard.calendar import local_date, start_of_day
 from aftercare.standard.deadlines import effective_rule
 
@@ -201,9 +201,7 @@ def fail_interrupted(now: datetime) -> int:
 @transaction.atomic
 def retry_message(message: Message, *, by, at: datetime | None = None) -> Message:
     """A supervisor sends a failed message again: a new round of attempts starts now."""
-    if not by.has_perm("messaging.retry_message"):
-        raise NotAllowed(_("Only a supervisor may retry a message."))
-    ensure_branch_access(by, message.customer.branch)
+    ensure_allowed(by, "messaging.retry_message", message.customer.branch)
     at = at or timezone.now()
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.status != MessageStatus.FAILED:
@@ -220,9 +218,7 @@ def retry_message(message: Message, *, by, at: datetime | None = None) -> Messag
 @transaction.atomic
 def opt_out(customer, *, channel: str, by, reason: str = "", at=None) -> OptOut:
     """Record that the customer wants no more messages on `channel`; queued ones stop too."""
-    ensure_branch_access(by, customer.branch)
-    if not by.has_perm("messaging.add_optout"):
-        raise NotAllowed(_("You may not record opt-outs."))
+    ensure_allowed(by, "messaging.add_optout", customer.branch)
     if channel not in Channel.values:
         message = _("Unknown channel.")
         raise InvalidInput(message, fields={"channel": [message]})

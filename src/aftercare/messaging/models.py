@@ -15,11 +15,9 @@ from aftercare.messaging.choices import WAITING, Channel, MessageStatus, Suppres
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Supervisors see their branch's messages; administrators their organisation's."""
-        if user.is_superuser:
-            return self
-        if user.is_administrator:
-            return self.filter(customer__branch__organisation_id=user.organisation_id)
-        return self.filter(customer__branch_id=user.branch_id)
+        from aftercare.org.access import restrict
+
+        return restrict(self, user, "messaging.view_message", branch_field="customer__branch")
 
     def due(self, now):
         return self.filter(status__in=WAITING, next_attempt_at__lte=now)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.models import Notification, Obligation
+from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_permission
 from aftercare.standard.deadlines import effective_rule, window
 
 
@@ -143,7 +144,11 @@ def _ensure_pending(obligation: Obligation) -> None:
 
 @transaction.atomic
 def fulfil(obligation: Obligation, *, by, at: datetime | None = None, outcome: str = ""):
-    """Record the work as done at `at` by `by` (who may be a stand-in for the owner)."""
+    """Record the work as done at `at` by `by` (who may be a stand-in for the owner).
+
+    Called by the actions of business events (a call, a letter) once they have checked their
+    own permission; a person ticking work off directly goes through `mark_done`.
+    """
     at = event_moment(at)
     obligation = _locked(obligation)
     _ensure_pending(obligation)
@@ -155,6 +160,15 @@ def fulfil(obligation: Obligation, *, by, at: datetime | None = None, outcome: s
     obligation.outcome = outcome
     obligation.save(update_fields=["done_at", "done_by", "outcome"])
     return obligation
+
+
+def mark_done(obligation: Obligation, *, by, at: datetime | None = None, outcome: str = ""):
+    """Someone ticks the work off on My work or through the API: whoever may see it may do it
+    (its owner, their stand-in, the branch's supervisor), nobody else."""
+    ensure_permission(by, "obligations.change_obligation")
+    if not Obligation.objects.visible_to(by, event_moment(at)).filter(pk=obligation.pk).exists():
+        raise NotAllowed(_("This work is not yours to do."))
+    return fulfil(obligation, by=by, at=at, outcome=outcome)
 
 
 def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=None) -> int:
@@ -177,8 +191,7 @@ def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=Non
 
 @transaction.atomic
 def cancel(obligation: Obligation, *, by, reason: str, at: datetime | None = None):
-    if not by.has_perm("obligations.cancel_obligation"):
-        raise NotAllowed(_("Only a supervisor may cancel an obligation."))
+    ensure_allowed(by, "obligations.cancel_obligation", obligation.branch)
     reason = (reason or "").strip()
     if not reason:
         message = _("Give a reason for cancelling.")
@@ -196,11 +209,12 @@ def reassign(obligation: Obligation, *, to, by, reason: str = ""):
     """Give the obligation a new designated owner of the same branch."""
     from aftercare.org.queries import can_manage
 
-    if not by.has_perm("obligations.reassign_obligation") or not can_manage(by, to):
+    ensure_allowed(by, "obligations.reassign_obligation", obligation.branch)
+    if not can_manage(by, to):
         raise NotAllowed(_("You may not reassign this obligation."))
     obligation = _locked(obligation)
     _ensure_pending(obligation)
-    if to.branch_id != obligation.branch_id and not to.is_administrator:
+    if to.branch_id != obligation.branch_id and not to.has_perm(ANY_BRANCH):
         message = _("The new owner must work at the obligation's branch.")
         raise InvalidInput(message, fields={"owner_id": [str(message)]})
     obligation._change_reason = reason

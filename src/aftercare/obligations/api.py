@@ -170,7 +170,9 @@ class FulfilIn(Schema):
 )
 def fulfil(request, obligation_id: Id, payload: FulfilIn):
     obligation = _get(request, obligation_id)
-    return _out(actions.fulfil(obligation, by=request.user, at=payload.at, outcome=payload.outcome))
+    return _out(
+        actions.mark_done(obligation, by=request.user, at=payload.at, outcome=payload.outcome)
+    )
 
 
 class CancelIn(Schema):

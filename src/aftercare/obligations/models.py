@@ -52,9 +52,13 @@ class ObligationQuerySet(models.QuerySet):
 
     def visible_to(self, user, now: datetime | None = None):
         """Administrators: organisation; supervisors: branch; others: own and covered work."""
+        from aftercare.org.access import ANY_BRANCH, is_signed_in
+
+        if not is_signed_in(user):
+            return self.none()
         if user.is_superuser:
             return self
-        if user.is_administrator:
+        if user.has_perm(ANY_BRANCH):
             return self.filter(organisation_id=user.organisation_id)
         if user.has_perm("obligations.view_branch_obligations"):
             return self.filter(branch_id=user.branch_id)

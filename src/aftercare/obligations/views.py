@@ -116,7 +116,7 @@ def fulfil(request, pk: int):
     form = FulfilForm(request.POST)
     if form.is_valid():
         try:
-            actions.fulfil(obligation, by=request.user, outcome=form.cleaned_data["outcome"])
+            actions.mark_done(obligation, by=request.user, outcome=form.cleaned_data["outcome"])
             messages.success(request, _("Marked as done."))
         except DomainError as error:
             messages.error(request, error.message)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.errors import InvalidInput, NotAllowed
+from aftercare.org.access import ensure_permission
 from aftercare.org.models import Absence, ApiToken, User
 
 
@@ -23,6 +24,7 @@ def record_absence(
     """DS-10: the supervisor names a stand-in for the absent advisor."""
     from aftercare.org.queries import can_manage
 
+    ensure_permission(by, "org.add_absence")
     if not can_manage(by, user) or not can_manage(by, stand_in):
         raise NotAllowed(_("You may only record absences for staff of your own branch."))
     errors = {}

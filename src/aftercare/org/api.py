@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -54,10 +53,7 @@ def me(request):
 @router.get("/users", response=responses({200: list[UserOut]}), summary="Staff I may see")
 def users(request):
     """Supervisors see their branch's staff; administrators their organisation's."""
-    user = request.user
-    if not (user.is_administrator or user.is_supervisor):
-        raise PermissionDenied
-    return list(queries.visible_users(user).prefetch_related("groups"))
+    return list(queries.staff_directory(request.user).prefetch_related("groups"))
 
 
 class AbsenceIn(Schema):

@@ -72,6 +72,8 @@ class Branch(models.Model):
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["organisation_id", "code"]
+        # Administrators work in every branch of their organisation (org.access.ANY_BRANCH).
+        permissions = [("act_in_any_branch", _("Can work in every branch of the organisation"))]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "code"], name="branch_code_unique")
         ]
@@ -106,6 +108,9 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
+        permissions = [
+            ("manage_branch_staff", _("Can plan stand-ins and hand on work for the branch's staff"))
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -118,17 +123,6 @@ class User(AbstractUser):
                 name for name in self.groups.values_list("name", flat=True) if name in valid
             )
         return self._role_codes
-
-    def has_role(self, role: str) -> bool:
-        return role in self.role_codes
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.has_role(Role.SUPERVISOR)
 
 
 class AbsenceQuerySet(models.QuerySet):

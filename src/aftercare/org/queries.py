@@ -2,30 +2,53 @@
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from aftercare.org.models import Absence, User
+from aftercare.org.access import ANY_BRANCH, is_signed_in, scoped
+from aftercare.org.models import Absence, Branch, User
+
+VIEW_STAFF = "org.view_user"
+# Supervisors plan stand-ins (DS-10) and hand work on for the staff of their branch.
+MANAGE_STAFF = "org.manage_branch_staff"
 
 
 def visible_users(user: User) -> QuerySet[User]:
     """Administrators see their organisation; supervisors their branch; others themselves."""
     qs = User.objects.filter(is_active=True).select_related("branch").order_by("username")
+    if not is_signed_in(user):
+        return qs.none()
     if user.is_superuser:
         return qs
-    if user.is_administrator:
+    if user.has_perm(ANY_BRANCH):
         return qs.filter(organisation_id=user.organisation_id)
-    if user.is_supervisor:
+    if user.has_perm(VIEW_STAFF):
         return qs.filter(branch_id=user.branch_id)
     return qs.filter(pk=user.pk)
 
 
+def branches_for(user: User) -> QuerySet[Branch]:
+    """The branches `user` works in: their own, or their organisation's for administrators."""
+    return scoped(Branch.objects.select_related("organisation"), user, branch_field="")
+
+
+def staff_directory(user: User) -> QuerySet[User]:
+    """The staff list of the API and the team page: only for who may see staff (403 else)."""
+    if not is_signed_in(user) or not user.has_perm(VIEW_STAFF):
+        raise PermissionDenied(_("You are not allowed to see this."))
+    return visible_users(user)
+
+
 def can_manage(actor: User, staff: User) -> bool:
     """Whether `actor` may record absences, reassign work, … for `staff`."""
+    if not is_signed_in(actor) or not actor.has_perm(MANAGE_STAFF):
+        return False
     if actor.is_superuser:
         return True
-    if actor.is_administrator:
+    if actor.has_perm(ANY_BRANCH):
         return staff.organisation_id == actor.organisation_id
-    return actor.is_supervisor and staff.branch_id == actor.branch_id
+    return staff.branch_id is not None and staff.branch_id == actor.branch_id
 
 
 def absent_colleagues(stand_in: User, at: datetime) -> list[int]:

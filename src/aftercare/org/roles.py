@@ -27,6 +27,21 @@ _DESK = [
     "customers.add_vehicle",
     "customers.change_vehicle",
     "messaging.add_optout",  # a customer asks for no more e-mail or SMS
+    # Check-in, pick-up and consultations (DS-1, DS-2, DS-3).
+    "workshop.view_repairorder",
+    "workshop.add_repairorder",
+    "workshop.change_repairorder",
+    "workshop.add_consultation",
+    # Next-service plans, calls and the call register (DS-2, DS-3, DS-6, DS-8).
+    "followups.view_nextserviceplan",
+    "followups.change_nextserviceplan",
+    "followups.view_call",
+    "followups.add_call",
+    "followups.add_callamendment",
+    # What customers raise in calls (DS-4, DS-5).
+    "cases.view_raiseditem",
+    "cases.add_raiseditem",
+    "cases.change_raiseditem",
 ]
 # Messages to customers: supervisors watch delivery and retry what failed.
 _MESSAGES = ["messaging.view_message", "messaging.retry_message"]
@@ -44,7 +59,13 @@ _SAFETY_REGISTER = [
 ]
 
 # Outreach (DS-7, DS-9): the desk phones targets and sends letters; supervisors plan campaigns.
-_OUTREACH_DESK = ["outreach.view_campaign", "outreach.view_letter", "outreach.add_letter"]
+_OUTREACH_DESK = [
+    "outreach.view_campaign",
+    "outreach.change_campaigntarget",  # attendance and replies
+    "outreach.view_letter",
+    "outreach.add_letter",
+    "outreach.add_letteramendment",
+]
 _OUTREACH_PLAN = [*_OUTREACH_DESK, "outreach.add_campaign", "outreach.change_campaign"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -55,7 +76,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "obligations.view_branch_obligations",
         "obligations.reassign_obligation",
         "obligations.cancel_obligation",
+        "cases.solve_escalated",
+        "paperwork.view_branch_exports",
         "org.view_user",
+        "org.manage_branch_staff",
         "org.view_absence",
         "org.add_absence",
         "org.change_absence",
@@ -76,6 +100,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "obligations.view_all_obligations",
         "obligations.reassign_obligation",
         "obligations.cancel_obligation",
+        "cases.solve_escalated",
+        "paperwork.view_branch_exports",
+        "org.act_in_any_branch",
+        "org.manage_branch_staff",
         "org.view_user",
         "org.add_user",
         "org.change_user",

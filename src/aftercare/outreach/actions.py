@@ -10,13 +10,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aftercare.customers.actions import Errors, ensure_branch_access
+from aftercare.customers.actions import Errors
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.followups.choices import UNREACHABLE_AFTER, Purpose
 from aftercare.followups.registers import next_number
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation, open_obligations_bulk
 from aftercare.obligations.models import Obligation
+from aftercare.org.access import ensure_allowed
 from aftercare.outreach import letters as letter_texts
 from aftercare.outreach.choices import (
     BATCH_CHUNK,
@@ -44,9 +45,7 @@ logger = logging.getLogger(__name__)
 
 
 def ensure_can_manage(user, branch) -> None:
-    if not user.has_perm(MANAGE):
-        raise NotAllowed(_("Only a supervisor may plan campaigns."))
-    ensure_branch_access(user, branch)
+    ensure_allowed(user, MANAGE, branch)
 
 
 def _clean_campaign(fields: dict, errors: Errors) -> dict:
@@ -276,7 +275,7 @@ def notice_call_recorded(call, campaign: Campaign, *, by) -> None:
 
 @transaction.atomic
 def record_attendance(target: CampaignTarget, *, by, attended=None, replied=None):
-    ensure_branch_access(by, target.campaign.branch)
+    ensure_allowed(by, "outreach.change_campaigntarget", target.campaign.branch)
     target = CampaignTarget.objects.select_for_update().get(pk=target.pk)
     if attended is not None:
         target.attended = attended
@@ -311,9 +310,7 @@ def record_letter(
     body: str = "",
 ) -> Letter:  # fmt: skip
     """A letter sent: its register line (DS-9), and DS-7L fulfilled for a campaign notice."""
-    if not by.has_perm("outreach.add_letter"):
-        raise NotAllowed(_("You may not record letters."))
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "outreach.add_letter", customer.branch)
     at = event_moment(at, field="sent_at")
     errors = Errors()
     _clean_letter(customer, kind, at, campaign, raised_item, errors)
@@ -344,7 +341,7 @@ AMENDABLE = {"kind", "sent_at", "subject", "body", "address"}
 @transaction.atomic
 def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> LetterAmendment:
     """Corrections never overwrite the register: the original stays, the amendment is added."""
-    ensure_branch_access(by, letter.branch)
+    ensure_allowed(by, "outreach.add_letteramendment", letter.branch)
     errors = Errors()
     if field not in AMENDABLE:
         errors.add("field", _("This field cannot be amended."))
@@ -391,9 +388,7 @@ def _batch_targets(campaign: Campaign, who: str):
 
 
 def ensure_can_write_letters(user, branch) -> None:
-    if not user.has_perm("outreach.add_letter"):
-        raise NotAllowed(_("You may not record letters."))
-    ensure_branch_access(user, branch)
+    ensure_allowed(user, "outreach.add_letter", branch)
 
 
 @transaction.atomic

@@ -5,17 +5,14 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
+from aftercare.org.access import restrict
 from aftercare.outreach.models import Campaign, CampaignTarget, Letter
 
 
 def visible_campaigns(user):
     """Campaigns of the user's branch; administrators see their organisation."""
     qs = Campaign.objects.select_related("branch", "organisation")
-    if user.is_superuser:
-        return qs
-    if user.is_administrator:
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.filter(branch_id=user.branch_id)
+    return restrict(qs, user, "outreach.view_campaign")
 
 
 def get_campaign_for(user, campaign_id: int) -> Campaign:
@@ -23,12 +20,9 @@ def get_campaign_for(user, campaign_id: int) -> Campaign:
 
 
 def visible_letters(user):
+    """The letter register (DS-9) of the user's branch; administrators see their organisation."""
     qs = Letter.objects.select_related("customer", "sent_by", "campaign", "branch")
-    if user.is_superuser:
-        return qs
-    if user.is_administrator:
-        return qs.filter(branch__organisation_id=user.organisation_id)
-    return qs.filter(branch_id=user.branch_id)
+    return restrict(qs, user, "outreach.view_letter")
 
 
 def get_letter_for(user, letter_id: int) -> Letter:

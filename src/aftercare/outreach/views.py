@@ -327,13 +327,9 @@ def _int(value) -> int:
 
 
 def _visible_branches(user):
-    from aftercare.org.models import Branch
+    from aftercare.org.queries import branches_for
 
-    if user.is_superuser:
-        return Branch.objects.all()
-    if user.is_administrator:
-        return Branch.objects.filter(organisation_id=user.organisation_id)
-    return Branch.objects.filter(pk=user.branch_id)
+    return branches_for(user)
 
 
 @login_required

@@ -43,6 +43,9 @@ class ExportJob(models.Model):
         verbose_name = _("PDF export")
         verbose_name_plural = _("PDF exports")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_branch_exports", _("Can fetch the register files the branch's staff asked for"))
+        ]
         indexes = [
             models.Index(fields=["created_by", "-created_at"], name="exportjob_creator_created"),
             models.Index(fields=["branch", "-created_at"], name="exportjob_branch_created"),

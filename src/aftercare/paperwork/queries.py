@@ -14,6 +14,7 @@ from aftercare.cases.models import RaisedItem
 from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for
 from aftercare.followups import queries as followups
+from aftercare.org.access import is_signed_in, scoped, works_in
 from aftercare.org.models import Branch
 from aftercare.paperwork import documents
 from aftercare.paperwork.choices import ExportForm
@@ -23,6 +24,8 @@ from aftercare.workshop.models import Consultation, RepairOrder
 
 # Who may print a register: the desk the call register, whoever sees letters the letter one
 # (as the pages these forms come from).
+# A supervisor may fetch the register files anyone of their branch asked for.
+BRANCH_EXPORTS = "paperwork.view_branch_exports"
 FORM_PERMISSIONS = {
     ExportForm.CALL_REGISTER: "customers.view_customer",
     ExportForm.LETTER_REGISTER: "outreach.view_letter",
@@ -31,14 +34,7 @@ FORM_PERMISSIONS = {
 
 def printable_branches(user):
     """Branches whose registers the user may print."""
-    branches = Branch.objects.select_related("organisation")
-    if user.is_superuser:
-        return branches
-    if user.is_administrator:
-        return branches.filter(organisation_id=user.organisation_id)
-    if user.branch_id is None:
-        return branches.none()
-    return branches.filter(pk=user.branch_id)
+    return scoped(Branch.objects.select_related("organisation"), user, branch_field="")
 
 
 def get_branch_for(user, branch_id: int | None) -> Branch:
@@ -131,13 +127,11 @@ def register_document(user, form: int, branch, start: date, end: date, *, at: da
 
 def may_see_export(user, job: ExportJob) -> bool:
     """The file holds a register: only who asked for it and the branch's supervisors."""
-    if user.is_superuser:
-        return True
-    if not user.has_perm(FORM_PERMISSIONS[job.form]):
+    if not is_signed_in(user) or not user.has_perm(FORM_PERMISSIONS[job.form]):
         return False
-    if job.created_by_id == user.pk:
+    if user.is_superuser or job.created_by_id == user.pk:
         return True
-    return user.is_supervisor and user.branch_id == job.branch_id
+    return user.has_perm(BRANCH_EXPORTS) and works_in(user, job.branch)
 
 
 def get_export_for(user, job_id: int) -> ExportJob:

@@ -22,6 +22,7 @@ from aftercare.obligations.queries import (
     compliance,
     figures_grouped,
 )
+from aftercare.org.access import is_signed_in, restrict
 from aftercare.org.models import Branch, User
 from aftercare.reviews import periods
 from aftercare.reviews.choices import ReviewKind
@@ -37,13 +38,7 @@ TREND_MONTHS = 12
 def visible_branches(user):
     """Administrators: every branch of the organisation; supervisors: their own; else none."""
     qs = Branch.objects.select_related("organisation").order_by("code")
-    if user.is_superuser:
-        return qs
-    if not user.has_perm(VIEW):
-        return qs.none()
-    if user.is_administrator:
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.filter(pk=user.branch_id)
+    return restrict(qs, user, VIEW, branch_field="")
 
 
 def get_branch_for(user, branch_id: int | None) -> Branch:
@@ -69,7 +64,7 @@ def get_review_for(user, review_id: int) -> Review:
 
 def can_write(user, branch) -> bool:
     """DS-11: the branch's own supervisor writes and finalises its reviews."""
-    return user.has_perm(FINALISE) and user.branch_id == branch.pk
+    return is_signed_in(user) and user.has_perm(FINALISE) and user.branch_id == branch.pk
 
 
 # ---------------------------------------------------------------------------- figures

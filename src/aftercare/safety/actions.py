@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, NotAllowed
+from aftercare.errors import Conflict
 from aftercare.moments import event_moment
 from aftercare.obligations import actions as obligations
+from aftercare.org.access import ensure_allowed
 from aftercare.safety import schedule
 from aftercare.safety.choices import (
     CapacityUnit,
@@ -32,19 +33,6 @@ from aftercare.safety.models import (
 from aftercare.standard import calendar as cal
 
 MAX_CAPACITY = Decimal("999999.9")
-
-
-def ensure_allowed(user, perm: str, branch) -> None:
-    """The role has the permission and the branch is the user's own (or their organisation's,
-    for administrators)."""
-    if not user.has_perm(perm):
-        raise NotAllowed(_("Your role may not do this."))
-    if user.is_superuser or (
-        user.is_administrator and branch.organisation_id == user.organisation_id
-    ):
-        return
-    if user.branch_id != branch.pk:
-        raise NotAllowed(_("You may only work on the safety register of your own branch."))
 
 
 def _today(branch, now: datetime | None = None):

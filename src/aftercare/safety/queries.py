@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from aftercare.org.access import restrict
 from aftercare.org.models import Branch
 from aftercare.safety import schedule
 from aftercare.safety.choices import DateState, DueKind, EquipmentStatus, InspectionResult
@@ -24,11 +25,8 @@ from aftercare.standard import calendar as cal
 
 
 def branches_for(user):
-    if user.is_superuser:
-        return Branch.objects.all()
-    if user.is_administrator:
-        return Branch.objects.filter(organisation_id=user.organisation_id)
-    return Branch.objects.filter(pk=user.branch_id)
+    """Branches whose safety register the user may read (DS-12, DS-13)."""
+    return restrict(Branch.objects.all(), user, "safety.view_place", branch_field="")
 
 
 def visible_places(user):

@@ -11,8 +11,11 @@ from aftercare.standard.models import CalendarDay, RuleSetting
 from aftercare.standard.rules import DayCount, Unit, default_rule
 
 
-def _require_admin(by) -> None:
-    if not by.has_perm("standard.change_rulesetting"):
+def _require_admin(by, organisation) -> None:
+    """An administrator tunes the rulebook of their own organisation only."""
+    if not by.is_authenticated or not by.has_perm("standard.change_rulesetting"):
+        raise PermissionDenied
+    if not by.is_superuser and by.organisation_id != organisation.pk:
         raise PermissionDenied
 
 
@@ -27,7 +30,7 @@ def set_rule_setting(
     day_count: str = "",
     enabled: bool = True,
 ) -> RuleSetting:
-    _require_admin(by)
+    _require_admin(by, organisation)
     rule = default_rule(rule_id)
     errors = {}
     if not rule.tracked and due_after is not None:
@@ -54,13 +57,13 @@ def set_rule_setting(
 
 @transaction.atomic
 def reset_rule_setting(organisation, rule_id: str, *, by) -> None:
-    _require_admin(by)
+    _require_admin(by, organisation)
     RuleSetting.objects.filter(organisation=organisation, rule_id=rule_id).delete()
 
 
 @transaction.atomic
 def set_calendar_day(organisation, day: date, *, kind: str, by, reason: str = "") -> CalendarDay:
-    _require_admin(by)
+    _require_admin(by, organisation)
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Unknown kind of calendar day."), fields={"kind": ["invalid"]})
     row, _created = CalendarDay.objects.update_or_create(
@@ -71,13 +74,13 @@ def set_calendar_day(organisation, day: date, *, kind: str, by, reason: str = ""
 
 @transaction.atomic
 def remove_calendar_day(organisation, day: date, *, by) -> None:
-    _require_admin(by)
+    _require_admin(by, organisation)
     CalendarDay.objects.filter(organisation=organisation, day=day).delete()
 
 
 @transaction.atomic
 def set_organisation_calendar(organisation, *, time_zone: str, region: str, by):
-    _require_admin(by)
+    _require_admin(by, organisation)
     organisation.time_zone = time_zone
     organisation.region = region
     organisation.full_clean()

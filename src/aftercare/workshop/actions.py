@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftercare.customers import actions as customer_actions
-from aftercare.customers.actions import Errors, ensure_branch_access
+from aftercare.customers.actions import Errors
 from aftercare.errors import InvalidInput
 from aftercare.followups import actions as followup_actions
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import open_obligation
+from aftercare.org.access import ensure_allowed
 from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
 
 
@@ -42,7 +43,7 @@ def check_in(vehicle, *, by, at=None, mileage=None, description="", items=()) ->
     """DS-1 and DS-2 open at check-in: archive the customer and plan the next service."""
     customer = vehicle.customer
     branch = customer.branch
-    ensure_branch_access(by, branch)
+    ensure_allowed(by, "workshop.add_repairorder", branch)
     at = event_moment(at, field="checked_in_at")
     errors = Errors()
     if mileage is not None and (mileage < 0 or mileage > 3_000_000):
@@ -86,7 +87,7 @@ def _open_archive_and_plan(customer, vehicle, *, by, at, subject) -> None:
 @transaction.atomic
 def record_pickup(order: RepairOrder, *, by, at=None) -> RepairOrder:
     """DS-3 opens at pick-up; a maintenance visit restarts the maintenance cycle."""
-    ensure_branch_access(by, order.branch)
+    ensure_allowed(by, "workshop.change_repairorder", order.branch)
     order = RepairOrder.objects.select_for_update().get(pk=order.pk)
     at = event_moment(at, field="picked_up_at")
     if order.picked_up_at is not None:
@@ -115,7 +116,7 @@ def record_pickup(order: RepairOrder, *, by, at=None) -> RepairOrder:
 @transaction.atomic
 def record_consultation(customer, *, by, at=None, channel="walk_in", notes="", vehicle=None):
     """A consultation without a repair order opens DS-1, DS-2 and, as it ends, DS-3."""
-    ensure_branch_access(by, customer.branch)
+    ensure_allowed(by, "workshop.add_consultation", customer.branch)
     at = event_moment(at, field="occurred_at")
     errors = Errors()
     if channel not in Consultation.Channel.values:

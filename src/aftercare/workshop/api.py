@@ -2,14 +2,14 @@
 
 from datetime import datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import BoundedPagination, Id, responses
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
-from aftercare.workshop import actions
-from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
+from aftercare.workshop import actions, queries
+from aftercare.workshop.models import Consultation, RepairOrder
 
 router = Router(tags=["workshop"])
 
@@ -23,9 +23,7 @@ class ServiceItemOut(Schema):
 
 @router.get("/service-items", response=responses({200: list[ServiceItemOut]}))
 def service_items(request):
-    return list(
-        ServiceItem.objects.filter(organisation_id=request.user.organisation_id, active=True)
-    )
+    return list(queries.service_catalogue(request.user))
 
 
 class RepairOrderOut(Schema):
@@ -53,14 +51,6 @@ class RepairOrderIn(Schema):
     items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
 
 
-def _visible_orders(user):
-    from aftercare.customers.models import Customer
-
-    return RepairOrder.objects.filter(
-        customer_id__in=Customer.objects.visible_to(user).values("pk")
-    )
-
-
 @router.post("/repair-orders", response=responses({201: RepairOrderOut}, 404))
 def check_in(request, payload: RepairOrderIn):
     vehicle = get_vehicle_for(request.user, payload.vehicle_id)
@@ -72,18 +62,20 @@ def check_in(request, payload: RepairOrderIn):
 
 
 @router.get("/repair-orders", response=responses({200: list[RepairOrderOut]}))
+@paginate(BoundedPagination)
 def list_repair_orders(request, customer_id: Id | None = None, vehicle_id: Id | None = None):
-    orders = _visible_orders(request.user).prefetch_related("items")
+    """Repair orders, newest first, in pages (`limit`, `offset`)."""
+    orders = queries.visible_orders(request.user).prefetch_related("items")
     if customer_id is not None:
         orders = orders.filter(customer_id=customer_id)
     if vehicle_id is not None:
         orders = orders.filter(vehicle_id=vehicle_id)
-    return list(orders[:200])
+    return orders
 
 
 @router.get("/repair-orders/{order_id}", response=responses({200: RepairOrderOut}, 404))
 def get_repair_order(request, order_id: Id):
-    return get_object_or_404(_visible_orders(request.user), pk=order_id)
+    return queries.get_order_for(request.user, order_id)
 
 
 class PickupIn(Schema):
@@ -92,7 +84,7 @@ class PickupIn(Schema):
 
 @router.post("/repair-orders/{order_id}/pickup", response=responses({200: RepairOrderOut}, 404))
 def pickup(request, order_id: Id, payload: PickupIn):
-    order = get_object_or_404(_visible_orders(request.user), pk=order_id)
+    order = queries.get_order_for(request.user, order_id)
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
 
 

@@ -1,18 +1,16 @@
 """Workshop pages: check-in, pick-up and consultation visits, the events that start DS-1…DS-3."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.errors import DomainError
 from aftercare.formfields import show_domain_error
-from aftercare.workshop import actions
+from aftercare.workshop import actions, queries
 from aftercare.workshop.forms import MOMENT_ALIASES, CheckInForm, ConsultationForm, PickupForm
-from aftercare.workshop.models import RepairOrder
 
 
 def _tz(customer):
@@ -21,6 +19,7 @@ def _tz(customer):
 
 
 @login_required
+@permission_required("workshop.add_repairorder", raise_exception=True)
 def check_in(request, vehicle_id: int):
     vehicle = get_vehicle_for(request.user, vehicle_id)
     customer = vehicle.customer
@@ -40,13 +39,10 @@ def check_in(request, vehicle_id: int):
 
 
 @login_required
+@permission_required("workshop.change_repairorder", raise_exception=True)
 @require_POST
 def pickup(request, pk: int):
-    visible = Customer.objects.visible_to(request.user)
-    order = get_object_or_404(
-        RepairOrder.objects.filter(customer__in=visible).select_related("vehicle", "customer"),
-        pk=pk,
-    )
+    order = queries.get_order_for(request.user, pk)
     form = PickupForm(request.POST, tz=_tz(order.customer))
     if not form.is_valid():
         messages.error(request, _("Enter the pick-up moment as a date and time."))
@@ -63,6 +59,7 @@ def pickup(request, pk: int):
 
 
 @login_required
+@permission_required("workshop.add_consultation", raise_exception=True)
 def consultation(request, customer_id: int):
     customer = get_customer_for(request.user, customer_id)
     form = ConsultationForm(request.POST or None, tz=_tz(customer), customer=customer)

@@ -1,0 +1,687 @@
+"""Who may do what: one row per page route and per API operation.
+
+`roles` are the role codes that may use the route on records of their own branch (the
+administrator: of their organisation). Everyone else must be refused — 302 to the login page or
+401 when signed out, 403 or 404 when signed in — and a refusal must write nothing.
+
+A route that acts on a record of branch A (`on_record=True`) must refuse the same role of branch
+B and the administrator of another organisation too; a list or a form without a record is
+answered for their own branch instead, so for them it follows the role.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from aftercare.org.roles import Role
+
+ADVISOR = Role.ADVISOR.value
+FOLLOWUP = Role.FOLLOWUP_ADVISOR.value
+SUPERVISOR = Role.SUPERVISOR.value
+ENGINEER = Role.ENGINEER.value
+COORDINATOR = Role.TRAINING_COORDINATOR.value
+PARTS = Role.PARTS_CLERK.value
+ADMIN = Role.ADMINISTRATOR.value
+
+EVERYONE = frozenset(role.value for role in Role)
+DESK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ADMIN})
+SUPERVISORS = frozenset({SUPERVISOR, ADMIN})
+ADMINS = frozenset({ADMIN})
+WITH_WORK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
+NOBODY: frozenset[str] = frozenset()
+
+TODAY = timezone.localdate()
+PERIOD = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request of a row: method, the URL's arguments and the body, from the world's ids."""
+
+    method: str = "GET"
+    kwargs: Any = None  # ids -> URL kwargs (pages) / path parameters (API)
+    data: Any = None  # ids -> form data (pages) or JSON body (API)
+    query: Any = None  # ids -> query string
+
+
+@dataclass(frozen=True)
+class Row:
+    roles: frozenset[str]
+    calls: tuple[Call, ...] = (Call(),)
+    on_record: bool = False
+    public: bool = False  # answered to anyone, signed in or not
+    note: str = ""
+    # Allowed callers may meet a 404 here for a reason that is not access (stated in `note`).
+    allowed_may_miss: bool = False
+
+
+def get(**kw) -> Call:
+    return Call("GET", **kw)
+
+
+def post(**kw) -> Call:
+    return Call("POST", **kw)
+
+
+def patch(**kw) -> Call:
+    return Call("PATCH", **kw)
+
+
+def pk(name: str):
+    return lambda ids: {"pk": ids[name]}
+
+
+NO_CUSTOMER_FORM = {"name": "新客戶", "kind": "person", "phones": "13900001111"}
+
+PAGES: dict[str, Row] = {
+    "home": Row(EVERYONE, public=True, note="redirects to My work (which asks for a login)"),
+    "login": Row(EVERYONE, public=True),
+    "logout": Row(EVERYONE, (post(),), public=True),
+    "set_language": Row(EVERYONE, (post(data=lambda ids: {"language": "en"}),), public=True),
+    # obligations
+    "obligations:my-work": Row(EVERYONE),
+    "obligations:list": Row(SUPERVISORS),
+    "obligations:fulfil": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (post(kwargs=pk("duty"), data=lambda ids: {"outcome": "done"}),),
+        on_record=True,
+        note="the owner (advisor@A), the branch's supervisor and the administrator",
+    ),
+    "obligations:notifications-read": Row(EVERYONE, (post(),)),
+    # customers
+    "customers:list": Row(DESK),
+    "customers:create": Row(DESK, (get(), post(data=lambda ids: NO_CUSTOMER_FORM))),
+    "customers:detail": Row(DESK, (get(kwargs=pk("customer")),), on_record=True),
+    "customers:edit": Row(
+        DESK,
+        (
+            get(kwargs=pk("customer")),
+            post(kwargs=pk("customer"), data=lambda ids: NO_CUSTOMER_FORM),
+        ),
+        on_record=True,
+    ),
+    "customers:vehicle-add": Row(
+        DESK,
+        (
+            get(kwargs=pk("customer")),
+            post(kwargs=pk("customer"), data=lambda ids: {"plate": "京B77777"}),
+        ),
+        on_record=True,
+    ),
+    "customers:vehicle-edit": Row(
+        DESK,
+        (
+            get(kwargs=pk("vehicle")),
+            post(kwargs=pk("vehicle"), data=lambda ids: {"plate": "京B88888"}),
+        ),
+        on_record=True,
+    ),
+    # workshop
+    "workshop:check-in": Row(
+        DESK,
+        (
+            get(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}),
+            post(
+                kwargs=lambda ids: {"vehicle_id": ids["vehicle"]},
+                data=lambda ids: {"mileage": "1000"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "workshop:pickup": Row(DESK, (post(kwargs=pk("order")),), on_record=True),
+    "workshop:consultation": Row(
+        DESK,
+        (
+            get(kwargs=lambda ids: {"customer_id": ids["customer"]}),
+            post(
+                kwargs=lambda ids: {"customer_id": ids["customer"]},
+                data=lambda ids: {"channel": "phone"},
+            ),
+        ),
+        on_record=True,
+    ),
+    # follow-ups
+    "followups:call-new": Row(
+        DESK,
+        (
+            get(query=lambda ids: {"customer": ids["customer"]}),
+            post(
+                query=lambda ids: {"customer": ids["customer"]},
+                data=lambda ids: {
+                    "direction": "out",
+                    "purpose": "other",
+                    "reached": "on",
+                    "notes": "矩陣",
+                    "items-TOTAL_FORMS": "0",
+                    "items-INITIAL_FORMS": "0",
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "followups:call-check": Row(
+        DESK,
+        (post(query=lambda ids: {"customer": ids["customer"]}, data=lambda ids: {}),),
+        on_record=True,
+    ),
+    "followups:item-row": Row(DESK),
+    "followups:register": Row(DESK),
+    "followups:detail": Row(DESK, (get(kwargs=pk("call")),), on_record=True),
+    "followups:amend": Row(
+        DESK,
+        (
+            post(
+                kwargs=pk("call"),
+                data=lambda ids: {"field": "notes", "value_text": "改", "reason": "打錯"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "followups:close-unreachable": Row(DESK, (post(kwargs=pk("duty")),), on_record=True),
+    "followups:plan-confirm": Row(
+        DESK,
+        (
+            get(kwargs=pk("plan")),
+            post(kwargs=pk("plan"), data=lambda ids: {"topics": ["satisfaction"]}),
+        ),
+        on_record=True,
+    ),
+    # raised items
+    "cases:list": Row(DESK),
+    "cases:queue": Row(SUPERVISORS),
+    "cases:detail": Row(DESK, (get(kwargs=pk("item_open")),), on_record=True),
+    "cases:move": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"pk": ids["item_open"], "action": "research"},
+                data=lambda ids: {"note": "查"},
+            ),
+        ),
+        on_record=True,
+    ),
+    # team
+    "team:absences": Row(SUPERVISORS),
+    # imports
+    "imports:list": Row(DESK),
+    "imports:new": Row(DESK),
+    "imports:template": Row(DESK),
+    "imports:detail": Row(DESK, (get(kwargs=pk("job")),), on_record=True),
+    "imports:errors": Row(DESK, (get(kwargs=pk("job")),), on_record=True),
+    "imports:import-valid": Row(DESK, (post(kwargs=pk("job")),), on_record=True),
+    "imports:cancel": Row(DESK, (post(kwargs=pk("job")),), on_record=True),
+    # outreach
+    "outreach:list": Row(DESK),
+    "outreach:new": Row(SUPERVISORS),
+    "outreach:preview": Row(
+        SUPERVISORS, (post(data=lambda ids: {"name": "x", "kind": "free_inspection"}),)
+    ),
+    "outreach:detail": Row(DESK, (get(kwargs=pk("campaign")),), on_record=True),
+    "outreach:schedule": Row(SUPERVISORS, (post(kwargs=pk("campaign_draft")),), on_record=True),
+    "outreach:attendance": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"pk": ids["campaign"], "target_id": ids["target"]},
+                data=lambda ids: {"attended": "yes"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "outreach:batch-new": Row(
+        DESK, (post(kwargs=pk("campaign"), data=lambda ids: {"who": "owed"}),), on_record=True
+    ),
+    "outreach:batch": Row(
+        DESK,
+        (get(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),),
+        on_record=True,
+    ),
+    "outreach:batch-sent": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"]}),),
+        on_record=True,
+    ),
+    "outreach:batch-file": Row(
+        DESK,
+        (get(kwargs=lambda ids: {"pk": ids["campaign"], "batch_id": ids["batch"], "name": "pdf"}),),
+        on_record=True,
+        allowed_may_miss=True,
+        note="the world's batch has no drawn files: allowed callers get 404 for the file",
+    ),
+    "outreach:letters": Row(DESK),
+    "outreach:letter-new": Row(
+        DESK, (get(query=lambda ids: {"customer": ids["customer"]}),), on_record=True
+    ),
+    "outreach:letter": Row(
+        DESK,
+        (
+            get(kwargs=pk("letter")),
+            post(
+                kwargs=pk("letter"),
+                data=lambda ids: {"field": "subject", "value": "更正", "reason": "錯字"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "outreach:letter-document": Row(
+        DESK, (get(kwargs=lambda ids: {"pk": ids["letter"], "fmt": "docx"}),), on_record=True
+    ),
+    # messaging
+    "messaging:list": Row(SUPERVISORS),
+    "messaging:retry": Row(SUPERVISORS, (post(kwargs=pk("message")),), on_record=True),
+    "messaging:calendar": Row(
+        WITH_WORK | {PARTS}, (get(), post(data=lambda ids: {"action": "create"}))
+    ),
+    "messaging:feed": Row(
+        EVERYONE,
+        (get(kwargs=lambda ids: {"token": ids["feed_token"]}),),
+        public=True,
+        note="the token is the key: anyone holding it reads advisor@A's feed",
+    ),
+    # safety
+    "safety:register": Row(DESK),
+    "safety:place-add": Row(
+        SUPERVISORS, (get(), post(data=lambda ids: {"name": "新地點", "min_count": "1"}))
+    ),
+    "safety:place-minimum": Row(
+        SUPERVISORS,
+        (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"min_count": "3"})),
+        on_record=True,
+    ),
+    "safety:bin-add": Row(
+        SUPERVISORS,
+        (
+            get(kwargs=pk("place")),
+            post(kwargs=pk("place"), data=lambda ids: {"label": "桶", "owner": ids["advisor_a"]}),
+        ),
+        on_record=True,
+    ),
+    "safety:equipment-add": Row(
+        SUPERVISORS,
+        (get(kwargs=pk("place")), post(kwargs=pk("place"), data=lambda ids: {"kind": "powder"})),
+        on_record=True,
+    ),
+    "safety:bin": Row(
+        DESK,
+        (get(kwargs=pk("bin")), post(kwargs=pk("bin"), data=lambda ids: {"note": "清"})),
+        on_record=True,
+    ),
+    "safety:bin-retire": Row(
+        SUPERVISORS, (post(kwargs=pk("bin"), data=lambda ids: {"reason": "搬走"}),), on_record=True
+    ),
+    "safety:equipment": Row(
+        DESK,
+        (
+            get(kwargs=pk("equipment")),
+            post(
+                kwargs=pk("equipment"),
+                data=lambda ids: {"result": "ok", "pressure_ok": "True", "seal_ok": "True"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "safety:equipment-replace": Row(
+        SUPERVISORS,
+        (get(kwargs=pk("equipment")), post(kwargs=pk("equipment"), data=lambda ids: {})),
+        on_record=True,
+    ),
+    "safety:equipment-remove": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("equipment"), data=lambda ids: {"reason": "報廢"}),),
+        on_record=True,
+    ),
+    # reviews
+    "reviews:list": Row(SUPERVISORS),
+    "reviews:dashboard": Row(SUPERVISORS),
+    "reviews:detail": Row(SUPERVISORS, (get(kwargs=pk("review")),), on_record=True),
+    "reviews:save": Row(
+        frozenset({SUPERVISOR}),
+        (post(kwargs=pk("review"), data=lambda ids: {"summary": "本月準時"}),),
+        on_record=True,
+        note="DS-11: only the branch's own supervisor writes its review",
+    ),
+    "reviews:print": Row(SUPERVISORS, (get(kwargs=pk("review")),), on_record=True),
+    "reviews:pdf": Row(SUPERVISORS, (get(kwargs=pk("review")),), on_record=True),
+    "reviews:xlsx": Row(SUPERVISORS, (get(kwargs=pk("review")),), on_record=True),
+    # paperwork (the four forms)
+    "paperwork:index": Row(DESK),
+    "paperwork:form1": Row(DESK, (get(kwargs=pk("customer")),), on_record=True),
+    "paperwork:form1-pdf": Row(DESK, (get(kwargs=pk("customer")),), on_record=True),
+    "paperwork:form1-xlsx": Row(DESK, (get(kwargs=pk("customer")),), on_record=True),
+    "paperwork:form2": Row(DESK, (get(kwargs=pk("call")),), on_record=True),
+    "paperwork:form2-pdf": Row(DESK, (get(kwargs=pk("call")),), on_record=True),
+    "paperwork:form2-xlsx": Row(DESK, (get(kwargs=pk("call")),), on_record=True),
+    "paperwork:form3": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:form3-pdf": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:form3-xlsx": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:form4": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:form4-pdf": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:form4-xlsx": Row(DESK, (get(query=lambda ids: PERIOD),)),
+    "paperwork:export-start": Row(
+        DESK,
+        (post(data=lambda ids: {"form": "3", "branch": ids["branch_a"], **PERIOD}),),
+        on_record=True,
+        note="the export names branch A",
+    ),
+    "paperwork:export": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (get(kwargs=pk("export")),),
+        on_record=True,
+        note="who asked for it (advisor@A), the branch's supervisor and the administrator",
+    ),
+    "paperwork:export-file": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (get(kwargs=pk("export")),),
+        on_record=True,
+        allowed_may_miss=True,
+        note="the world's export is not drawn yet: allowed callers get 404 for the file",
+    ),
+    # the service standard's settings
+    "standard:settings": Row(ADMINS),
+    "standard:edit-rule": Row(
+        ADMINS, (post(kwargs=lambda ids: {"rule_id": "DS-3"}, data=lambda ids: {"due_after": "3"}),)
+    ),
+    "standard:add-day": Row(
+        ADMINS, (post(data=lambda ids: {"day": "2031-01-03", "kind": "closure"}),)
+    ),
+    "standard:remove-day": Row(ADMINS, (post(kwargs=lambda ids: {"day": ids["day"]}),)),
+    "standard:organisation": Row(
+        ADMINS, (post(data=lambda ids: {"time_zone": "Asia/Taipei", "region": "TW"}),)
+    ),
+}
+
+# The Django admin is for superusers only (no role reaches it); its routes are generated per
+# model, so the namespace has one row, checked on its index and one change list.
+ADMIN_SITE = Row(NOBODY, (get(),), note="Django admin: superusers only")
+ADMIN_SITE_SAMPLES = ["admin:index", "admin:auth_group_changelist"]
+
+# Routes served outside the product's own pages.
+API_SITE: dict[str, Row] = {
+    "api:openapi-json": Row(EVERYONE, public=True, note="the API's description is public"),
+    "api:openapi-view": Row(EVERYONE, public=True, note="the API's docs page is public"),
+    "api:api-root": Row(EVERYONE, public=True, allowed_may_miss=True, note="/api/v1/ itself"),
+}
+
+
+def body(**values):
+    return lambda ids: values
+
+
+API: dict[str, Row] = {
+    "GET /me": Row(EVERYONE),
+    "GET /users": Row(SUPERVISORS),
+    "POST /absences": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=lambda ids: {
+                    "user_id": ids["advisor_a"],
+                    "stand_in_id": ids["followup_a"],
+                    "starts_at": "2031-01-05T09:00:00+08:00",
+                    "ends_at": "2031-01-06T09:00:00+08:00",
+                }
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /worklist": Row(EVERYONE),
+    "GET /obligations": Row(EVERYONE, note="everyone lists the work they may see (their own)"),
+    "GET /obligations/{obligation_id}": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (get(kwargs=lambda ids: {"obligation_id": ids["duty"]}),),
+        on_record=True,
+        note="the owner (advisor@A), the branch's supervisor and the administrator",
+    ),
+    "POST /obligations/{obligation_id}/fulfil": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=body(outcome="done")),),
+        on_record=True,
+    ),
+    "POST /obligations/{obligation_id}/cancel": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=body(reason="賣車")),),
+        on_record=True,
+    ),
+    "POST /obligations/{obligation_id}/reassign": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=lambda ids: {"obligation_id": ids["duty"]},
+                data=lambda ids: {"owner_id": ids["followup_a"]},
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /customers": Row(
+        DESK,
+        (
+            post(
+                data=lambda ids: {
+                    "name": "新客戶",
+                    "phones": ["13900001111"],
+                    "branch_id": ids["branch_a"],
+                }
+            ),
+        ),
+        on_record=True,
+        note="names branch A",
+    ),
+    "GET /customers": Row(DESK),
+    "GET /customers/{customer_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"customer_id": ids["customer"]}),), on_record=True
+    ),
+    "PATCH /customers/{customer_id}": Row(
+        DESK,
+        (patch(kwargs=lambda ids: {"customer_id": ids["customer"]}, data=body(notes="改")),),
+        on_record=True,
+    ),
+    "POST /vehicles": Row(
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "plate": "京B99999"}),),
+        on_record=True,
+    ),
+    "GET /vehicles/{vehicle_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}),), on_record=True
+    ),
+    "PATCH /vehicles/{vehicle_id}": Row(
+        DESK,
+        (patch(kwargs=lambda ids: {"vehicle_id": ids["vehicle"]}, data=body(model="凱美瑞")),),
+        on_record=True,
+    ),
+    "GET /service-items": Row(DESK),
+    "POST /repair-orders": Row(
+        DESK,
+        (post(data=lambda ids: {"vehicle_id": ids["vehicle"], "mileage": 1000}),),
+        on_record=True,
+    ),
+    "GET /repair-orders": Row(DESK),
+    "GET /repair-orders/{order_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"order_id": ids["order"]}),), on_record=True
+    ),
+    "POST /repair-orders/{order_id}/pickup": Row(
+        DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
+    ),
+    "POST /consultations": Row(
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "phone"}),),
+        on_record=True,
+    ),
+    "POST /calls": Row(
+        DESK,
+        (
+            post(
+                data=lambda ids: {
+                    "customer_id": ids["customer"],
+                    "direction": "out",
+                    "purpose": "other",
+                }
+            ),
+        ),
+        on_record=True,
+        note="issue 9: an engineer of branch A got 201 here",
+    ),
+    "GET /calls": Row(DESK),
+    "GET /calls/{call_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"call_id": ids["call"]}),), on_record=True
+    ),
+    "POST /calls/{call_id}/amendments": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"call_id": ids["call"]},
+                data=body(field="notes", value="改", reason="打錯"),
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /plans": Row(DESK),
+    "POST /plans/{plan_id}/confirm": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"plan_id": ids["plan"]}, data=body(topics=["satisfaction"])),),
+        on_record=True,
+    ),
+    "POST /obligations/{obligation_id}/close-unreachable": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"obligation_id": ids["duty"]}, data=body()),),
+        on_record=True,
+    ),
+    "GET /raised-items": Row(DESK),
+    "GET /raised-items/queue": Row(SUPERVISORS),
+    "GET /raised-items/{item_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"item_id": ids["item_open"]}),), on_record=True
+    ),
+    "POST /raised-items/{item_id}/research": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="查")),),
+        on_record=True,
+    ),
+    "POST /raised-items/{item_id}/escalate": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(note="升")),),
+        on_record=True,
+    ),
+    "POST /raised-items/{item_id}/solution": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"item_id": ids["item_escalated"]}, data=body(text="換冷媒")),),
+        on_record=True,
+        note="DS-5: what was escalated is solved by the supervisor",
+    ),
+    "POST /raised-items/{item_id}/inform": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["item_open"]}, data=body(satisfied=True)),),
+        on_record=True,
+        note="the open item cannot be told yet (409) for allowed callers",
+    ),
+    "POST /campaigns": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=lambda ids: {
+                    "branch_id": ids["branch_a"],
+                    "name": "夏季",
+                    "kind": "free_inspection",
+                    "starts_at": "2031-06-01T09:00:00+08:00",
+                    "ends_at": "2031-06-02T17:00:00+08:00",
+                }
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /campaigns": Row(DESK),
+    "GET /campaigns/{campaign_id}": Row(
+        DESK, (get(kwargs=lambda ids: {"campaign_id": ids["campaign"]}),), on_record=True
+    ),
+    "POST /campaigns/{campaign_id}/schedule": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"campaign_id": ids["campaign_draft"]}, data=body()),),
+        on_record=True,
+    ),
+    "GET /campaigns/{campaign_id}/targets": Row(
+        DESK, (get(kwargs=lambda ids: {"campaign_id": ids["campaign"]}),), on_record=True
+    ),
+    "POST /letters": Row(
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "kind": "notice"}),),
+        on_record=True,
+    ),
+    "GET /letters": Row(DESK),
+    "POST /letters/{letter_id}/amendments": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"letter_id": ids["letter"]},
+                data=body(field="subject", value="更正", reason="錯字"),
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /messages": Row(SUPERVISORS),
+    "POST /messages/{message_id}/retry": Row(
+        SUPERVISORS, (post(kwargs=lambda ids: {"message_id": ids["message"]}),), on_record=True
+    ),
+    "POST /message-opt-outs": Row(
+        DESK,
+        (post(data=lambda ids: {"customer_id": ids["customer"], "channel": "sms"}),),
+        on_record=True,
+    ),
+    "GET /safety/places": Row(DESK),
+    "GET /safety/equipment": Row(DESK),
+    "POST /safety/equipment": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=lambda ids: {
+                    "place_id": ids["place"],
+                    "kind": "powder",
+                    "label": "MFZ-9",
+                    "capacity": "4",
+                    "unit": "kg",
+                    "installed_on": "2026-01-01",
+                    "expires_on": "2030-01-01",
+                }
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /safety/equipment/{item_id}/inspections": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"item_id": ids["equipment"]}, data=body(result="ok")),),
+        on_record=True,
+    ),
+    "POST /safety/bins/{bin_id}/clearances": Row(
+        DESK,
+        (post(kwargs=lambda ids: {"bin_id": ids["bin"]}, data=body(note="清")),),
+        on_record=True,
+    ),
+    "GET /compliance": Row(SUPERVISORS),
+    "GET /reviews": Row(SUPERVISORS),
+    "POST /reviews": Row(
+        frozenset({SUPERVISOR}),
+        (
+            post(
+                data=lambda ids: {
+                    "branch_id": ids["branch_a"],
+                    "kind": "monthly",
+                    "period": "2026-01",
+                }
+            ),
+        ),
+        on_record=True,
+        note="DS-11: only the branch's own supervisor writes its review",
+    ),
+    "GET /reviews/{review_id}": Row(
+        SUPERVISORS, (get(kwargs=lambda ids: {"review_id": ids["review"]}),), on_record=True
+    ),
+    "PATCH /reviews/{review_id}": Row(
+        frozenset({SUPERVISOR}),
+        (patch(kwargs=lambda ids: {"review_id": ids["review"]}, data=body(summary="準時")),),
+        on_record=True,
+    ),
+    "POST /reviews/{review_id}/finalise": Row(
+        frozenset({SUPERVISOR}),
+        (post(kwargs=lambda ids: {"review_id": ids["review"]}, data=body(summary="準時")),),
+        on_record=True,
+    ),
+}

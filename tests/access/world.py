@@ -1,0 +1,151 @@
+"""The world the access matrix is played in: two branches of one organisation, one member of
+staff per role in each, an administrator of the organisation and one of another organisation,
+and one record of every kind in branch A (each made through the real actions where they exist).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from aftercare import demo
+from aftercare.org.models import Branch, Organisation
+from aftercare.org.roles import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+STAFF_ROLES = [role.value for role in Role if role != Role.ADMINISTRATOR]
+
+
+@dataclass
+class World:
+    org: Organisation
+    branch_a: Branch
+    branch_b: Branch
+    actors: dict[str, object] = field(default_factory=dict)  # "advisor@A" … "administrator"
+    ids: dict[str, object] = field(default_factory=dict)  # what the routes point at
+
+    def user(self, name: str):
+        return self.actors[name]
+
+
+def build() -> World:
+    from aftercare.cases import actions as cases
+    from aftercare.cases.models import RaisedItem
+    from aftercare.customers.models import Customer
+    from aftercare.followups import actions as followups
+    from aftercare.followups.models import Call, NextServicePlan
+    from aftercare.imports.models import ImportJob
+    from aftercare.messaging import actions as messaging
+    from aftercare.messaging.choices import MessageStatus
+    from aftercare.messaging.models import Message
+    from aftercare.obligations.actions import open_obligation
+    from aftercare.outreach import actions as outreach
+    from aftercare.outreach.models import Campaign, CampaignTarget, Letter, LetterBatch
+    from aftercare.outreach.targets import TargetFilters
+    from aftercare.paperwork.models import ExportJob
+    from aftercare.reviews.models import Review
+    from aftercare.safety.models import Equipment, Place, RagBin
+    from aftercare.standard import actions as standard
+    from aftercare.workshop import actions as workshop
+
+    now = timezone.now()
+    org = demo.load(customers_per_branch=2)
+    a, b = Branch.objects.filter(organisation=org).order_by("code")  # north, south
+    world = World(org=org, branch_a=a, branch_b=b)
+    world.actors["anonymous"] = AnonymousUser()
+    for role in STAFF_ROLES:
+        for branch, tag in ((a, "A"), (b, "B")):
+            world.actors[f"{role}@{tag}"] = UserFactory(
+                username=f"{role}_{tag.lower()}", branch=branch, roles=[role]
+            )
+    world.actors["administrator"] = UserFactory(
+        username="org_admin", branch=None, organisation=org, roles=[Role.ADMINISTRATOR.value]
+    )
+    other = OrganisationFactory(name="別家汽車")
+    world.actors["administrator@other"] = UserFactory(
+        username="other_admin", branch=None, organisation=other, roles=[Role.ADMINISTRATOR.value]
+    )
+
+    advisor, supervisor = world.user("advisor@A"), world.user("supervisor@A")
+    customer = Customer.objects.filter(branch=a, vehicles__isnull=False).order_by("id").first()
+    vehicle = customer.vehicles.order_by("id").first()
+    order = workshop.check_in(vehicle, by=advisor, at=now - timedelta(hours=2))
+    call = followups.record_call(
+        customer, by=advisor, direction="out", purpose="other", at=now - timedelta(hours=1),
+        raised_items=[
+            {"kind": "complaint", "text": "冷氣不冷"}, {"kind": "request", "text": "換雨刷"}
+        ],
+    )  # fmt: skip
+    opened, escalated = RaisedItem.objects.filter(call=call).order_by("id")
+    cases.escalate(escalated, by=advisor, at=now - timedelta(minutes=30))
+    plan = NextServicePlan.objects.filter(customer__branch=a, confirmed_at__isnull=True).first()
+    duty = open_obligation(
+        "DS-3", branch=a, owner=advisor, event_at=now - timedelta(days=1), customer=customer,
+        subject=vehicle, title="access matrix",
+    )  # fmt: skip
+    campaign = outreach.create_campaign(
+        by=supervisor, branch=a, name="春季檢測", kind="free_inspection", content="免費檢測",
+        starts_at=now + timedelta(days=40), ends_at=now + timedelta(days=42),
+        address=a.address, filters=TargetFilters(customer_ids=[customer.pk]),
+    )  # fmt: skip
+    scheduled = Campaign.objects.filter(branch=a, scheduled_at__isnull=False).first()
+    batch = LetterBatch.objects.create(
+        campaign=scheduled,
+        who="owed",
+        kind="notice",
+        customer_ids=[],
+        created_by=supervisor,
+        status=LetterBatch.Status.DONE,
+    )
+    message = Message.objects.create(
+        customer=customer,
+        channel="sms",
+        to="+8613800000000",
+        body="提醒",
+        reason="matrix:1",
+        status=MessageStatus.FAILED,
+        queued_at=now - timedelta(hours=3),
+        attempts=1,
+    )
+    job = ImportJob.objects.create(
+        organisation=org,
+        branch=a,
+        created_by=advisor,
+        file_name="客戶.csv",
+        content=b"name\n",
+    )
+    export = ExportJob.objects.create(
+        branch=a, created_by=advisor, form=3, start=now.date(), end=now.date()
+    )
+    standard.set_calendar_day(
+        org, date(now.year + 1, 1, 2), kind="closure", by=world.user("administrator"), reason="盤點"
+    )
+    world.ids = {
+        "customer": customer.pk,
+        "vehicle": vehicle.pk,
+        "order": order.pk,
+        "call": Call.objects.filter(branch=a).order_by("-id").first().pk,
+        "item_open": opened.pk,
+        "item_escalated": escalated.pk,
+        "plan": plan.pk,
+        "duty": duty.pk,
+        "campaign_draft": campaign.pk,
+        "campaign": scheduled.pk,
+        "target": CampaignTarget.objects.filter(campaign=scheduled).first().pk,
+        "batch": batch.pk,
+        "letter": Letter.objects.filter(branch=a).first().pk,
+        "message": message.pk,
+        "job": job.pk,
+        "export": export.pk,
+        "place": Place.objects.filter(branch=a).order_by("id").first().pk,
+        "bin": RagBin.objects.filter(place__branch=a).order_by("id").first().pk,
+        "equipment": Equipment.objects.filter(place__branch=a).order_by("id").first().pk,
+        "review": Review.objects.filter(branch=a, finalised_at__isnull=True).first().pk,
+        "day": f"{now.year + 1}-01-02",
+        "feed_token": messaging.create_feed(advisor)[1],
+        "advisor_a": advisor.pk,
+        "followup_a": world.user("followup_advisor@A").pk,
+        "branch_a": a.pk,
+    }
+    return world

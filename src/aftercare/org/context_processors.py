@@ -9,9 +9,9 @@ MENU = [
     (
         _("Follow-up"),
         [
-            ("followups:register", _("Call register"), "customers.view_customer"),
-            ("cases:list", _("Raised items"), "customers.view_customer"),
-            ("cases:queue", _("Escalations"), "obligations.view_branch_obligations"),
+            ("followups:register", _("Call register"), "followups.view_call"),
+            ("cases:list", _("Raised items"), "cases.view_raiseditem"),
+            ("cases:queue", _("Escalation queue"), "cases.solve_escalated"),
             ("outreach:list", _("Campaigns"), "outreach.view_campaign"),
             ("outreach:letters", _("Letter register"), "outreach.view_letter"),
             ("paperwork:index", _("Forms"), "customers.view_customer"),

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from aftercare.customers.actions import Errors
 from aftercare.errors import Conflict, InvalidInput, NotAllowed
@@ -415,11 +414,18 @@ def request_letter_batch(campaign: Campaign, *, by, who: str, language: str = "z
             else _("This campaign has no targets.")
         )
         raise InvalidInput(message, fields={"who": [message]})
+    # A letter cannot be posted without an address: those targets are left out of the files
+    # and listed on the page, so the rest can go today (issue 10).
+    posted = [customer_id for customer_id, address in rows if (address or "").strip()]
+    skipped = [customer_id for customer_id, address in rows if not (address or "").strip()]
+    if not posted:
+        message = _("None of these customers has a postal address on file.")
+        raise InvalidInput(message, fields={"who": [message]})
     batch = LetterBatch.objects.create(
         campaign=campaign, who=who, created_by=by, language=language,
         kind=LetterKind.INVITATION if who == BatchWho.ALL else LetterKind.NOTICE,
-        customer_ids=[customer_id for customer_id, _address in rows], total=len(rows),
-        without_address=sum(1 for _id, address in rows if not (address or "").strip()),
+        customer_ids=posted, total=len(posted), without_address=len(skipped),
+        skipped_customer_ids=skipped,
     )  # fmt: skip
     transaction.on_commit(lambda: run_letter_batch.enqueue(batch.pk))
     return batch
@@ -504,8 +510,12 @@ def _check_recordable(batch: LetterBatch) -> None:
         raise Conflict(_("This batch is not ready yet."), code="batch_not_ready")
 
 
-def _batch_customers(batch: LetterBatch) -> list:
-    """The batch's customers in its order; refused, naming them, if any lacks an address."""
+def _batch_customers(batch: LetterBatch) -> tuple[list, list]:
+    """The batch's customers in its order: those with a postal address now, and those whose
+    address has gone since the letters were drawn (their lines cannot be written).
+
+    Refused only when nobody is left to record.
+    """
     from aftercare.customers.models import Customer
 
     customers = Customer.objects.filter(pk__in=batch.customer_ids).select_related(
@@ -513,18 +523,12 @@ def _batch_customers(batch: LetterBatch) -> list:
     )
     by_id = {customer.pk: customer for customer in customers}
     ordered = [by_id[pk] for pk in batch.customer_ids if pk in by_id]
+    posted = [customer for customer in ordered if customer.address.strip()]
     missing = [customer for customer in ordered if not customer.address.strip()]
-    if missing:
-        shown = ", ".join(customer.name for customer in missing[:20])
-        if len(missing) > 20:
-            shown = _("%(names)s and %(more)d more") % {"names": shown, "more": len(missing) - 20}
-        message = ngettext(
-            "One customer has no postal address on file: %(names)s. Nothing was recorded.",
-            "%(count)d customers have no postal address on file: %(names)s. Nothing was recorded.",
-            len(missing),
-        ) % {"count": len(missing), "names": shown}
+    if not posted:
+        message = _("None of these customers has a postal address on file. Nothing was recorded.")
         raise InvalidInput(message, fields={"customer_ids": [message]})
-    return ordered
+    return posted, missing
 
 
 @transaction.atomic
@@ -532,18 +536,22 @@ def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
     """The letters of a batch posted: one register line (DS-9) per target, numbered without
     gaps, each fulfilling the target's pending DS-7L — all or nothing.
 
-    Refused, with the customers named, when any of them has no postal address; refused a
-    second time (409) so the register never holds a batch twice.
+    A customer whose address has gone since the letters were drawn is left out and listed;
+    refused a second time (409) so the register never holds a batch twice.
     """
     campaign = batch.campaign
     ensure_can_write_letters(by, campaign.branch)
     at = event_moment(at, field="sent_at")
     batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
     _check_recordable(batch)
-    for customer in _batch_customers(batch):
+    posted, missing = _batch_customers(batch)
+    for customer in posted:
         record_letter(customer, by=by, kind=batch.kind, at=at, campaign=campaign)
-    batch.recorded_at, batch.recorded_by = at, by
-    batch.save(update_fields=["recorded_at", "recorded_by"])
+    batch.recorded_at, batch.recorded_by, batch.recorded_count = at, by, len(posted)
+    batch.skipped_customer_ids = [*batch.skipped_customer_ids, *(c.pk for c in missing)]
+    batch.save(
+        update_fields=["recorded_at", "recorded_by", "recorded_count", "skipped_customer_ids"]
+    )
     return batch
 
 

@@ -192,6 +192,11 @@ class LetterBatch(models.Model):
     # the end.
     steps_done = models.PositiveIntegerField(default=0)
     without_address = models.PositiveIntegerField(_("without a postal address"), default=0)
+    # Targets left out because they have no postal address: when the batch was asked for (no
+    # letter or label is drawn for them) or, found when it was recorded, their line is not
+    # written. The page lists them with a link to fix the address.
+    skipped_customer_ids = models.JSONField(default=list, blank=True)
+    recorded_count = models.PositiveIntegerField(_("letters recorded"), default=0)
     failure = models.CharField(max_length=300, blank=True)
     # File names under MEDIA_ROOT/outreach/batches/<id>/ once ready: {"docx": …, "pdf": …,
     # "labels": …}.
@@ -226,6 +231,13 @@ class LetterBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.get_who_display()}"
+
+    def skipped_customers(self):
+        """The targets left out for want of a postal address, in the batch's order."""
+        from aftercare.customers.models import Customer
+
+        by_id = Customer.objects.in_bulk(self.skipped_customer_ids)
+        return [by_id[pk] for pk in self.skipped_customer_ids if pk in by_id]
 
     @property
     def is_running(self) -> bool:

@@ -239,7 +239,7 @@ def batch_sent(request, pk: int, batch_id: int):
             return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
         messages.success(request, ngettext(
             "One letter is on the register.", "%(count)d letters are on the register.",
-            batch.total) % {"count": batch.total})  # fmt: skip
+            batch.recorded_count) % {"count": batch.recorded_count})  # fmt: skip
     return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
 
 

@@ -47,6 +47,16 @@ class Rule:
         return self.id.split("-")[0]
 
     @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language ("days", 天, 天)."""
+        return str(Unit(self.unit).label)
+
+    @property
+    def day_count_label(self) -> str:
+        """How days are counted, in the reader's language (never the stored code)."""
+        return str(DayCount(self.day_count).label)
+
+    @property
     def tracked(self) -> bool:
         """Whether the rule puts obligations on worklists (it has a deadline)."""
         return self.due_after is not None

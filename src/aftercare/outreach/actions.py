@@ -81,10 +81,8 @@ def _clean_campaign(fields: dict, errors: Errors) -> dict:
     }  # fmt: skip
 
 
-@transaction.atomic
-def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign:
-    """A campaign with its target filters; nothing is owed until it is scheduled."""
-    ensure_can_manage(by, branch)
+def _validated(branch, filters: TargetFilters, fields: dict) -> dict:
+    """The campaign's fields, cleaned, with its filters checked against the branch."""
     errors = Errors()
     clean = _clean_campaign(fields, errors)
     filters.validate(errors)
@@ -101,10 +99,35 @@ def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign
                 % {"ids": ", ".join(map(str, unknown[:20]))},
             )
     errors.raise_if_any(_("The campaign cannot be saved."))
+    return clean
+
+
+@transaction.atomic
+def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign:
+    """A campaign with its target filters; nothing is owed until it is scheduled."""
+    ensure_can_manage(by, branch)
+    clean = _validated(branch, filters, fields)
     return Campaign.objects.create(
         organisation=branch.organisation, branch=branch, filters=filters.to_json(),
         created_by=by, **clean,
     )  # fmt: skip
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, *, by, filters: TargetFilters, **fields) -> Campaign:
+    """Correct a campaign before it is scheduled; once notices are owed it stays as it was
+    (history keeps every earlier version)."""
+    ensure_can_manage(by, campaign.branch)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.scheduled_at is not None or campaign.schedule_requested_at is not None:
+        raise Conflict(_("A scheduled campaign cannot be changed."), code="already_scheduled")
+    clean = _validated(campaign.branch, filters, fields)
+    for name, value in clean.items():
+        setattr(campaign, name, value)
+    campaign.filters = filters.to_json()
+    campaign._change_reason = f"edited by {by.username}"
+    campaign.save()
+    return campaign
 
 
 def _check_schedulable(campaign: Campaign, at: datetime) -> None:

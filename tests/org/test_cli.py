@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def descendants(pid: int) -> list[int]:
 
 def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
     port = free_port()
-    env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": ""}
+    env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": "", "AFTERCARE_DEBUG": "0"}
     proc = subprocess.Popen(
         [*AFTERCARE, "serve", "--port", str(port)],
         env=env,
@@ -148,6 +149,14 @@ def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
                 time.sleep(0.5)
         assert body is not None, "aftercare serve did not answer within 60 s"
         assert 'name="password"' in body
+        # As `make run` serves: DEBUG off, static files from the source tree, no collect step.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/img/favicon.svg") as icon:
+            assert b"<svg" in icon.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/")
+        assert missing.value.code == 404
+        not_found = missing.value.read().decode()
+        assert 'id="error-page"' in not_found and "URLconf" not in not_found
         family = descendants(proc.pid)
         assert len(family) >= 4  # gunicorn master + workers, worker, tick
         proc.send_signal(signal.SIGINT)

@@ -18,12 +18,12 @@ from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.errors import Conflict, InvalidInput
 from aftercare.imports import checking, files
-from aftercare.imports.bulk import insert_with_history
 from aftercare.imports.checking import Checked, advisor_key
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
 from aftercare.org.access import ensure_allowed
 from aftercare.org.models import User
+from aftercare.records.bulk import insert_with_history
 
 logger = logging.getLogger(__name__)
 

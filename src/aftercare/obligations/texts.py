@@ -14,28 +14,15 @@ no key: they keep showing the text they stored.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-
-def _equipment(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The item as the register shows it: its kind in the reader's words, then its label."""
-    from aftercare.safety.choices import EquipmentKind
-
-    kind = params.get("kind", "")
-    words = EquipmentKind(kind).label if kind in EquipmentKind.values else kind
-    return {**params, "item": f"{words} {params.get('label', '')}".strip()}
-
-
-def _month(params: Mapping[str, Any]) -> dict[str, Any]:
-    """A month as the reader writes it: "November 2026", "2026年11月"."""
-    first = date(int(params["year"]), int(params["month"]), 1)
-    return {**params, "period": formats.date_format(first, "YEAR_MONTH_FORMAT")}
+if TYPE_CHECKING:
+    from aftercare.obligations.models import Obligation
 
 
 @dataclass(frozen=True)
@@ -47,37 +34,32 @@ class Message:
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
 
-# The keys are stored in the database: never rename one, add a new key instead.
+# The keys are stored in the database: never rename one, add a new key instead. These titles
+# hold only data (names, plates, the customer's own words, a campaign's name); the apps declare
+# the ones with words of a language (`AftercareApp.title_messages`: safety, reviews, messaging).
 TITLES: dict[str, Message] = {
-    # DS-1, DS-2, DS-3, DS-6: who and which car; names and plates are never translated.
+    # DS-1, DS-2, DS-3, DS-6: who and which car.
     "customer": Message("%(customer)s"),
     "customer_vehicle": Message("%(customer)s %(plate)s"),
     # DS-4, DS-5: the customer and the start of what they raised, in their own words.
     "raised_item": Message("%(customer)s: %(text)s"),
     # DS-7, DS-7L: the campaign's own name.
     "campaign": Message("%(campaign)s"),
-    # DS-2M
-    "maintenance": Message(_("%(plate)s: maintenance due on %(date)s")),
-    # DS-11
-    "review_monthly": Message(_("%(period)s review: write the summary"), _month),
-    "review_yearly": Message(_("%(year)s yearly review: write the summary")),
-    # DS-12. The obligation falls due at the end of the clearance day (DS-12 counts days), so
-    # the bin's usual time is given as a habit, never as the deadline: "by 17:30" next to a
-    # 23:59 deadline told the advisor one thing and the on-time rate another.
-    "bin": Message(_("Clear the rag bin %(place)s · %(label)s")),
-    "bin_at": Message(
-        _("Clear the rag bin %(place)s · %(label)s (usual time %(time)s, due end of day)")
-    ),
-    # DS-13
-    "equipment_inspection": Message(_("Inspect %(item)s at %(place)s"), _equipment),
-    "equipment_replacement": Message(_("Replace %(item)s at %(place)s"), _equipment),
 }
+
+
+@cache
+def messages() -> dict[str, Message]:
+    """The base titles and every installed app's; built once (apps do not change at run time)."""
+    from aftercare.apps import title_messages
+
+    return {**TITLES, **title_messages()}
 
 
 def render(key: str, params: Mapping[str, Any] | None, fallback: str = "") -> str:
     """The message `key` worded in the active language; `fallback` when it cannot be (no key,
     a key this version does not know, or data that no longer fits the template)."""
-    message = TITLES.get(key or "")
+    message = messages().get(key or "")
     if message is None:
         return fallback
     values = dict(params or {})
@@ -89,7 +71,7 @@ def render(key: str, params: Mapping[str, Any] | None, fallback: str = "") -> st
         return fallback
 
 
-def title(obligation) -> str:
+def title(obligation: "Obligation") -> str:
     """The obligation's title in the active language."""
     return render(obligation.title_key, obligation.title_params, obligation.title)
 
@@ -101,7 +83,7 @@ def snapshot(key: str, params: Mapping[str, Any] | None) -> str:
         return render(key, params)[:200]
 
 
-def language_of(user) -> str:
+def language_of(user: object) -> str:
     """The language to write to `user` in when they are not reading a page: their stored
     choice, else the site's default (zh-hant)."""
     language = getattr(user, "language", "") or ""

@@ -35,7 +35,13 @@ def set_language(user: User, *, language: str) -> bool:
 
 @transaction.atomic
 def record_absence(
-    user: User, *, starts_at: datetime, ends_at: datetime, stand_in: User, by: User, reason=""
+    user: User,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    stand_in: User,
+    by: User,
+    reason: str = "",
 ) -> Absence:
     """DS-10: the supervisor names a stand-in for the absent advisor."""
     from aftercare.org.queries import can_manage

@@ -9,10 +9,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.followups.choices import UNREACHABLE_AFTER, Purpose
-from aftercare.followups.registers import next_number
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation, open_obligations_bulk
 from aftercare.obligations.models import Obligation
@@ -34,6 +32,8 @@ from aftercare.outreach.models import (
     NoticeCall,
 )
 from aftercare.outreach.targets import TargetFilters, target_customers
+from aftercare.records.amendments import amended_value, check_amendment
+from aftercare.records.registers import next_number
 
 # Bigger campaigns are scheduled by the worker while the page shows progress.
 SCHEDULE_IN_REQUEST_LIMIT = 2000
@@ -366,12 +366,7 @@ def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> Lette
     """Corrections never overwrite the register: the original stays, the amendment is added."""
     ensure_allowed(by, "outreach.add_letteramendment", letter.branch)
     errors = Errors()
-    if field not in AMENDABLE:
-        errors.add("field", _("This field cannot be amended."))
-    if not (reason or "").strip():
-        errors.add("reason", _("Give a reason for the correction."))
-    elif len(reason) > 300:
-        errors.add("reason", _("At most 300 characters."))
+    check_amendment(field, reason, amendable=AMENDABLE, errors=errors)
     if field == "kind" and value not in LetterKind.values:
         errors.add("value", _("Choose notice, invitation or reply."))
     elif field == "sent_at":
@@ -395,8 +390,7 @@ def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> Lette
 
 def effective_value(letter: Letter, field: str):
     """The value as last amended (or as first recorded)."""
-    last = letter.amendments.filter(field=field).order_by("-at", "-id").first()
-    return last.new_value if last else getattr(letter, field)
+    return amended_value(letter, field, letter.amendments.all())
 
 
 # --- batches of letters ---------------------------------------------------------------------

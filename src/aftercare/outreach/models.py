@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aftercare.outreach.choices import BatchStatus, BatchWho, CampaignKind, LetterKind
+from aftercare.records.models import Amendment
 
 
 class Campaign(models.Model):
@@ -128,14 +129,10 @@ class Letter(models.Model):
         return self.register_number
 
 
-class LetterAmendment(models.Model):
+class LetterAmendment(Amendment):
     """A correction of a letter-register line that keeps the original value."""
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="amendments")
-    field = models.CharField(_("field"), max_length=40)
-    old_value = models.JSONField(_("original"))
-    new_value = models.JSONField(_("correction"))
-    reason = models.CharField(_("reason"), max_length=300)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("amended by"),

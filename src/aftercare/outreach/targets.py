@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.errors import Errors
 from aftercare.outreach.choices import Consent
 
 MAX_IDS = 100_000

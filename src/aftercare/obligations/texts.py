@@ -14,7 +14,6 @@ no key: they keep showing the text they stored.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,9 +47,9 @@ TITLES: dict[str, Message] = {
 }
 
 
-@cache
 def messages() -> dict[str, Message]:
-    """The base titles and every installed app's; built once (apps do not change at run time)."""
+    """The base titles and every installed app's. Not cached: gathering them is a dozen
+    attribute reads, and a cache would outlive tests that install another set of apps."""
     from aftercare.apps import title_messages
 
     return {**TITLES, **title_messages()}

@@ -123,7 +123,8 @@ def test_monthly_review_stores_every_figure(desk, july):
 
 
 def test_open_is_what_has_not_fallen_due_yet(desk, july):
-    """Seen on 31 July at noon, bob's DS-1 due that night is open, not overdue."""
+    """Seen on 31 July at noon, bob's DS-1 due that night is due later (`open`), not overdue,
+    and stays out of the rate: 1 of 1 on time, not 1 of 2."""
     review, _ = actions.draft_review(
         desk.branch_a, kind="monthly", period="2026-06", now=at(2026, 7, 31, 12)
     )
@@ -132,7 +133,7 @@ def test_open_is_what_has_not_fallen_due_yet(desk, july):
 
     live = snapshot(desk.branch_a, periods.month(2026, 7, SH), now=at(2026, 7, 31, 12))
     assert figures(next(r for r in live["by_rule"] if r["rule"] == "DS-1")) == (
-        2, 1, 0, 0, 1, 0, 0, 0.5,
+        1, 1, 0, 0, 1, 0, 0, 1.0,
     )  # fmt: skip
 
 

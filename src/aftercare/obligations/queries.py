@@ -85,13 +85,20 @@ class Figures:
 
     @property
     def on_time_rate(self) -> float | None:
-        """On-time share of what fell due (cancelled ones excluded); None when nothing fell due."""
+        """On-time share of what is due or done (cancelled ones excluded); None when nothing is.
+
+        Work due later in the period (`open`, shown as "due later") is not in `due`: counting
+        it made a month look 21 % on time on its 3rd day (issue 10)."""
         return round(self.on_time / self.due, 4) if self.due else None
 
 
 # Which derived statuses each figure counts: the drill-down from a figure lists exactly these.
+# `due` is what is due or done by now: on time + late + early + overdue. `open` (labelled "Due
+# later") is pending work not due yet; the key stays `open` because finalised reviews store
+# their figures as JSON under these names, and for a period that has ended `open` is 0, so
+# their frozen `due` means the same under both definitions.
 FIGURE_STATUSES = {
-    "due": [s for s in Status.values if s != Status.CANCELLED],
+    "due": [Status.DONE_ON_TIME, Status.DONE_LATE, Status.DONE_EARLY, Status.OVERDUE],
     "on_time": [Status.DONE_ON_TIME],
     "late": [Status.DONE_LATE],
     "early": [Status.DONE_EARLY],
@@ -114,7 +121,7 @@ def figure_filters(now: datetime) -> dict[str, Q]:
     pending = live & Q(done_at__isnull=True)
     not_early = Q(opens_at__isnull=True) | Q(done_at__gte=F("opens_at"))
     return {
-        "due": live,
+        "due": live & (Q(done_at__isnull=False) | Q(due_at__lt=now)),
         "on_time": live & Q(done_at__lte=F("due_at")) & not_early,
         "late": live & Q(done_at__gt=F("due_at")),
         "early": live & Q(opens_at__isnull=False, done_at__lt=F("opens_at")),
@@ -166,7 +173,8 @@ def compliance(
 ) -> list[Figures]:
     """Figures for obligations falling due in [start, end), grouped in one SQL query.
 
-    `due` counts what fell due and was not cancelled: on_time + late + early + open + overdue.
+    `due` counts what is due or done and was not cancelled: on_time + late + early + overdue;
+    `open` is the pending work due later in the period, outside the rate.
     """
     now = now or timezone.now()
     fields = GROUP_FIELDS[group_by]

@@ -261,3 +261,22 @@ def open_work_by_owner(user_ids) -> dict[int, int]:
         .order_by()
     )
     return {row["owner_id"]: row["n"] for row in rows}
+
+
+NOTICES_SHOWN = 20
+
+
+def live_notifications(user) -> list:
+    """The user's unread notices whose work is still pending, newest first.
+
+    A notice asks for action; once its work is done or cancelled there is nothing left to do,
+    so it leaves My work (issue 10: supervisor1's overdue notices listed work done since). The
+    row stays in the database, and the work with its outcome stays on the obligations list.
+    """
+    return list(
+        user.notifications.filter(
+            read_at__isnull=True,
+            obligation__done_at__isnull=True,
+            obligation__cancelled_at__isnull=True,
+        ).select_related("obligation", "obligation__owner")[:NOTICES_SHOWN]
+    )

@@ -11,11 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from aftercare.errors import DomainError
+from aftercare.errors import DomainError, NotAllowed
 from aftercare.formfields import user_tz
 from aftercare.obligations import actions, queries
-from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
+from aftercare.obligations.forms import (
+    CancelForm,
+    FulfilForm,
+    ObligationFilterForm,
+    ReassignForm,
+)
 from aftercare.obligations.models import Obligation
+from aftercare.org.access import ensure_allowed
 from aftercare.standard.calendar import start_of_day
 
 # The page where the work of a rule is done, one click from its row. Rules listed here are
@@ -30,6 +36,7 @@ NEXT_STEP = {
     "DS-2M": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
     "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
     "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
+    "DS-4E": (gettext_lazy("Answer the escalation"), "/items/{subject_id}/"),
     # A callable builds the link from the row: the letter form for that customer and campaign.
     "DS-7L": (
         gettext_lazy("Write the letter"),
@@ -71,17 +78,22 @@ def my_work(request):
     sections = queries.worklist_sections(request.user)
     for rows in (sections.overdue, sections.today, sections.open, sections.upcoming):
         _with_next_step(rows)
-    notifications = request.user.notifications.filter(read_at__isnull=True).select_related(
-        "obligation", "obligation__owner"
-    )[:20]
     return render(
         request,
         "obligations/my_work.html",
         {
             "sections": sections,
-            "notifications": notifications,
+            "notifications": queries.live_notifications(request.user),
+            "can_edit": _can_edit(request.user),
             "now": timezone.now(),
         },
+    )
+
+
+def _can_edit(user) -> bool:
+    """Whether rows link to the page where one obligation is reassigned or cancelled."""
+    return user.has_perm("obligations.reassign_obligation") or user.has_perm(
+        "obligations.cancel_obligation"
     )
 
 
@@ -106,7 +118,93 @@ def obligation_list(request):
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = queries.with_acting_owner(page.object_list)
-    return render(request, "obligations/list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "obligations/list.html",
+        {"form": form, "page": page, "can_edit": _can_edit(request.user)},
+    )
+
+
+def _visible(request, pk: int) -> Obligation:
+    qs = Obligation.objects.visible_to(request.user).with_status()
+    return get_object_or_404(qs.select_related("owner", "customer", "branch"), pk=pk)
+
+
+def _detail(request, obligation, *, reassign=None, cancel=None, status=200):
+    """One obligation with the supervisor's two changes; a form with errors comes back here."""
+    user = request.user
+    if obligation.is_pending and user.has_perm("obligations.reassign_obligation"):
+        reassign = reassign or ReassignForm(obligation=obligation)
+    if obligation.is_pending and user.has_perm("obligations.cancel_obligation"):
+        cancel = cancel or CancelForm()
+    context = {
+        "o": obligation,
+        "reassign_form": reassign,
+        "cancel_form": cancel,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "history": obligation.history.select_related("history_user").order_by("-history_date")[
+            :20
+        ],
+    }
+    return render(request, "obligations/detail.html", context, status=status)
+
+
+def _after_change(request, obligation):
+    """Back where the change was asked for (My work or the list), else to the obligation."""
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("obligations:detail", pk=obligation.pk)
+
+
+@login_required
+def obligation_detail(request, pk: int):
+    return _detail(request, _visible(request, pk))
+
+
+def _change(request, obligation, name: str, form, apply, done_message):
+    """Run one change through its action. The permission is asked first, so a refused user
+    meets 403 whatever they sent; an invalid or stale request shows the page again with the
+    message; either way nothing is written."""
+    ensure_allowed(request.user, f"obligations.{name}_obligation", obligation.branch)
+    if form.is_valid():
+        try:
+            apply(obligation, form.cleaned_data)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            for field, errors in error.fields.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, str(message))
+            if not error.fields:
+                form.add_error(None, error.message)
+            return _detail(request, obligation, **{name: form}, status=error.status)
+        messages.success(request, done_message)
+        return _after_change(request, obligation)
+    return _detail(request, obligation, **{name: form}, status=422)
+
+
+@login_required
+@require_POST
+def reassign(request, pk: int):
+    obligation = _visible(request, pk)
+    form = ReassignForm(request.POST, obligation=obligation)
+
+    def apply(o, data):
+        actions.reassign(o, to=data["owner"], by=request.user, reason=data["reason"])
+
+    return _change(request, obligation, "reassign", form, apply, _("Reassigned."))
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    obligation = _visible(request, pk)
+
+    def apply(o, data):
+        actions.cancel(o, by=request.user, reason=data["reason"])
+
+    return _change(request, obligation, "cancel", CancelForm(request.POST), apply, _("Cancelled."))
 
 
 @login_required

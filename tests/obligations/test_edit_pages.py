@@ -29,8 +29,8 @@ def test_the_list_and_my_work_link_each_row_to_its_changes(client, desk, duty):
     page = client.get(f"/work/obligations/{duty.pk}/")
     html = page.content.decode()
     assert 'id="reassign-form"' in html and 'id="cancel-form"' in html
-    assert '<option value="%d"' % desk.bob.pk in html  # a colleague of branch A
-    assert '<option value="%d"' % desk.carol.pk not in html  # branch B is not offered
+    assert f'<option value="{desk.bob.pk}"' in html  # a colleague of branch A
+    assert f'<option value="{desk.carol.pk}"' not in html  # branch B is not offered
     client.force_login(desk.alice)
     assert "edit-obligation" not in client.get("/work/").content.decode()
     own = client.get(f"/work/obligations/{duty.pk}/").content.decode()

@@ -41,8 +41,8 @@ def test_dashboard_page_shows_every_figure_of_july(client, desk, july):
     data = context["figures"]
     assert by_rule(data["by_rule"]) == JULY_BY_RULE
     # In the rulebook's order (DS before BS, DS-2 before DS-11), not the strings' order.
-    assert [row["rule"] for row in data["by_rule"]] == ["DS-1", "DS-3", "DS-4", "DS-4E", "DS-5",
-                                                     "BS-7"]
+    rules = ["DS-1", "DS-3", "DS-4", "DS-4E", "DS-5", "BS-7"]
+    assert [row["rule"] for row in data["by_rule"]] == rules
     assert figures(data["total"]) == JULY_TOTAL
     assert by_owner(data["by_owner"], desk) == JULY_BY_OWNER
     assert [{k: row[k] for k in JULY_ITEMS[0]} for row in data["items"]] == JULY_ITEMS

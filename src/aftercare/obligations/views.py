@@ -125,6 +125,9 @@ def obligation_list(request):
     )
 
 
+HISTORY_SHOWN = 20  # newest first: simple-history orders by -history_date
+
+
 def _visible(request, pk: int) -> Obligation:
     qs = Obligation.objects.visible_to(request.user).with_status()
     return get_object_or_404(qs.select_related("owner", "customer", "branch"), pk=pk)
@@ -142,9 +145,7 @@ def _detail(request, obligation, *, reassign=None, cancel=None, status=200):
         "reassign_form": reassign,
         "cancel_form": cancel,
         "next": request.POST.get("next") or request.GET.get("next", ""),
-        "history": obligation.history.select_related("history_user").order_by("-history_date")[
-            :20
-        ],
+        "history": obligation.history.select_related("history_user")[:HISTORY_SHOWN],
     }
     return render(request, "obligations/detail.html", context, status=status)
 

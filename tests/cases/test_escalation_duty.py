@@ -88,3 +88,16 @@ def test_a_disabled_rule_opens_nothing_and_tells_nobody(desk):
     escalated_item(desk, at(2026, 9, 30, 9))
     assert not Obligation.objects.filter(rule="DS-4E").exists()
     assert (Notification.objects.count(), len(mail.outbox)) == (0, 0)
+
+
+def test_the_settings_page_lists_ds4e_and_its_setting_moves_the_deadline(client, desk):
+    client.force_login(desk.ada)
+    page = client.get("/settings/standard/").content.decode()
+    assert "DS-4E" in page and "Escalation answered by the supervisor" in page
+    response = client.post(
+        "/settings/standard/rules/DS-4E/",
+        {"due_after": "2", "day_count": "working", "enabled": "on"},
+    )
+    assert response.status_code == 302
+    escalated_item(desk, at(2026, 10, 9, 9))  # Friday: Saturday 10th (make-up), then Monday
+    assert Obligation.objects.get(rule="DS-4E").due_at == end(2026, 10, 12)

@@ -32,6 +32,7 @@ def dashboard(request):
         "period_kind": kind,
         **queries.dashboard(branch, period),
     }
+    context["trend_tables"] = [(context["weekly"], _("Week")), (context["monthly"], _("Month"))]
     return render(request, "reviews/dashboard.html", context)
 
 

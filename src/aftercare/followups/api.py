@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import Id, Input, Moment, responses
 from aftercare.cases.models import Kind
 from aftercare.customers.models import Customer
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
@@ -19,7 +19,7 @@ from aftercare.obligations.models import Obligation
 router = Router(tags=["follow-ups"])
 
 
-class RaisedItemIn(Schema):
+class RaisedItemIn(Input):
     kind: Kind
     text: str = Field(..., min_length=1, max_length=2000)
     answered_in_call: bool = False
@@ -69,12 +69,12 @@ class CallOut(Schema):
         return list(obj.amendments.all())
 
 
-class CallIn(Schema):
+class CallIn(Input):
     customer_id: Id
     vehicle_id: Id | None = None
     direction: Direction
     purpose: Purpose
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     reached: bool = True
     topics: list[Topic] = Field([], max_length=7)
     other_topics: str = Field("", max_length=300)
@@ -123,7 +123,7 @@ def get_call(request, call_id: Id):
     return get_object_or_404(_visible_calls(request.user), pk=call_id)
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(Input):
     field: str = Field(..., max_length=40)
     value: Any = None
     reason: str = Field(..., max_length=300)
@@ -149,11 +149,11 @@ class PlanOut(Schema):
     confirmed_by_id: int | None
 
 
-class PlanConfirmIn(Schema):
+class PlanConfirmIn(Input):
     topics: list[PlanTopic] | None = None
-    planned_contact_at: datetime | None = None
+    planned_contact_at: Moment | None = None
     note: str | None = Field(None, max_length=2000)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 def _visible_plans(user):
@@ -180,8 +180,8 @@ def confirm_plan(request, plan_id: Id, payload: PlanConfirmIn):
     )  # fmt: skip
 
 
-class UnreachableIn(Schema):
-    at: datetime | None = None
+class UnreachableIn(Input):
+    at: Moment | None = None
 
 
 @router.post(

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import BaseModel
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.obligations import actions, queries
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
@@ -160,8 +160,8 @@ def get_obligation(request, obligation_id: Id):
     return _out(_get(request, obligation_id))
 
 
-class FulfilIn(Schema):
-    at: datetime | None = None
+class FulfilIn(Input):
+    at: Moment | None = None
     outcome: str = Field("", max_length=500)
 
 
@@ -173,9 +173,9 @@ def fulfil(request, obligation_id: Id, payload: FulfilIn):
     return _out(actions.fulfil(obligation, by=request.user, at=payload.at, outcome=payload.outcome))
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(..., max_length=500)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 @router.post(
@@ -186,7 +186,7 @@ def cancel(request, obligation_id: Id, payload: CancelIn):
     return _out(actions.cancel(obligation, by=request.user, reason=payload.reason, at=payload.at))
 
 
-class ReassignIn(Schema):
+class ReassignIn(Input):
     owner_id: Id
     reason: str = Field("", max_length=200)
 

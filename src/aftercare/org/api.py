@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import Id, Input, Moment, responses
 from aftercare.org import actions, queries
 from aftercare.org.models import User
 
@@ -60,10 +60,10 @@ def users(request):
     return list(queries.visible_users(user).prefetch_related("groups"))
 
 
-class AbsenceIn(Schema):
+class AbsenceIn(Input):
     user_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     stand_in_id: Id
     reason: str = ""
 

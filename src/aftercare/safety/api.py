@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, Moment, responses
 from aftercare.org.models import Branch
 from aftercare.safety import actions, queries
 from aftercare.safety.choices import CapacityUnit, EquipmentKind, EquipmentStatus, InspectionResult
@@ -134,14 +134,14 @@ def list_equipment(request, filters: Query[EquipmentFilters]):
     return items
 
 
-class EquipmentIn(Schema):
+class EquipmentIn(Input):
     place_id: Id
     kind: EquipmentKind
     label: str = Field(..., min_length=1, max_length=100)
     capacity: Decimal | None = Field(None, max_digits=7, decimal_places=1)
     unit: CapacityUnit = CapacityUnit.KG
-    installed_on: date
-    expires_on: date | None = None
+    installed_on: Day
+    expires_on: Day | None = None
     inspect_every_months: int = Field(1, ge=1, le=12)
     replace_notice_days: int = Field(30, ge=1, le=365)
 
@@ -158,9 +158,9 @@ def add_equipment(request, payload: EquipmentIn):
     return Status(201, item)
 
 
-class InspectionIn(Schema):
+class InspectionIn(Input):
     result: InspectionResult
-    at: datetime | None = None
+    at: Moment | None = None
     pressure_ok: bool | None = None
     seal_ok: bool | None = None
     note: str = Field("", max_length=500)
@@ -192,8 +192,8 @@ def record_inspection(request, item_id: Id, payload: InspectionIn):
     return Status(201, inspection)
 
 
-class ClearanceIn(Schema):
-    at: datetime | None = None
+class ClearanceIn(Input):
+    at: Moment | None = None
     note: str = Field("", max_length=500)
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import Id, Input, Moment, responses
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.workshop import actions
 from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
@@ -45,9 +45,9 @@ class RepairOrderOut(Schema):
         return [item.code for item in obj.items.all()]
 
 
-class RepairOrderIn(Schema):
+class RepairOrderIn(Input):
     vehicle_id: Id
-    checked_in_at: datetime | None = None
+    checked_in_at: Moment | None = None
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     description: str = Field("", max_length=5000)
     items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
@@ -86,8 +86,8 @@ def get_repair_order(request, order_id: Id):
     return get_object_or_404(_visible_orders(request.user), pk=order_id)
 
 
-class PickupIn(Schema):
-    picked_up_at: datetime | None = None
+class PickupIn(Input):
+    picked_up_at: Moment | None = None
 
 
 @router.post("/repair-orders/{order_id}/pickup", response=responses({200: RepairOrderOut}, 404))
@@ -96,9 +96,9 @@ def pickup(request, order_id: Id, payload: PickupIn):
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(Input):
     customer_id: Id
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     channel: Consultation.Channel = Consultation.Channel.WALK_IN
     notes: str = Field("", max_length=5000)
     vehicle_id: Id | None = None

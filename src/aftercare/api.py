@@ -109,6 +109,18 @@ class SessionCookie(APIKeyCookie):
 class AftercareAPI(NinjaAPI):
     """NinjaAPI whose URLs answer unknown paths and wrong methods in the error format."""
 
+    def validation_error_from_error_contexts(self, error_contexts):
+        """ninja drops each error's input; keep whether it was null, for the message."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        nulls = [
+            item.get("input", ...) is None
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, null in zip(error.errors, nulls, strict=True):
+            item["null"] = null
+        return error
+
     def _get_urls(self):
         urls = super()._get_urls()
         for pattern in urls:
@@ -164,7 +176,7 @@ def _field_message(error: dict) -> str:
         return _("Unknown field.")
     if kind == "missing":
         return _("This field is required.")
-    if kind.endswith("_type") and error.get("input") is None and "input" in error:
+    if kind.endswith("_type") and error.get("null"):
         return _("This field cannot be null.")
     if kind == "enum":
         return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}

@@ -123,6 +123,13 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+def _json_integer(value: Any) -> bool:
+    """JSON Schema's integer: 5 and 5.0 (no fraction), never "5" or true."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
 def _wrong_json_type(annotation: Any, value: Any) -> str | None:
     """Why `value` (as JSON decoded it) does not have the JSON type `annotation` declares.
 
@@ -151,7 +158,7 @@ def _wrong_json_type(annotation: Any, value: Any) -> str | None:
         return None
     if annotation is bool and not isinstance(value, bool):
         return _("Give true or false.")
-    if annotation is int and (isinstance(value, bool) or not isinstance(value, int)):
+    if annotation is int and not _json_integer(value):
         return _("Give a whole number.")
     if annotation in (float, Decimal) and (
         isinstance(value, bool) or not isinstance(value, int | float)
@@ -166,6 +173,13 @@ def _wrong_json_type(annotation: Any, value: Any) -> str | None:
     ):
         return _("Choose one of the listed values.")
     return None
+
+
+def _holds_input(annotation: Any) -> bool:
+    """Whether a field's type is, or contains, a nested `Input`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return issubclass(annotation, Input)
+    return any(_holds_input(arg) for arg in get_args(annotation))
 
 
 def _is_moment(annotation: Any, metadata: list) -> bool:
@@ -217,9 +231,10 @@ class Input(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _json_types(cls, value: Any, info) -> Any:
-        if contains_nul(value):
-            raise PydanticCustomError("nul_character", nul_message())
         field = cls.model_fields[info.field_name]
+        # A nested Input checks its own fields, which names the exact one (raised_items.0.text).
+        if not _holds_input(field.annotation) and contains_nul(value):
+            raise PydanticCustomError("nul_character", nul_message())
         problem = _wrong_json_type(field.annotation, value)
         if problem:
             raise PydanticCustomError("json_type", problem)

@@ -7,7 +7,7 @@ are too large (413), not JSON (415) or not what the operation reads (422).
 
 import functools
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import (
     ObjectDoesNotExist,
@@ -27,6 +27,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
+from aftercare.apischema import contains_nul, nul_message
 from aftercare.errors import DomainError
 
 
@@ -39,8 +40,26 @@ class MomentEncoder(NinjaJSONEncoder):
 
     def default(self, o):
         if isinstance(o, datetime) and timezone.is_aware(o):
-            return timezone.localtime(o).isoformat()
+            return rfc3339(o)
         return super().default(o)
+
+
+def rfc3339(moment: datetime) -> str:
+    """The moment in the organisation's offset, or in UTC where that offset is no RFC 3339.
+
+    Input is strict now, but rows written before may hold moments such as year 955: local
+    time there has a local-mean-time offset with seconds (+08:05:43), and near year 1 or 9999
+    the shift to local time overflows. Those are written in UTC, so a stored value can never
+    break a response schema.
+    """
+    try:
+        local = timezone.localtime(moment)
+    except OverflowError:
+        return moment.astimezone(UTC).isoformat()
+    offset = local.utcoffset()
+    if offset is None or offset.seconds % 60 or offset.microseconds:
+        return moment.astimezone(UTC).isoformat()
+    return local.isoformat()
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -67,6 +86,15 @@ class JSONBodyParser(Parser):
         if request.content_type != "application/json":
             raise UnsupportedMediaType(request.content_type)
         return json.loads(request.body)
+
+    def parse_querydict(self, data, list_fields, request):
+        """Query parameters refuse NUL as bodies do (PostgreSQL cannot compare with it)."""
+        refused = [key for key, values in data.lists() if contains_nul([key, *values])]
+        if refused:
+            raise ValidationError(
+                [{"loc": ("query", key), "msg": nul_message(), "type": "nul"} for key in refused]
+            )
+        return super().parse_querydict(data, list_fields, request)
 
 
 class BearerToken(HttpBearer):

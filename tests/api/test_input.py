@@ -409,3 +409,42 @@ def test_refusals_are_translated(desk, language):
         assert local["fields"].keys() == base["fields"].keys()
         for key in base["fields"]:
             assert local["fields"][key] != base["fields"][key], (path, key)
+
+
+# --- what is already stored ----------------------------------------------------------------
+
+RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$"
+
+
+def test_moments_stored_before_strict_input_still_answer_in_rfc3339(api_client, desk):
+    """Lax input let year-955 campaigns and year-170 `triggered_at` in; their local time has a
+    local-mean-time offset (+08:05:43) that no RFC 3339 parser takes. They answer in UTC."""
+    import re
+    from datetime import UTC, datetime
+
+    from aftercare.obligations import actions
+
+    api = api_client.as_user(desk.sam)
+    campaign = {"name": "春季保養", "kind": "other", "starts_at": "2026-05-01T09:00:00+08:00",
+                "ends_at": "2026-05-02T17:00:00+08:00"}  # fmt: skip
+    created = api.post("/campaigns", campaign).json()
+    Campaign.objects.filter(pk=created["id"]).update(
+        starts_at=datetime(955, 5, 1, 1, tzinfo=UTC), ends_at=datetime(9999, 12, 31, 23, tzinfo=UTC)
+    )
+    obligation = actions.open_obligation(
+        "DS-1", branch=desk.branch_a, owner=desk.sam, event_at=at(2026, 3, 1, 9)
+    )
+    Obligation.objects.filter(pk=obligation.pk).update(
+        triggered_at=datetime(170, 3, 1, 1, tzinfo=UTC)
+    )
+    stored = api.get(f"/campaigns/{created['id']}").json()
+    assert stored["starts_at"] == "0955-05-01T01:00:00+00:00"
+    assert stored["ends_at"] == "9999-12-31T23:00:00+00:00"
+    [item] = api.get("/worklist").json()["items"]
+    assert item["triggered_at"] == "0170-03-01T01:00:00+00:00"
+    assert re.match(RFC3339, item["due_at"]) and item["due_at"].endswith("+08:00")
+
+
+def test_nul_in_a_query_parameter_is_a_422(api):
+    body = refused(api.get("/customers", q="張\u0000"), 422, "invalid_input")
+    assert body["fields"] == {"q": [NUL_MESSAGE]}

@@ -448,3 +448,35 @@ def test_moments_stored_before_strict_input_still_answer_in_rfc3339(api_client, 
 def test_nul_in_a_query_parameter_is_a_422(api):
     body = refused(api.get("/customers", q="張\u0000"), 422, "invalid_input")
     assert body["fields"] == {"q": [NUL_MESSAGE]}
+
+
+def test_every_request_body_is_a_closed_object_in_the_openapi_document(client):
+    """Every body schema (nested ones included) is an `apischema.Input`: the document says
+    `additionalProperties: false`, so integrations and schemathesis know unknown fields fail."""
+    spec = client.get("/api/v1/openapi.json").json()
+    components = spec["components"]["schemas"]
+
+    def objects(schema, seen):
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                yield name, components[name]
+                yield from objects(components[name], seen)
+            return
+        for value in schema.values():
+            for child in value if isinstance(value, list) else [value]:
+                if isinstance(child, dict):
+                    yield from objects(child, seen)
+
+    bodies = {}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody")
+            if body:
+                bodies[f"{method.upper()} {path}"] = body["content"]["application/json"]["schema"]
+    assert len(bodies) >= 25
+    for label, schema in bodies.items():
+        for name, component in objects(schema, set()):
+            if component.get("type") == "object":
+                assert component.get("additionalProperties") is False, (label, name)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from aftercare.apischema import Id, Input, Moment, responses
@@ -65,7 +65,7 @@ class AbsenceIn(Input):
     starts_at: Moment
     ends_at: Moment
     stand_in_id: Id
-    reason: str = ""
+    reason: str = Field("", max_length=200)
 
 
 class AbsenceOut(Schema):

@@ -64,3 +64,21 @@ def test_a_page_form_refuses_nul_characters_on_every_database(client, desk):
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/customers/", {"q": "張\u0000"}),
+        ("/work/obligations/", {"rule": "DS-1\u0000", "status": "\u0000"}),
+        ("/items/", {"state": "\u0000", "kind": "\u0000"}),
+        ("/calls/register/", {"purpose": "\u0000", "from": "2026-07-01\u0000"}),
+        ("/campaigns/letters/", {"kind": "\u0000"}),
+        ("/messages/", {"status": "\u0000"}),
+    ],
+)
+def test_nul_in_a_page_filter_is_never_a_server_error(client, desk, url, params):
+    """PostgreSQL refuses NUL in a query; the filter forms refuse it first."""
+    client.force_login(desk.sam)
+    response = client.get(url, params)
+    assert response.status_code in (200, 400), (url, response.status_code)

@@ -3,11 +3,13 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from aftercare.apischema import BoundedPagination, Day, Id, Input, Moment, responses
 from aftercare.org.models import Branch
@@ -134,11 +136,19 @@ def list_equipment(request, filters: Query[EquipmentFilters]):
     return items
 
 
+# A JSON number (pydantic would also offer a string), 0 to 999999.9 with one decimal at most.
+CapacityIn = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=7, decimal_places=1),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999999.9}),
+]
+
+
 class EquipmentIn(Input):
     place_id: Id
     kind: EquipmentKind
     label: str = Field(..., min_length=1, max_length=100)
-    capacity: Decimal | None = Field(None, max_digits=7, decimal_places=1)
+    capacity: CapacityIn | None = None
     unit: CapacityUnit = CapacityUnit.KG
     installed_on: Day
     expires_on: Day | None = None

@@ -160,8 +160,10 @@ def _wrong_json_type(annotation: Any, value: Any) -> str | None:
         return _("Give true or false.")
     if annotation is int and not _json_integer(value):
         return _("Give a whole number.")
-    if annotation in (float, Decimal) and (
-        isinstance(value, bool) or not isinstance(value, int | float)
+    if annotation is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return _("Give a number.")
+    if annotation is Decimal and (  # decimal text keeps the digits exact: "2.5"
+        isinstance(value, bool) or not isinstance(value, int | float | str)
     ):
         return _("Give a number.")
     if annotation is str and not isinstance(value, str):

@@ -136,11 +136,19 @@ def list_equipment(request, filters: Query[EquipmentFilters]):
     return items
 
 
-# A JSON number (pydantic would also offer a string), 0 to 999999.9 with one decimal at most.
+# 0 to 999999.9 with one decimal at most, as a JSON number or as decimal text ("5", "2.5"),
+# which keeps the digits exact. pydantic's own schema offered any string, "" included.
 CapacityIn = Annotated[
     Decimal,
     Field(ge=0, max_digits=7, decimal_places=1),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999999.9}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 999999.9},
+                {"type": "string", "pattern": r"^[0-9]{1,6}(\.[0-9])?$"},
+            ]
+        }
+    ),
 ]
 
 

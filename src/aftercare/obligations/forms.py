@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.formfields import FilterDateField
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
 from aftercare.obligations.queries import FIGURE_STATUSES
@@ -27,8 +28,8 @@ class ObligationFilterForm(forms.Form):
         required=False, widget=forms.HiddenInput,
         choices=[("", "")] + [(name, name) for name in FIGURE_STATUSES],
     )  # fmt: skip
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.HiddenInput)
-    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.HiddenInput)
+    due_from = FilterDateField(label=_("Due from"), widget=forms.HiddenInput)
+    due_to = FilterDateField(label=_("Due to"), widget=forms.HiddenInput)
 
 
 class ReassignForm(forms.Form):

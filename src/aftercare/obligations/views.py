@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from aftercare.apps import next_step
 from aftercare.errors import DomainError, NotAllowed
-from aftercare.formfields import user_tz
+from aftercare.formfields import filter_status, user_tz
 from aftercare.obligations import actions, queries
 from aftercare.obligations.forms import (
     CancelForm,
@@ -69,8 +69,6 @@ def obligation_list(request: StaffRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     tz = user_tz(request.user)
     due_from, due_to = filters.get("due_from"), filters.get("due_to")
-    if due_to is not None and due_to.year >= 9999:  # no day after 9999-12-31 to stop at
-        due_to = None
     qs = queries.search(
         request.user,
         rule=filters.get("rule") or None,
@@ -83,11 +81,8 @@ def obligation_list(request: StaffRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page.object_list = queries.with_acting_owner(page.object_list)
-    return render(
-        request,
-        "obligations/list.html",
-        {"form": form, "page": page, "can_edit": _can_edit(request.user)},
-    )
+    context = {"form": form, "page": page, "can_edit": _can_edit(request.user)}
+    return render(request, "obligations/list.html", context, status=filter_status(form))
 
 
 HISTORY_SHOWN = 20  # newest first: simple-history orders by -history_date

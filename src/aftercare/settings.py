@@ -177,6 +177,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # tools: compressing them would double collectstatic's time for nothing.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = VAR_DIR / "media"
+# A request body (JSON or form fields) above 2 MB is refused (the API answers 413). Uploaded
+# files do not count: they stream to disk and the import form keeps its own 50 MB limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

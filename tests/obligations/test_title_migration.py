@@ -1,4 +1,4 @@
-"""The data migration (obligations 0005): rows stored before title codes existed are rebuilt
+"""The data migration (obligations 0006): rows stored before title codes existed are rebuilt
 from their subjects where their words were generated; every other row keeps its stored title,
 and no stored title is changed."""
 
@@ -19,7 +19,7 @@ from tests.factories import CustomerFactory, VehicleFactory
 from tests.obligations.helpers import at
 from tests.safety.helpers import place
 
-BEFORE = [("obligations", "0004_title_key_nullable")]
+BEFORE = [("obligations", "0005_title_key_nullable")]
 
 # What the rows held before: titles frozen in Traditional Chinese at creation.
 OLD = {

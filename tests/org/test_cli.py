@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops.helpers import descendants
+
 AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
 
 
@@ -107,23 +109,6 @@ def test_production_settings_pass_check_deploy(tmp_path):
         AFTERCARE_ALLOWED_HOSTS="aftercare.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc (children lead their own process groups)."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in parents.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
 
 
 def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):

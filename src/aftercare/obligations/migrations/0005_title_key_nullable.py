@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0003_worklist_index_ordered'),
+        ('obligations', '0004_notification_kind_escalated'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0005_fill_title_key'),
+        ('obligations', '0006_fill_title_key'),
     ]
 
     operations = [

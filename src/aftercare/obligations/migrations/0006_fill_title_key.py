@@ -103,7 +103,7 @@ def unfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("obligations", "0004_title_key_nullable"),
+        ("obligations", "0005_title_key_nullable"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("customers", "0003_branch_search_indexes"),
         ("reviews", "0001_initial"),

@@ -44,6 +44,7 @@ class Call:
     kwargs: Any = None  # ids -> URL kwargs (pages) / path parameters (API)
     data: Any = None  # ids -> form data (pages) or JSON body (API)
     query: Any = None  # ids -> query string
+    path: str = ""  # for a route that cannot be reversed (a catch-all)
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,13 @@ API_SITE: dict[str, Row] = {
     "api:openapi-json": Row(EVERYONE, public=True, note="the API's description is public"),
     "api:openapi-view": Row(EVERYONE, public=True, note="the API's docs page is public"),
     "api:api-root": Row(EVERYONE, public=True, allowed_may_miss=True, note="/api/v1/ itself"),
+    "api:unknown": Row(
+        EVERYONE,
+        (Call("GET", path="/api/v1/no-such-route"), Call("POST", path="/api/v1/no-such-route")),
+        public=True,
+        allowed_may_miss=True,
+        note="the catch-all: every unknown /api/v1/ route answers a JSON 404",
+    ),
 }
 
 

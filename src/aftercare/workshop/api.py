@@ -36,11 +36,15 @@ class RepairOrderOut(Schema):
     mileage: int | None
     description: str
     items: list[str]
+    extra_items: list[str]
+    shop_order_number: str
+    ready_at: datetime | None
     picked_up_at: datetime | None
 
     @staticmethod
     def resolve_items(obj: RepairOrder) -> list[str]:
-        return [item.code for item in obj.items.all()]
+        """Catalogue codes, then the free-text items as typed (they have no code)."""
+        return [item.code for item in obj.items.all()] + list(obj.extra_items or [])
 
 
 class RepairOrderIn(Schema):
@@ -49,6 +53,8 @@ class RepairOrderIn(Schema):
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     description: str = Field("", max_length=5000)
     items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
+    extra_items: list[str] = Field([], max_length=20, description="items not in the catalogue")
+    shop_order_number: str = Field("", max_length=30)
 
 
 @router.post("/repair-orders", response=responses({201: RepairOrderOut}, 404))
@@ -57,6 +63,7 @@ def check_in(request, payload: RepairOrderIn):
     order = actions.check_in(
         vehicle, by=request.user, at=payload.checked_in_at, mileage=payload.mileage,
         description=payload.description, items=payload.items,
+        extra_items=payload.extra_items, shop_order_number=payload.shop_order_number,
     )  # fmt: skip
     return Status(201, order)
 

@@ -7,6 +7,13 @@ MENU = [
     ("obligations:my-work", _("My work"), None),
     ("customers:list", _("Customers"), "customers.view_customer"),
     (
+        _("Workshop"),
+        [
+            ("workshop:board", _("Workshop board"), "workshop.view_repairorder"),
+            ("workshop:check-in-start", _("Check in"), "workshop.add_repairorder"),
+        ],
+    ),
+    (
         _("Follow-up"),
         [
             ("followups:register", _("Call register"), "customers.view_customer"),

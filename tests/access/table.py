@@ -261,6 +261,17 @@ PAGES: dict[str, Row] = {
     "outreach:letter-new": Row(
         DESK, (get(query=lambda ids: {"customer": ids["customer"]}),), on_record=True
     ),
+    "outreach:letter-preview": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"fmt": "docx"},
+                data=lambda ids: {"customer": ids["customer"], "kind": "notice"},
+            ),
+        ),
+        on_record=True,
+        note="prints a draft and writes nothing, even for allowed callers",
+    ),
     "outreach:letter": Row(
         DESK,
         (

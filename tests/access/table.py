@@ -123,7 +123,8 @@ PAGES: dict[str, Row] = {
     "workshop:check-in-start": Row(DESK, (get(), get(query=lambda ids: {"q": "京"}))),
     "workshop:ready": Row(DESK, (post(kwargs=pk("order")),), on_record=True),
     "workshop:order-number": Row(
-        DESK, (post(kwargs=pk("order"), data=lambda ids: {"shop_order_number": "RO-1"}),),
+        DESK,
+        (post(kwargs=pk("order"), data=lambda ids: {"shop_order_number": "RO-1"}),),
         on_record=True,
     ),  # fmt: skip
     "workshop:check-in": Row(

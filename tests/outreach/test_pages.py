@@ -252,9 +252,17 @@ def test_a_letter_preview_of_an_unknown_kind_is_refused_and_others_are_not_found
     client.cookies["django_language"] = "zh-hant"
     response = client.post("/campaigns/letters/preview.pdf", {"customer": wang.pk, "kind": "x"})
     assert response.status_code == 422 and "選擇" in response.content.decode()
-    assert client.post("/campaigns/letters/preview.exe", {"customer": wang.pk,
-                                                          "kind": "notice"}).status_code == 404
-    assert client.post("/campaigns/letters/preview.pdf", {"customer": south.pk,
-                                                          "kind": "notice"}).status_code == 404
+    assert (
+        client.post(
+            "/campaigns/letters/preview.exe", {"customer": wang.pk, "kind": "notice"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/campaigns/letters/preview.pdf", {"customer": south.pk, "kind": "notice"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/campaigns/letters/preview.pdf?customer={wang.pk}").status_code == 405
     assert not Letter.objects.exists()

@@ -19,7 +19,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def cars(desk):
-    ServiceItem.objects.create(organisation=desk.org, code="oil", name="機油保養", kind="maintenance")
+    ServiceItem.objects.create(
+        organisation=desk.org, code="oil", name="機油保養", kind="maintenance"
+    )
     zhang = customers.create_customer(
         branch=desk.branch_a, by=desk.alice, name="張三", phones=["13800138000"]
     )
@@ -43,9 +45,7 @@ def section(page: str, element_id: str) -> str:
     return page.split(f'id="{element_id}"')[1].split("</section>")[0]
 
 
-def test_the_board_lists_the_branch_cars_in_the_shop_with_age_number_and_items(
-    client, desk, cars
-):
+def test_the_board_lists_the_branch_cars_in_the_shop_with_age_number_and_items(client, desk, cars):
     now = timezone.now()
     workshop.check_in(
         cars["zhang"], by=desk.alice, at=now - timedelta(hours=5), items=["oil"],
@@ -68,7 +68,7 @@ def test_the_board_lists_the_branch_cars_in_the_shop_with_age_number_and_items(
 
     client.cookies["django_language"] = "zh-hant"
     page = board_of(client, desk.bob)
-    assert "<h1 class=\"h3 mb-0\">維修看板</h1>" in page
+    assert '<h1 class="h3 mb-0">維修看板</h1>' in page
     assert "等待取車" in section(page, "board-ready")
 
 
@@ -137,7 +137,8 @@ def test_check_in_takes_free_text_items_and_the_number_and_shows_them(client, de
     assert 'name="extra_items"' in page and 'name="shop_order_number"' in page
     response = client.post(
         f"/workshop/check-in/{car.pk}/",
-        {"items": ["oil"], "extra_items": "更換左後視鏡\r\n\r\n補胎\r\n", "shop_order_number": "A-77"},
+        {"items": ["oil"], "extra_items": "更換左後視鏡\r\n\r\n補胎\r\n",
+         "shop_order_number": "A-77"},
     )  # fmt: skip
     assert response.status_code == 302
     order = RepairOrder.objects.get()
@@ -196,9 +197,10 @@ def test_roles_without_the_desk_are_refused_and_nothing_is_written(client, desk,
     assert client.get("/workshop/").status_code == 403
     assert client.get("/workshop/check-in/").status_code == 403
     assert client.post(f"/workshop/orders/{order.pk}/ready/").status_code == 403
-    assert client.post(
-        f"/workshop/orders/{order.pk}/number/", {"shop_order_number": "X"}
-    ).status_code == 403
+    assert (
+        client.post(f"/workshop/orders/{order.pk}/number/", {"shop_order_number": "X"}).status_code
+        == 403
+    )
     assert client.post(f"/workshop/orders/{order.pk}/pickup/").status_code == 403
     order.refresh_from_db()
     assert (order.ready_at, order.shop_order_number, order.picked_up_at) == (None, "", None)
@@ -208,9 +210,10 @@ def test_the_other_branch_gets_404_and_changes_nothing(client, desk, cars):
     order = workshop.check_in(cars["zhang"], by=desk.alice, at=timezone.now() - timedelta(hours=1))
     client.force_login(desk.carol)
     assert client.post(f"/workshop/orders/{order.pk}/ready/").status_code == 404
-    assert client.post(
-        f"/workshop/orders/{order.pk}/number/", {"shop_order_number": "X"}
-    ).status_code == 404
+    assert (
+        client.post(f"/workshop/orders/{order.pk}/number/", {"shop_order_number": "X"}).status_code
+        == 404
+    )
     order.refresh_from_db()
     assert (order.ready_at, order.shop_order_number) == (None, "")
     assert 'data-plate="京A12345"' not in board_of(client, desk.carol)

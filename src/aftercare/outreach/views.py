@@ -16,6 +16,7 @@ from aftercare.customers.queries import get_customer_for
 from aftercare.errors import DomainError
 from aftercare.formfields import local_now, show_domain_error, user_tz
 from aftercare.outreach import actions, letters, queries
+from aftercare.outreach.choices import LetterKind
 from aftercare.outreach.forms import (
     AmendLetterForm,
     BatchForm,
@@ -25,7 +26,6 @@ from aftercare.outreach.forms import (
     LetterForm,
     RegisterFilterForm,
 )
-from aftercare.outreach.choices import LetterKind
 from aftercare.outreach.models import CampaignTarget, LetterBatch
 from aftercare.outreach.targets import TargetFilters
 from aftercare.paperwork.rendering import PDF_TYPE, download

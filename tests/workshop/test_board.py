@@ -222,3 +222,19 @@ def test_the_other_branch_gets_404_and_changes_nothing(client, desk, cars):
 def test_signed_out_visitors_go_to_the_login(client, desk, cars):
     response = client.get("/workshop/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_age_reads_in_minutes_hours_then_days():
+    from django.utils import translation
+
+    from aftercare.workshop.queries import age_label
+
+    now = timezone.now()
+    ages = [timedelta(minutes=1), timedelta(minutes=59), timedelta(hours=1), timedelta(hours=47),
+            timedelta(hours=48), timedelta(days=9, hours=23)]  # fmt: skip
+    assert [age_label(now - age, now) for age in ages] == [
+        "1 minute", "59 minutes", "1 hour", "47 hours", "2 days", "9 days",
+    ]  # fmt: skip
+    assert age_label(now + timedelta(minutes=5), now) == "0 minutes"  # clock skew: never negative
+    with translation.override("zh-hant"):
+        assert [age_label(now - age, now) for age in ages[:4:3]] == ["1 分鐘", "47 小時"]

@@ -53,9 +53,13 @@ def in_shop(user, text: str = "") -> QuerySet[RepairOrder]:
 
 
 def age_label(since: datetime, now: datetime) -> str:
-    """How long a car has been in the shop: hours for the first two days, then days."""
+    """How long a car has been in the shop: minutes in the first hour, hours for the first two
+    days, then days — what a desk reads at a glance."""
     age = max(now - since, timedelta(0))
     hours = int(age.total_seconds() // 3600)
+    if hours < 1:
+        minutes = int(age.total_seconds() // 60)
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
     if hours < 48:
         return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}
     return ngettext("%(n)s day", "%(n)s days", age.days) % {"n": age.days}

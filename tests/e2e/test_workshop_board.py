@@ -32,7 +32,7 @@ def test_the_board_on_a_phone_in_traditional_chinese(page: Page, log_in, app_url
 
     # The menu: "維修車間" → "辦理進廠" (the check-in starts from the customer search).
     page.locator(".navbar-toggler").click()
-    page.get_by_role("button", name="維修車間").or_(page.get_by_role("link", name="維修車間")).click()
+    page.get_by_role("button", name="維修車間").click()  # the drop-down toggle
     with page.expect_navigation():
         page.locator("#mainnav a.dropdown-item[href='/workshop/check-in/']").click()
     expect(page.locator("h1")).to_have_text("辦理進廠")

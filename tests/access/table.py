@@ -519,6 +519,9 @@ API: dict[str, Row] = {
     "GET /repair-orders/{order_id}": Row(
         DESK, (get(kwargs=lambda ids: {"order_id": ids["order"]}),), on_record=True
     ),
+    "POST /repair-orders/{order_id}/ready": Row(
+        DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
+    ),
     "POST /repair-orders/{order_id}/pickup": Row(
         DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
     ),

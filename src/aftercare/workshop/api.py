@@ -70,9 +70,14 @@ def check_in(request, payload: RepairOrderIn):
 
 @router.get("/repair-orders", response=responses({200: list[RepairOrderOut]}))
 @paginate(BoundedPagination)
-def list_repair_orders(request, customer_id: Id | None = None, vehicle_id: Id | None = None):
-    """Repair orders, newest first, in pages (`limit`, `offset`)."""
+def list_repair_orders(
+    request, customer_id: Id | None = None, vehicle_id: Id | None = None, in_shop: bool = False
+):
+    """Repair orders, newest first, in pages (`limit`, `offset`); `in_shop`: only those not
+    picked up yet (the board)."""
     orders = queries.visible_orders(request.user).prefetch_related("items")
+    if in_shop:
+        orders = orders.filter(picked_up_at__isnull=True)
     if customer_id is not None:
         orders = orders.filter(customer_id=customer_id)
     if vehicle_id is not None:
@@ -93,6 +98,19 @@ class PickupIn(Schema):
 def pickup(request, order_id: Id, payload: PickupIn):
     order = queries.get_order_for(request.user, order_id)
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
+
+
+class ReadyIn(Schema):
+    ready_at: datetime | None = None
+
+
+@router.post(
+    "/repair-orders/{order_id}/ready", response=responses({200: RepairOrderOut}, 404, 409)
+)
+def ready(request, order_id: Id, payload: ReadyIn):
+    """The workshop is done: the car waits on the board for pick-up (same action as the page)."""
+    order = queries.get_order_for(request.user, order_id)
+    return actions.mark_ready(order, by=request.user, at=payload.ready_at)
 
 
 class ConsultationIn(Schema):

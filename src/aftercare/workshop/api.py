@@ -104,9 +104,7 @@ class ReadyIn(Schema):
     ready_at: datetime | None = None
 
 
-@router.post(
-    "/repair-orders/{order_id}/ready", response=responses({200: RepairOrderOut}, 404, 409)
-)
+@router.post("/repair-orders/{order_id}/ready", response=responses({200: RepairOrderOut}, 404, 409))
 def ready(request, order_id: Id, payload: ReadyIn):
     """The workshop is done: the car waits on the board for pick-up (same action as the page)."""
     order = queries.get_order_for(request.user, order_id)

@@ -1,10 +1,13 @@
 """Workshop pages: the board, check-in, ready, pick-up and consultation visits — the events
 that start DS-1…DS-3."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,10 +34,8 @@ def _back(request, order):
     these two, so the parameter cannot send anyone elsewhere."""
     if request.POST.get("next") == BACK_TO_BOARD:
         query = request.POST.get("q", "").strip()
-        url = redirect("workshop:board").url
+        url = reverse("workshop:board")
         if query:
-            from urllib.parse import urlencode
-
             url += "?" + urlencode({"q": query[:100]})
         return redirect(url)
     return redirect("customers:detail", pk=order.customer_id)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_alter_raiseditem_options'),
-        ('followups', '0003_told_by'),
+        ('followups', '0002_initial'),
     ]
 
     operations = [

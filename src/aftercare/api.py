@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -14,6 +15,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
+from aftercare.apps import api_routers
 from aftercare.errors import DomainError
 
 
@@ -143,32 +145,9 @@ def on_http_error(request, exc):
 
 
 def _register_routers() -> None:
-    from aftercare.cases.api import router as cases_router
-    from aftercare.customers.api import router as customers_router
-    from aftercare.followups.api import router as followups_router
-    from aftercare.messaging.api import router as messaging_router
-    from aftercare.obligations.api import router as obligations_router
-    from aftercare.org.api import router as org_router
-    from aftercare.outreach.api import router as outreach_router
-    from aftercare.paperwork.api import router as paperwork_router
-    from aftercare.reviews.api import router as reviews_router
-    from aftercare.safety.api import router as safety_router
-    from aftercare.workshop.api import router as workshop_router
-
-    for router in (
-        org_router,
-        obligations_router,
-        customers_router,
-        workshop_router,
-        followups_router,
-        cases_router,
-        outreach_router,
-        messaging_router,
-        safety_router,
-        reviews_router,
-        paperwork_router,
-    ):
-        api.add_router("/", router)
+    """Mount the router every installed app declares (``AftercareApp.api_router``)."""
+    for dotted_path in api_routers():
+        api.add_router("/", import_string(dotted_path))
 
 
 _register_routers()

@@ -1,7 +1,7 @@
 """Shared API pieces: the one error format and the responses every operation declares."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -15,7 +15,7 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = {}
 
 
-def responses(ok: dict | None = None, *extra: int) -> dict:
+def responses(ok: dict[int, Any] | None = None, *extra: int) -> dict[int, Any]:
     """Declare the success schema(s) plus the error responses schemathesis may see.
 
     400 is a body that is not JSON at all; 422 is JSON that breaks the schema or a rule.

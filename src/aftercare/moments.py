@@ -15,7 +15,9 @@ from aftercare.errors import InvalidInput
 CLOCK_SKEW = timedelta(minutes=1)
 
 
-def event_moment(at: datetime | None, *, field: str = "at", now: datetime | None = None):
+def event_moment(
+    at: datetime | None, *, field: str = "at", now: datetime | None = None
+) -> datetime:
     now = now or timezone.now()
     if at is None:
         return now

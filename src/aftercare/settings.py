@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "aftercare.org",
     "aftercare.standard",
+    "aftercare.records",
     "aftercare.customers",
     "aftercare.obligations",
     "aftercare.workshop",

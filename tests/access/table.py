@@ -227,6 +227,17 @@ PAGES: dict[str, Row] = {
         SUPERVISORS, (post(data=lambda ids: {"name": "x", "kind": "free_inspection"}),)
     ),
     "outreach:detail": Row(DESK, (get(kwargs=pk("campaign")),), on_record=True),
+    "outreach:edit": Row(
+        SUPERVISORS,
+        (
+            get(kwargs=pk("campaign_draft")),
+            post(
+                kwargs=pk("campaign_draft"),
+                data=lambda ids: {"name": "改名", "kind": "free_inspection"},
+            ),
+        ),
+        on_record=True,
+    ),
     "outreach:schedule": Row(SUPERVISORS, (post(kwargs=pk("campaign_draft")),), on_record=True),
     "outreach:attendance": Row(
         DESK,

@@ -79,7 +79,7 @@ def test_form_3_workbook_has_the_header_and_one_row_per_call_in_order(client, de
         (3, july["july_last"].register_number, datetime(2026, 7, 31, 23, 59)),
     ]
     inbound = rows[1]
-    assert inbound[3:9] == ("李四", "+8613900139000", "Inbound complaint", "Inbound", "Yes", "bob")
+    assert inbound[3:9] == ("李四", "139 0013 9000", "Inbound complaint", "Inbound", "Yes", "bob")
     assert inbound[9] == "抱怨等候太久"
     assert rows[2][7] == "No"
 

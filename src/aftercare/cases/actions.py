@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State, ToldBy
 from aftercare.cases.queries import SOLVE_ESCALATED
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil_pending, open_obligation
 from aftercare.org.access import ensure_allowed

@@ -1,76 +1,39 @@
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from aftercare.apps import next_step
 from aftercare.errors import DomainError
 from aftercare.formfields import user_tz
 from aftercare.obligations import actions, queries
 from aftercare.obligations.forms import FulfilForm, ObligationFilterForm
 from aftercare.obligations.models import Obligation
+from aftercare.org.http import StaffRequest
+from aftercare.org.models import User
 from aftercare.standard.calendar import start_of_day
 
-# The page where the work of a rule is done, one click from its row. Rules listed here are
-# fulfilled by that work (a call, a complete archive, a confirmed plan, a moved raised item);
-# the others are marked done by hand.
-NEXT_STEP = {
-    "DS-1": (gettext_lazy("Complete the archive"), "/customers/{customer_id}/edit/"),
-    "DS-2": (gettext_lazy("Confirm the plan"), "/customers/{customer_id}/#plan"),
-    "DS-3": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-6": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-7": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-2M": (gettext_lazy("Log the call"), "/calls/new/?customer={customer_id}&obligation={id}"),
-    "DS-4": (gettext_lazy("Handle the item"), "/items/{subject_id}/"),
-    "DS-5": (gettext_lazy("Tell the customer"), "/items/{subject_id}/"),
-    # A callable builds the link from the row: the letter form for that customer and campaign.
-    "DS-7L": (
-        gettext_lazy("Write the letter"),
-        lambda row: (
-            reverse("outreach:letter-new")
-            + "?"
-            + urlencode({"customer": row.customer_id, "campaign": row.subject_id})
-        ),
-    ),
-    # Work without a customer: the page where it is recorded.
-    "DS-11": (
-        gettext_lazy("Write the summary"),
-        lambda row: (
-            reverse("reviews:detail", args=[row.subject_id])
-            if row.subject_id
-            else reverse("reviews:list")
-        ),
-    ),
-    "DS-12": (gettext_lazy("Record the clearance"), lambda row: reverse("safety:register")),
-    "DS-13": (gettext_lazy("Record the inspection"), lambda row: reverse("safety:register")),
-}
 
-
-def _with_next_step(rows):
+def _with_next_step(rows: Iterable[Obligation], user: User) -> None:
+    """Attach the button to the page where each row's work is done (declared by its app)."""
     for row in rows:
-        step = NEXT_STEP.get(row.rule)
-        if step is None:
-            continue
-        label, url = step
-        if callable(url):
-            row.next_step = (label, url(row))
-        elif row.customer_id:
-            row.next_step = (label, url.format(**row.__dict__))
-    return rows
+        step = next_step(row, user)
+        if step is not None:
+            row.next_step = step
 
 
 @login_required
-def my_work(request):
+def my_work(request: StaffRequest) -> HttpResponse:
     sections = queries.worklist_sections(request.user)
     for rows in (sections.overdue, sections.today, sections.open, sections.upcoming):
-        _with_next_step(rows)
+        _with_next_step(rows, request.user)
     notifications = request.user.notifications.filter(read_at__isnull=True).select_related(
         "obligation", "obligation__owner"
     )[:20]
@@ -87,7 +50,7 @@ def my_work(request):
 
 @login_required
 @permission_required("obligations.view_branch_obligations", raise_exception=True)
-def obligation_list(request):
+def obligation_list(request: StaffRequest) -> HttpResponse:
     form = ObligationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     tz = user_tz(request.user)
@@ -111,7 +74,7 @@ def obligation_list(request):
 
 @login_required
 @require_POST
-def fulfil(request, pk: int):
+def fulfil(request: StaffRequest, pk: int) -> HttpResponse:
     obligation = get_object_or_404(Obligation.objects.visible_to(request.user), pk=pk)
     form = FulfilForm(request.POST)
     if form.is_valid():
@@ -127,6 +90,6 @@ def fulfil(request, pk: int):
 
 @login_required
 @require_POST
-def mark_notifications_read(request):
+def mark_notifications_read(request: StaffRequest) -> HttpResponse:
     actions.mark_notifications_read(request.user)
     return redirect("obligations:my-work")

@@ -19,7 +19,13 @@ def create_api_token(user: User, *, name: str = "") -> str:
 
 @transaction.atomic
 def record_absence(
-    user: User, *, starts_at: datetime, ends_at: datetime, stand_in: User, by: User, reason=""
+    user: User,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    stand_in: User,
+    by: User,
+    reason: str = "",
 ) -> Absence:
     """DS-10: the supervisor names a stand-in for the absent advisor."""
     from aftercare.org.queries import can_manage

@@ -20,7 +20,7 @@ class CampaignForm(forms.Form):
                               widget=forms.Textarea({**TEXT, "rows": 3}))  # fmt: skip
     address = forms.CharField(label=_("Address"), max_length=300, required=False,
                               widget=forms.TextInput(TEXT))  # fmt: skip
-    vehicle_model = forms.CharField(label=_("Vehicle model"), max_length=100, required=False,
+    vehicle_model = forms.CharField(label=_("Make or model"), max_length=100, required=False,
                                     widget=forms.TextInput(TEXT))  # fmt: skip
     vehicle_type = forms.CharField(label=_("Vehicle type"), max_length=60, required=False,
                                    widget=forms.TextInput(TEXT))  # fmt: skip

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followups', '0002_initial'),
+        ('followups', '0003_registercounter_to_records'),
     ]
 
     operations = [

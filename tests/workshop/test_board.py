@@ -185,7 +185,7 @@ def test_check_in_starts_from_the_customer_search(client, desk, cars):
     assert f'href="/workshop/check-in/{cars["zhang"].pk}/"' in page
     south = cars["wang"].plate
     page = client.get("/workshop/check-in/", {"q": south}).content.decode()
-    assert "No customer matches." in page and f'/workshop/check-in/{cars["wang"].pk}/' not in page
+    assert "No customer matches." in page and f"/workshop/check-in/{cars['wang'].pk}/" not in page
 
 
 def test_the_menu_has_the_board_and_check_in_for_the_desk_only(client, desk):

@@ -41,4 +41,5 @@ class CasesConfig(AftercareApp):
     next_steps = {
         "DS-4": NextStep(_("Handle the item"), _item_url),
         "DS-5": NextStep(_("Tell the customer"), _item_url),
+        "DS-4E": NextStep(_("Answer the escalation"), _item_url),
     }

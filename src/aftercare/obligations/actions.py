@@ -310,6 +310,62 @@ def notify_overdue(obligation: Obligation) -> list[Notification]:
     return created
 
 
+def branch_supervisors(branch: Branch) -> QuerySet[User]:
+    """Who answers for a branch: its supervisors, else the organisation's administrators;
+    in a stable order, so "the first one" who owns a duty (DS-4E) is always the same."""
+    from aftercare.org.models import User
+    from aftercare.org.roles import Role
+
+    staff = User.objects.filter(is_active=True, organisation_id=branch.organisation_id)
+    supervisors = staff.filter(branch_id=branch.pk, groups__name=Role.SUPERVISOR)
+    if not supervisors.exists():
+        supervisors = staff.filter(groups__name=Role.ADMINISTRATOR)
+    return supervisors.distinct().order_by("pk")
+
+
+@transaction.atomic
+def notify(obligation: Obligation, *, kind: str, recipients: Iterable[User]) -> list[Notification]:
+    """Tell each recipient about an obligation once per `kind` (the unique constraint makes a
+    retried task add nothing) and e-mail those with an address. The generic twin of
+    `notify_overdue`, for notices that are not about lateness (an escalation, DS-4E)."""
+    created = []
+    for recipient in recipients:
+        notification, is_new = Notification.objects.get_or_create(
+            obligation=obligation, recipient=recipient, kind=kind
+        )
+        if is_new:
+            created.append(notification)
+    for notification in created:
+        _EMAILS.get(Notification.Kind(notification.kind), _email_overdue)(notification)
+    return created
+
+
+def _email_escalated(notification: Notification) -> None:
+    from django.utils import translation
+
+    obligation = notification.obligation
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Escalated to you: %(title)s") % {"title": obligation.title}
+        body = _("%(title)s was escalated to you; answer it by %(due)s.") % {
+            "title": obligation.title,
+            "due": timezone.localtime(obligation.due_at, obligation.organisation.tz).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        }
+    _send_notification_mail(notification, subject, body)
+
+
+def _send_notification_mail(notification: Notification, subject: object, body: object) -> None:
+    """The one way a notification goes out by e-mail; nothing when the person has no address."""
+    from django.core.mail import send_mail
+
+    recipient = notification.recipient
+    if not recipient.email:
+        return
+    send_mail(str(subject), str(body), None, [recipient.email], fail_silently=False)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
 def _email_overdue(notification: Notification) -> None:
     from django.core.mail import send_mail
     from django.utils import translation
@@ -338,3 +394,10 @@ def _email_overdue(notification: Notification) -> None:
 def mark_notifications_read(user: User, *, at: datetime | None = None) -> int:
     unread = user.notifications.filter(read_at__isnull=True)
     return unread.update(read_at=at or timezone.now())
+
+
+# The e-mail of each notification kind; `notify` falls back to the overdue text.
+_EMAILS = {
+    Notification.Kind.OVERDUE: _email_overdue,
+    Notification.Kind.ESCALATED: _email_escalated,
+}

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.obligations import actions, queries
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
@@ -181,8 +181,8 @@ def get_obligation(request: StaffRequest, obligation_id: Id) -> Obligation:
     return _out(_get(request, obligation_id))
 
 
-class FulfilIn(Schema):
-    at: datetime | None = None
+class FulfilIn(Input):
+    at: Moment | None = None
     outcome: str = Field("", max_length=500)
 
 
@@ -196,9 +196,9 @@ def fulfil(request: StaffRequest, obligation_id: Id, payload: FulfilIn) -> Oblig
     )
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(..., max_length=500)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 @router.post(
@@ -209,7 +209,7 @@ def cancel(request: StaffRequest, obligation_id: Id, payload: CancelIn) -> Oblig
     return _out(actions.cancel(obligation, by=request.user, reason=payload.reason, at=payload.at))
 
 
-class ReassignIn(Schema):
+class ReassignIn(Input):
     owner_id: Id
     reason: str = Field("", max_length=200)
 

@@ -227,6 +227,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         OVERDUE = "overdue", _("Overdue")
+        ESCALATED = "escalated", _("Escalated to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import Id, Input, Moment, responses
 from aftercare.org import actions, queries
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import Absence, User
@@ -57,12 +57,12 @@ def users(request: StaffRequest) -> list[User]:
     return list(queries.staff_directory(request.user).prefetch_related("groups"))
 
 
-class AbsenceIn(Schema):
+class AbsenceIn(Input):
     user_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     stand_in_id: Id
-    reason: str = ""
+    reason: str = Field("", max_length=200)
 
 
 class AbsenceOut(Schema):

@@ -1,9 +1,12 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aftercare.org.forms import LoginForm
 
@@ -19,3 +22,28 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have logged out."))
         return response
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The login page again, saying why it refuses: django-axes calls this on a lockout.
+
+    The default would be a bare "Account locked" text; a person at the front desk needs the
+    form, the reason in their language, and when to try again. 429 (Too Many Requests), as
+    django-axes answers by default, tells scripts the same.
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = ngettext(
+        "Too many failed logins for this username from this computer. Logging in is blocked "
+        "for %(minutes)d minute; try again later, or ask your administrator to unlock it.",
+        "Too many failed logins for this username from this computer. Logging in is blocked "
+        "for %(minutes)d minutes; try again later, or ask your administrator to unlock it.",
+        minutes,
+    ) % {"minutes": minutes}
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = LoginForm(request, initial={"username": username})
+    context = {"form": form, "locked_out": message, "next": request.POST.get("next", "")}
+    return render(request, "org/login.html", context, status=429)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftercare.cases.models import RaisedItem
 from aftercare.customers.queries import get_customer_for
 from aftercare.errors import DomainError
-from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.formfields import filter_status, local_now, show_domain_error, user_tz
 from aftercare.outreach import actions, letters, queries
 from aftercare.outreach.choices import LetterKind
 from aftercare.outreach.forms import (
@@ -312,7 +312,7 @@ def letter_register(request):
     lines = lines.prefetch_related("amendments").order_by("sent_at", "id")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "start": start, "end": end, "campaign": campaign}
-    return render(request, "outreach/register.html", context)
+    return render(request, "outreach/register.html", context, status=filter_status(form))
 
 
 @login_required

@@ -80,6 +80,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          R.FOLLOWUP_ADVISOR, opens_after=3, due_after=7),
     Rule("DS-4", _("Raised item answered or escalated"),
          _("a call records a request, wish or complaint"), R.FOLLOWUP_ADVISOR, due_after=2),
+    Rule("DS-4E", _("Escalation answered by the supervisor"), _("an item is escalated"),
+         R.SUPERVISOR, due_after=1, day_count=DayCount.WORKING),
     Rule("DS-5", _("Tell the customer the solution"), _("a solution is recorded"),
          R.FOLLOWUP_ADVISOR, due_after=0),
     Rule("DS-6", _("Second follow-up call"), _("the first follow-up call is completed"),

@@ -134,6 +134,14 @@ PAGES: dict[str, Row] = {
         on_record=True,
     ),
     # workshop
+    "workshop:board": Row(DESK, (get(), get(query=lambda ids: {"q": "京"}))),
+    "workshop:check-in-start": Row(DESK, (get(), get(query=lambda ids: {"q": "京"}))),
+    "workshop:ready": Row(DESK, (post(kwargs=pk("order")),), on_record=True),
+    "workshop:order-number": Row(
+        DESK,
+        (post(kwargs=pk("order"), data=lambda ids: {"shop_order_number": "RO-1"}),),
+        on_record=True,
+    ),  # fmt: skip
     "workshop:check-in": Row(
         DESK,
         (
@@ -279,6 +287,17 @@ PAGES: dict[str, Row] = {
     "outreach:letters": Row(DESK),
     "outreach:letter-new": Row(
         DESK, (get(query=lambda ids: {"customer": ids["customer"]}),), on_record=True
+    ),
+    "outreach:letter-preview": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"fmt": "docx"},
+                data=lambda ids: {"customer": ids["customer"], "kind": "notice"},
+            ),
+        ),
+        on_record=True,
+        note="prints a draft and writes nothing, even for allowed callers",
     ),
     "outreach:letter": Row(
         DESK,
@@ -532,6 +551,9 @@ API: dict[str, Row] = {
     "GET /repair-orders": Row(DESK),
     "GET /repair-orders/{order_id}": Row(
         DESK, (get(kwargs=lambda ids: {"order_id": ids["order"]}),), on_record=True
+    ),
+    "POST /repair-orders/{order_id}/ready": Row(
+        DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
     ),
     "POST /repair-orders/{order_id}/pickup": Row(
         DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True

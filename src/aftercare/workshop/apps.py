@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.apps import AftercareApp, UrlMount
+from aftercare.apps import AftercareApp, MenuEntry, MenuGroup, UrlMount
 from aftercare.org.roles import Role
 
 # Check-in, pick-up and consultations (DS-1, DS-2, DS-3): the front desk.
@@ -12,6 +12,10 @@ _DESK = [
 ]
 
 
+# The front desk's own drop-down, right after Customers: the board and where a check-in starts.
+WORKSHOP = MenuGroup("workshop", _("Workshop"), 25)
+
+
 class WorkshopConfig(AftercareApp):
     name = "aftercare.workshop"
     label = "workshop"
@@ -19,6 +23,12 @@ class WorkshopConfig(AftercareApp):
 
     urls = (UrlMount("workshop/", "aftercare.workshop.urls"),)
     api_router = "aftercare.workshop.api.router"
+    menu = (
+        MenuEntry("workshop:board", _("Workshop board"), "workshop.view_repairorder", 1, WORKSHOP),
+        MenuEntry(
+            "workshop:check-in-start", _("Check in"), "workshop.add_repairorder", 2, WORKSHOP
+        ),
+    )
     role_permissions = {
         Role.ADVISOR: _DESK,
         Role.FOLLOWUP_ADVISOR: _DESK,

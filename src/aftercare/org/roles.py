@@ -68,6 +68,15 @@ _OUTREACH_DESK = [
 ]
 _OUTREACH_PLAN = [*_OUTREACH_DESK, "outreach.add_campaign", "outreach.change_campaign"]
 
+# Setting the shop up (issue 10): branches, staff and the service-item catalogue.
+_SETUP = [
+    "org.add_branch",
+    "org.change_branch",
+    "workshop.view_serviceitem",
+    "workshop.add_serviceitem",
+    "workshop.change_serviceitem",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
     Role.FOLLOWUP_ADVISOR: [*_DESK, *_SAFETY_DESK, *_OUTREACH_DESK],
@@ -121,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SAFETY_REGISTER,
         *_MESSAGES,
         *_OUTREACH_PLAN,
+        *_SETUP,
     ],
 }
 

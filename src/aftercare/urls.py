@@ -20,6 +20,9 @@ urlpatterns = [
     path("reviews/", include("aftercare.reviews.urls")),
     path("forms/", include("aftercare.paperwork.urls")),
     path("settings/standard/", include("aftercare.standard.urls")),
+    # Setting the shop up (issue 10): branches, staff, the service-item catalogue.
+    path("settings/service-items/", include("aftercare.workshop.catalogue_urls")),
+    path("settings/", include("aftercare.org.settings_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

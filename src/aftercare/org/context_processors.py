@@ -37,6 +37,15 @@ MENU = [
             ("api:openapi-view", _("API"), None),
         ],
     ),
+    # Setting the shop up (issue 10): administrators manage; supervisors read their staff.
+    (
+        _("Organisation"),
+        [
+            ("orgsettings:staff", _("Staff"), "org.view_user"),
+            ("orgsettings:branches", _("Branches"), "org.change_branch"),
+            ("catalogue:list", _("Service items"), "workshop.change_serviceitem"),
+        ],
+    ),
 ]
 
 

@@ -28,6 +28,20 @@ def visible_users(user: User) -> QuerySet[User]:
     return qs.filter(pk=user.pk)
 
 
+def staff_for(user: User) -> QuerySet[User]:
+    """The staff pages' list, the inactive included (they can be reactivated): administrators
+    see their organisation, supervisors their branch (read-only); 403 for everyone else."""
+    if not is_signed_in(user) or not user.has_perm(VIEW_STAFF):
+        raise PermissionDenied(_("You are not allowed to see this."))
+    qs = User.objects.select_related("branch").prefetch_related("groups")
+    qs = qs.order_by("-is_active", "branch__code", "username")
+    if user.is_superuser:
+        return qs
+    if user.has_perm(ANY_BRANCH):
+        return qs.filter(organisation_id=user.organisation_id)
+    return qs.filter(branch_id=user.branch_id)
+
+
 def branches_for(user: User) -> QuerySet[Branch]:
     """The branches `user` works in: their own, or their organisation's for administrators."""
     return scoped(Branch.objects.select_related("organisation"), user, branch_field="")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +17,65 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have logged out."))
         return response
+
+
+def mail_configured() -> bool:
+    """Whether e-mail reaches people: the embedded default only prints mail to the console."""
+    return settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "org/password_change.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "org/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the link in the language of the page the user asked from (their language).
+
+    Without a mail server the page says so and sends nothing: an administrator sets a new
+    password in the staff pages instead.
+    """
+
+    template_name = "org/password_reset.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["mail_configured"] = mail_configured()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not mail_configured():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["email"].widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "org/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "org/password_reset_confirm.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "org/password_reset_complete.html"

@@ -23,3 +23,10 @@ def service_catalogue(user) -> QuerySet[ServiceItem]:
     """The organisation's active service items, for whoever checks cars in."""
     ensure_permission(user, VIEW_ORDERS)
     return ServiceItem.objects.filter(organisation_id=user.organisation_id, active=True)
+
+
+def catalogue_for(user) -> QuerySet[ServiceItem]:
+    """Every item of the organisation's catalogue, inactive ones too, for who maintains it."""
+    ensure_permission(user, "workshop.change_serviceitem")
+    items = ServiceItem.objects.select_related("organisation").order_by("-active", "kind", "code")
+    return items if user.is_superuser else items.filter(organisation_id=user.organisation_id)

@@ -1,0 +1,42 @@
+"""The Django admin: for superusers only, with the archives read-only.
+
+Administrators of a shop work in the product's own pages (Organisation menu), where every change
+goes through the actions and their checks. The admin writes rows directly, so it is kept for
+superusers (the people who run the server); a signed-in member of staff who opens it is told
+where their settings are, rather than being shown Django's "no permission" page.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.shortcuts import render
+
+
+class AftercareAdminSite(admin.AdminSite):
+    site_header = "Aftercare"
+    site_title = "Aftercare admin"
+
+    def has_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            return render(request, "admin_refused.html", status=403)
+        return super().login(request, extra_context)
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "aftercare.adminsite.AftercareAdminSite"
+
+
+class ArchiveAdmin(admin.ModelAdmin):
+    """A record the standard keeps as written (registers, amendments, finalised reviews): shown,
+    never changed or deleted here. Corrections are amendments made in the pages."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

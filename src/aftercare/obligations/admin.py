@@ -1,0 +1,16 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from aftercare.obligations.models import Notification, Obligation
+
+
+@admin.register(Obligation)
+class ObligationAdmin(SimpleHistoryAdmin):
+    list_display = ["rule", "title", "owner", "branch", "due_at", "done_at"]
+    list_filter = ["rule", "branch"]
+    search_fields = ["title"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "obligation", "kind", "created_at", "read_at"]

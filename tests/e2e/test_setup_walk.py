@@ -44,8 +44,11 @@ def log_out(page: Page) -> None:
 
 def open_menu(page: Page, href: str) -> None:
     """Open a page from the navbar's Organisation drop-down, as an administrator would."""
-    link = page.locator(f"#mainnav a.dropdown-item[href='{href}']")
-    page.locator("#mainnav li.dropdown", has=link).locator("a.dropdown-toggle").click()
+    item = f"a.dropdown-item[href='{href}']"
+    page.locator("#mainnav li.dropdown", has=page.locator(item)).locator(
+        "a.dropdown-toggle"
+    ).click()
+    link = page.locator(f"#mainnav {item}")
     with page.expect_navigation():
         link.click()
 

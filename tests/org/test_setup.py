@@ -149,3 +149,19 @@ def test_serve_in_development_loads_the_demo_into_an_empty_database(serve, monke
     monkeypatch.setattr(demo, "load", lambda: loaded.append(True))
     output = serve()
     assert loaded == [True] and "First run: loading the demo organisation" in output
+
+
+def test_in_a_terminal_it_asks_for_what_the_flags_leave_out(monkeypatch):
+    from aftercare.org.management.commands import setup as command
+
+    answers = iter(["南山汽車", "", "HK", "", "南山汽車 旺角店", "", "kit@example.test"])
+    passwords = iter(["a-long-Secret-2026", "a-long-Secret-2026"])
+    monkeypatch.setattr(command.sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    monkeypatch.setattr(command.getpass, "getpass", lambda prompt: next(passwords))
+    setup()
+    org = Organisation.objects.get()
+    assert (org.name, org.time_zone, org.region) == ("南山汽車", "Asia/Shanghai", "HK")
+    admin = User.objects.get()
+    assert (admin.username, admin.email) == ("admin", "kit@example.test")
+    assert admin.organisation.branches.get().name == "南山汽車 旺角店"

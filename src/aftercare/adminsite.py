@@ -8,7 +8,9 @@ where their settings are, rather than being shown Django's "no permission" page.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class AftercareAdminSite(admin.AdminSite):
@@ -40,3 +42,16 @@ class ArchiveAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """A record with its history: the history is shown, never rolled back from here.
+
+    django-simple-history hides the revert button when SIMPLE_HISTORY_REVERT_DISABLED is set
+    but still saves a posted old version; refusing the POST keeps the history tables read-only.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -258,3 +258,19 @@ def test_the_administrator_role_is_pointed_to_the_settings_pages_by_the_admin(cl
     assert "The Django admin is for the people who run the server" in page
     assert "/settings/staff/" in page
     assert 'id="django-admin"' not in client.get("/work/").content.decode()
+
+
+def test_every_admin_page_lists_and_history_cannot_be_rolled_back(client, desk):
+    from django.contrib import admin
+
+    root = User.objects.create_superuser("root", "root@example.test", PASSWORD)
+    client.force_login(root)
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+    version = desk.alice.history.earliest()
+    url = f"/admin/org/user/{desk.alice.pk}/history/{version.history_id}/"
+    assert client.get(url).status_code == 200
+    before = desk.alice.history.count()
+    assert client.post(url, {"username": "renamed"}).status_code == 403
+    assert desk.alice.history.count() == before

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from aftercare.adminsite import ArchiveAdmin
+from aftercare.adminsite import ArchiveAdmin, HistoryAdmin
 from aftercare.cases.models import ItemEvent, RaisedItem
 
 
 @admin.register(RaisedItem)
-class RaisedItemAdmin(SimpleHistoryAdmin):
+class RaisedItemAdmin(HistoryAdmin):
     list_display = ["customer", "kind", "state", "owner", "raised_at"]
     list_filter = ["branch", "kind", "state"]
 

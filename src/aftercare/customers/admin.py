@@ -1,17 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from aftercare.adminsite import HistoryAdmin
 from aftercare.customers.models import Customer, Vehicle
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(HistoryAdmin):
     list_display = ["name", "kind", "branch"]
     list_filter = ["branch"]
     search_fields = ["name"]
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(SimpleHistoryAdmin):
+class VehicleAdmin(HistoryAdmin):
     list_display = ["plate", "vin", "make", "model", "customer"]
     search_fields = ["plate", "vin"]

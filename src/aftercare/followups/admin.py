@@ -1,9 +1,8 @@
 """Calls are the call register (DS-8): read-only here; corrections are amendments."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from aftercare.adminsite import ArchiveAdmin
+from aftercare.adminsite import ArchiveAdmin, HistoryAdmin
 from aftercare.followups.models import Call, CallAmendment, NextServicePlan
 
 
@@ -20,5 +19,5 @@ class CallAmendmentAdmin(ArchiveAdmin):
 
 
 @admin.register(NextServicePlan)
-class NextServicePlanAdmin(SimpleHistoryAdmin):
+class NextServicePlanAdmin(HistoryAdmin):
     list_display = ["customer", "planned_contact_at", "confirmed_at"]

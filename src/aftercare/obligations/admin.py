@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from aftercare.adminsite import HistoryAdmin
 from aftercare.obligations.models import Notification, Obligation
 
 
 @admin.register(Obligation)
-class ObligationAdmin(SimpleHistoryAdmin):
+class ObligationAdmin(HistoryAdmin):
     list_display = ["rule", "title", "owner", "branch", "due_at", "done_at"]
     list_filter = ["rule", "branch"]
     search_fields = ["title"]

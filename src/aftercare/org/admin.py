@@ -3,26 +3,25 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from aftercare.adminsite import ArchiveAdmin
+from aftercare.adminsite import ArchiveAdmin, HistoryAdmin
 from aftercare.org.models import Absence, ApiToken, Branch, Organisation, User
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "time_zone", "region", "created_at"]
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(HistoryAdmin):
     list_display = ["code", "name", "organisation", "phone"]
     list_filter = ["organisation"]
     search_fields = ["code", "name"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, HistoryAdmin):
     list_display = ["username", "display_name", "organisation", "branch", "is_active"]
     list_filter = ["is_active", "is_superuser", "organisation", "branch", "groups"]
     search_fields = ["username", "display_name", "email"]
@@ -33,7 +32,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(SimpleHistoryAdmin):
+class AbsenceAdmin(HistoryAdmin):
     list_display = ["user", "starts_at", "ends_at", "stand_in", "cancelled_at"]
 
 

@@ -1,14 +1,13 @@
 """Letters are the letter register (DS-9): read-only here; corrections are amendments."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from aftercare.adminsite import ArchiveAdmin
+from aftercare.adminsite import ArchiveAdmin, HistoryAdmin
 from aftercare.outreach.models import Campaign, Letter, LetterAmendment
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(HistoryAdmin):
     list_display = ["name", "kind", "branch", "starts_at", "scheduled_at"]
     list_filter = ["branch", "kind"]
 

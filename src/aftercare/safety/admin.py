@@ -1,22 +1,21 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from aftercare.adminsite import ArchiveAdmin
+from aftercare.adminsite import ArchiveAdmin, HistoryAdmin
 from aftercare.safety.models import Clearance, Equipment, Inspection, Place, RagBin
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = ["name", "branch", "keeper", "min_count", "active"]
 
 
 @admin.register(RagBin)
-class RagBinAdmin(SimpleHistoryAdmin):
+class RagBinAdmin(HistoryAdmin):
     list_display = ["label", "place", "owner", "active"]
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(SimpleHistoryAdmin):
+class EquipmentAdmin(HistoryAdmin):
     list_display = ["label", "kind", "place", "expires_on", "status"]
 
 

@@ -36,3 +36,14 @@ class NotAllowed(DomainError, PermissionDenied):
 
     status = 403
     code = "forbidden"
+
+
+class FieldErrors(dict[str, list[str]]):
+    """Field → messages, raised as one InvalidInput so the user sees every problem at once."""
+
+    def add(self, field: str, message: object) -> None:
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self, message: object = None) -> None:
+        if self:
+            raise InvalidInput(message or _("Please correct the marked fields."), fields=dict(self))

@@ -9,9 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.customers.actions import Errors
+from aftercare.errors import FieldErrors as Errors
 from aftercare.errors import InvalidInput, NotAllowed
 from aftercare.org.access import ensure_allowed, ensure_allowed_in, ensure_permission
 from aftercare.org.models import (
@@ -93,7 +94,9 @@ def _check_branch(organisation: Organisation | None, code: str, name: str, error
         errors.add("name", _("Enter the branch's name."))
 
 
-def _check_password(password: str, user: User | None, errors: Errors, field="password") -> None:
+def _check_password(
+    password: str, user: User | None, errors: Errors, field: str = "password"
+) -> None:
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -136,6 +139,11 @@ def _check_roles(roles: Iterable[str], branch: Branch | None, errors: Errors) ->
     if branch is None and any(role != Role.ADMINISTRATOR for role in roles):
         errors.add("branch", _("Staff other than administrators work in a branch: choose one."))
     return roles
+
+
+def _recorded_by(record: Model, by: User) -> None:
+    """Who made the change, for the history row (set by the request middleware only in pages)."""
+    record._history_user = by  # type: ignore[attr-defined]
 
 
 def _set_roles(user: User, roles: list[str]) -> None:
@@ -187,7 +195,7 @@ def create_branch(organisation: Organisation, *, by: User, code: str, name: str,
     errors.raise_if_any(_("The branch cannot be created."))
     branch = Branch(organisation=organisation, code=code, name=name.strip(), address=address,
                     phone=phone)  # fmt: skip
-    branch._history_user = by
+    _recorded_by(branch, by)
     branch.save()
     return branch
 
@@ -203,7 +211,7 @@ def update_branch(branch: Branch, *, by: User, name: str, address: str = "", pho
         errors.add("name", _("Enter the branch's name."))
     errors.raise_if_any(_("The branch cannot be changed."))
     branch.name, branch.address, branch.phone = name.strip(), address, phone
-    branch._history_user = by
+    _recorded_by(branch, by)
     branch.save()
     return branch
 
@@ -235,7 +243,7 @@ def create_staff(
     _check_password(password, user, errors)
     errors.raise_if_any(_("The member of staff cannot be created."))
     user.set_password(password)
-    user._history_user = by
+    _recorded_by(user, by)
     user.save()
     _set_roles(user, roles)
     return user
@@ -271,7 +279,7 @@ def update_staff(
         email,
         phone,
     )
-    staff._history_user = by
+    _recorded_by(staff, by)
     staff.save()
     if sorted(staff.role_codes) != roles:
         _set_roles(staff, roles)
@@ -289,7 +297,7 @@ def set_staff_active(staff: User, *, by: User, active: bool) -> User:
         raise InvalidInput(_("You cannot deactivate your own account."), code="own_account")
     staff = User.objects.select_for_update().get(pk=staff.pk)
     staff.is_active = active
-    staff._history_user = by
+    _recorded_by(staff, by)
     staff.save(update_fields=["is_active"])
     return staff
 
@@ -303,6 +311,6 @@ def set_staff_password(staff: User, *, by: User, password: str) -> User:
     errors.raise_if_any(_("The password cannot be set."))
     staff = User.objects.select_for_update().get(pk=staff.pk)
     staff.set_password(password)
-    staff._history_user = by
+    _recorded_by(staff, by)
     staff.save(update_fields=["password"])
     return staff

@@ -21,12 +21,12 @@ class BranchAdmin(HistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, HistoryAdmin):
+class UserAdmin(DjangoUserAdmin, HistoryAdmin):  # type: ignore[type-arg]
     list_display = ["username", "display_name", "organisation", "branch", "is_active"]
     list_filter = ["is_active", "is_superuser", "organisation", "branch", "groups"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ["organisation", "branch", "display_name", "phone"]}),
     ]
 

@@ -1,8 +1,12 @@
 """Forms of the organisation's settings pages: branches and staff."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.org.models import Branch
 from aftercare.org.roles import Role
 
 TEXT = {"class": "form-control"}
@@ -26,7 +30,7 @@ class BranchForm(forms.Form):
 class BranchEditForm(BranchForm):
     """A branch is renamed, never re-coded: its code is in every register number it wrote."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["code"]
 
@@ -39,8 +43,8 @@ class StaffForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs=TEXT)
     )
-    branch = forms.ModelChoiceField(
-        label=_("Branch"), queryset=None, required=False,
+    branch: forms.ModelChoiceField[Branch] = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.none(), required=False,
         empty_label=_("— every branch (administrators only)"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )  # fmt: skip
@@ -48,9 +52,9 @@ class StaffForm(forms.Form):
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, branches, **kwargs):
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
 
 
 class PasswordPairMixin(forms.Form):
@@ -63,8 +67,8 @@ class PasswordPairMixin(forms.Form):
         widget=forms.PasswordInput(attrs={**TEXT, "autocomplete": "new-password"}),
     )  # fmt: skip
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return data

@@ -7,6 +7,7 @@ Supervisors may read their branch's staff list; only administrators change anyth
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftercare.errors import DomainError
 from aftercare.formfields import show_domain_error
 from aftercare.org import actions
+from aftercare.org.http import StaffRequest
+from aftercare.org.models import Organisation, User
 from aftercare.org.queries import branches_for, staff_for
 from aftercare.org.roles import Role
 from aftercare.org.settings_forms import (
@@ -27,14 +30,21 @@ from aftercare.org.settings_forms import (
 STAFF_ALIASES = {"password": "password1"}
 
 
+def _organisation(request: StaffRequest) -> Organisation:
+    """OrganisationRequiredMiddleware answers users without one before any of these pages."""
+    organisation = request.user.organisation
+    assert organisation is not None
+    return organisation
+
+
 @login_required
 @permission_required("org.change_branch", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def branches(request):
+def branches(request: StaffRequest) -> HttpResponse:
     form = BranchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            branch = actions.create_branch(request.user.organisation, by=request.user,
+            branch = actions.create_branch(_organisation(request), by=request.user,
                                            **form.cleaned_data)  # fmt: skip
         except DomainError as error:
             show_domain_error(form, error)
@@ -48,7 +58,7 @@ def branches(request):
 @login_required
 @permission_required("org.change_branch", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def branch_edit(request, pk: int):
+def branch_edit(request: StaffRequest, pk: int) -> HttpResponse:
     branch = get_object_or_404(branches_for(request.user), pk=pk)
     initial = {"name": branch.name, "address": branch.address, "phone": branch.phone}
     form = BranchEditForm(request.POST or None, initial=initial)
@@ -65,11 +75,12 @@ def branch_edit(request, pk: int):
 
 @login_required
 @permission_required("org.view_user", raise_exception=True)
-def staff(request):
-    rows = list(staff_for(request.user))
+def staff(request: StaffRequest) -> HttpResponse:
     labels = dict(Role.choices)
-    for member in rows:
-        member.role_labels = [labels[g.name] for g in member.groups.all() if g.name in labels]
+    rows = [
+        (member, [labels[g.name] for g in member.groups.all() if g.name in labels])
+        for member in staff_for(request.user)
+    ]
     can_manage = request.user.has_perm("org.change_user")
     return render(request, "org/settings/staff.html", {"staff": rows, "can_manage": can_manage})
 
@@ -77,13 +88,13 @@ def staff(request):
 @login_required
 @permission_required("org.add_user", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def staff_new(request):
+def staff_new(request: StaffRequest) -> HttpResponse:
     form = NewStaffForm(request.POST or None, branches=branches_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             member = actions.create_staff(
-                request.user.organisation, by=request.user, username=data["username"],
+                _organisation(request), by=request.user, username=data["username"],
                 password=data["password1"], roles=data["roles"], branch=data["branch"],
                 display_name=data["display_name"], email=data["email"], phone=data["phone"],
             )  # fmt: skip
@@ -99,7 +110,7 @@ def staff_new(request):
     return render(request, "org/settings/staff_form.html", {"form": form, "member": None})
 
 
-def _member(request, pk: int):
+def _member(request: StaffRequest, pk: int) -> User:
     """A member of staff the administrator manages; anyone else's is missing (404)."""
     return get_object_or_404(staff_for(request.user), pk=pk)
 
@@ -107,7 +118,7 @@ def _member(request, pk: int):
 @login_required
 @permission_required("org.change_user", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def staff_edit(request, pk: int):
+def staff_edit(request: StaffRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     initial = {
         "display_name": member.display_name, "email": member.email, "phone": member.phone,
@@ -130,7 +141,7 @@ def staff_edit(request, pk: int):
 @login_required
 @permission_required("org.change_user", raise_exception=True)
 @require_POST
-def staff_active(request, pk: int):
+def staff_active(request: StaffRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     active = request.POST.get("active") == "1"
     try:
@@ -146,7 +157,7 @@ def staff_active(request, pk: int):
 @login_required
 @permission_required("org.change_user", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def staff_password(request, pk: int):
+def staff_password(request: StaffRequest, pk: int) -> HttpResponse:
     member = _member(request, pk)
     form = StaffPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

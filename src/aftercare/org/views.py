@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.org.forms import LoginForm
@@ -27,7 +30,7 @@ def mail_configured() -> bool:
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "org/password_change.html"
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
         for field in form.fields.values():
             field.widget.attrs["class"] = "form-control"
@@ -47,17 +50,17 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "org/password_reset.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["mail_configured"] = mail_configured()
         return context
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not mail_configured():
             return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
         form.fields["email"].widget.attrs["class"] = "form-control"
         return form
@@ -70,7 +73,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "org/password_reset_confirm.html"
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
         for field in form.fields.values():
             field.widget.attrs["class"] = "form-control"

@@ -165,7 +165,7 @@ def create_service_item(organisation, *, by, code: str, name: str, kind: str) ->
     _check_item(organisation, code, name, kind, errors)
     errors.raise_if_any(_("The service item cannot be created."))
     item = ServiceItem(organisation=organisation, code=code, name=name.strip(), kind=kind)
-    item._history_user = by
+    item._history_user = by  # who changed it, for the history row
     item.save()
     return item
 
@@ -180,6 +180,6 @@ def update_service_item(item: ServiceItem, *, by, code: str, name: str, kind: st
     _check_item(item.organisation, code, name, kind, errors, instance=item)
     errors.raise_if_any(_("The service item cannot be changed."))
     item.code, item.name, item.kind, item.active = code, name.strip(), kind, active
-    item._history_user = by
+    item._history_user = by  # who changed it, for the history row
     item.save()
     return item

@@ -9,8 +9,9 @@ all; after it, administrators set up branches, staff and the catalogue in the pa
 import getpass
 import os
 import sys
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aftercare.errors import InvalidInput
 from aftercare.org.models import TIME_ZONE_CHOICES, Organisation, Region
@@ -41,7 +42,7 @@ FLAG_OF_FIELD = {
 class Command(BaseCommand):
     help = "Set up a real organisation: its first branch and administrator (no demo data)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", help="the organisation's name")
         parser.add_argument(
             "--time-zone",
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             help="never prompt: fail if a value is missing",
         )  # fmt: skip
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if Organisation.objects.exists() and not options["another"]:
             names = ", ".join(Organisation.objects.order_by("pk").values_list("name", flat=True))
             raise CommandError(
@@ -74,7 +75,7 @@ class Command(BaseCommand):
                 "Use --another to set up a second organisation."
             )
         interactive = options["interactive"] and sys.stdin.isatty()
-        values = {}
+        values: dict[str, str] = {}
         missing = []
         for option, argument, prompt, default in QUESTIONS:
             value = options.get(option)
@@ -84,7 +85,8 @@ class Command(BaseCommand):
                 value = default
             if value is None:
                 missing.append("--" + option.replace("_", "-"))
-            values[argument] = value
+            else:
+                values[argument] = value
         password = options.get("admin_password") or os.environ.get(PASSWORD_ENV)
         if not password and interactive:
             password = self._ask_password()
@@ -95,17 +97,18 @@ class Command(BaseCommand):
         from aftercare.org.actions import set_up_organisation
 
         try:
-            admin = set_up_organisation(admin_password=password, **values)
+            admin = set_up_organisation(admin_password=password, **values)  # type: ignore[arg-type]
         except InvalidInput as error:
             lines = [f"{error.message} Nothing was written."]
             for field, messages in error.fields.items():
                 flag = FLAG_OF_FIELD.get(field, "--" + field.replace("_", "-"))
                 lines += [f"  {flag}: {message}" for message in messages]
             raise CommandError("\n".join(lines)) from error
-        branch = admin.organisation.branches.get()
+        organisation = Organisation.objects.get(staff=admin)
+        branch = organisation.branches.get()
         self.stdout.write(
-            f"Set up {admin.organisation.name} ({admin.organisation.time_zone}, "
-            f"holidays {admin.organisation.region}) with branch {branch.code} “{branch.name}”.\n"
+            f"Set up {organisation.name} ({organisation.time_zone}, "
+            f"holidays {organisation.region}) with branch {branch.code} “{branch.name}”.\n"
             f"Log in as {admin.username} at http://127.0.0.1:8000/accounts/login/ "
             "(after `aftercare serve`), then add branches, staff and service items under "
             "the Organisation menu."

@@ -234,7 +234,7 @@ NOTES = [
     "the cores (`imports/checking.py`, fork; chunks of 1000 rows, a progress update each;",
     "files under 2000 rows stay in one process); duplicate checks stay in the parent, in row",
     "order; the write builds instances from the workers' values and COPYs them",
-    "(`imports/bulk.py`). Plain mainland mobiles skip `phonenumbers` (its own pattern),",
+    "(`records/bulk.py`). Plain mainland mobiles skip `phonenumbers` (its own pattern),",
     "phone parses and pinyin keys are cached per distinct string.",
     "",
     "Wall-clock on a shared machine depends on what else runs: the CPU seconds (this",

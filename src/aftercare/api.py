@@ -1,19 +1,35 @@
-"""The JSON API at /api/v1/: one NinjaAPI, one error format, session or bearer auth."""
+"""The JSON API at /api/v1/: one NinjaAPI, one error format, session or bearer auth.
 
+Whatever reaches /api/v1/ answers in the error format `{"code", "message", "fields"}` with a
+translated message: unknown routes (404), wrong methods (405), bad tokens (401), bodies that
+are too large (413), not JSON (415) or not what the operation reads (422).
+"""
+
+import functools
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.db import DataError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.urls import re_path
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 
+from aftercare.apischema import contains_nul, nul_message
+from aftercare.apps import api_routers
 from aftercare.errors import DomainError
 
 
@@ -26,8 +42,26 @@ class MomentEncoder(NinjaJSONEncoder):
 
     def default(self, o):
         if isinstance(o, datetime) and timezone.is_aware(o):
-            return timezone.localtime(o).isoformat()
+            return rfc3339(o)
         return super().default(o)
+
+
+def rfc3339(moment: datetime) -> str:
+    """The moment in the organisation's offset, or in UTC where that offset is no RFC 3339.
+
+    Input is strict now, but rows written before may hold moments such as year 955: local
+    time there has a local-mean-time offset with seconds (+08:05:43), and near year 1 or 9999
+    the shift to local time overflows. Those are written in UTC, so a stored value can never
+    break a response schema.
+    """
+    try:
+        local = timezone.localtime(moment)
+    except OverflowError:
+        return moment.astimezone(UTC).isoformat()
+    offset = local.utcoffset()
+    if offset is None or offset.seconds % 60 or offset.microseconds:
+        return moment.astimezone(UTC).isoformat()
+    return local.isoformat()
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -40,13 +74,44 @@ class UnicodeJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
 
 
+class UnsupportedMediaType(Exception):
+    """A request body that is not declared as JSON."""
+
+
+class JSONBodyParser(Parser):
+    """Bodies are JSON, declared as such: a form post or text/plain is a 415, not a guess.
+
+    Reading `request.body` enforces DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig → 413).
+    """
+
+    def parse_body(self, request):
+        if request.content_type != "application/json":
+            raise UnsupportedMediaType(request.content_type)
+        return json.loads(request.body)
+
+    def parse_querydict(self, data, list_fields, request):
+        """Query parameters refuse NUL as bodies do (PostgreSQL cannot compare with it)."""
+        refused = [key for key, values in data.lists() if contains_nul([key, *values])]
+        if refused:
+            raise ValidationError(
+                [{"loc": ("query", key), "msg": nul_message(), "type": "nul"} for key in refused]
+            )
+        return super().parse_querydict(data, list_fields, request)
+
+
 class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; a token that matches no live one is a 401 at once.
+
+    Returning None would let the session check run next, which answers a write with a 403
+    "CSRF check Failed" — the wrong status for a wrong token.
+    """
+
     def authenticate(self, request, token):
         from aftercare.org.models import ApiToken
 
         row = ApiToken.objects.matching(token).select_related("user").first()
         if row is None or not row.user.is_active:
-            return None
+            raise AuthenticationError
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user
@@ -57,6 +122,13 @@ class SessionCookie(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request):
+        """No logged-in session: nothing to check (401), rather than a CSRF failure (403)."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -64,7 +136,52 @@ class SessionCookie(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class AftercareAPI(NinjaAPI):
+    """NinjaAPI whose URLs answer unknown paths and wrong methods in the error format."""
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        """ninja drops each error's input; keep whether it was null, for the message."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        nulls = [
+            item.get("input", ...) is None
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, null in zip(error.errors, nulls, strict=True):
+            item["null"] = null
+        return error
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = _json_method_not_allowed(pattern.callback)
+        urls.append(re_path(r"^.*$", _unknown_route, name="unknown"))
+        return urls
+
+
+def _json_method_not_allowed(view):
+    """ninja answers a known path with an unknown method with a plain-text 405."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _error(
+                request, 405, "method_not_allowed", _("This method is not allowed here.")
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+def _unknown_route(request, *args, **kwargs):
+    return _error(request, 404, "not_found", _("There is no such API route."))
+
+
+api = AftercareAPI(
     title="Aftercare API",
     version="1",
     description="After-sales obligations, worklists and records. Errors: "
@@ -73,6 +190,7 @@ api = NinjaAPI(
     renderer=UnicodeJSONRenderer(),
     auth=[BearerToken(), SessionCookie()],
     docs_url="/docs",
+    parser=JSONBodyParser(),
 )
 
 
@@ -81,13 +199,35 @@ def _error(request, status: int, code: str, message, fields=None):
     return api.create_response(request, body, status=status)
 
 
+def _field_message(error: dict) -> str:
+    """pydantic's message in the user's language for the errors people actually make."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.endswith("_type") and error.get("null"):
+        return _("This field cannot be null.")
+    if kind == "enum":
+        return _("Choose one of: %(values)s.") % {"values": ctx.get("expected", "")}
+    if kind in ("string_too_long", "too_long"):
+        return _("Too long: at most %(max)s.") % {"max": ctx.get("max_length", "")}
+    if kind in ("string_too_short", "too_short"):
+        return _("Too short: at least %(min)s.") % {"min": ctx.get("min_length", "")}
+    if kind == "less_than_equal":
+        return _("At most %(limit)s.") % {"limit": ctx.get("le", "")}
+    if kind == "greater_than_equal":
+        return _("At least %(limit)s.") % {"limit": ctx.get("ge", "")}
+    return error.get("msg", "")
+
+
 def _field_errors(errors) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path")]
         if loc and loc[0] == "payload":
             loc = loc[1:]
-        fields.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", ""))
+        fields.setdefault(".".join(loc) or "__all__", []).append(_field_message(error))
     return fields
 
 
@@ -135,40 +275,31 @@ def on_data_error(request, exc):
     return _error(request, 422, "out_of_range", _("A number is out of range."))
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request, exc):
+    """DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) is the limit of an API body."""
+    return _error(request, 413, "too_large", _("The request body is too large (at most 2 MB)."))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        message = _("Send the body as JSON (Content-Type: application/json).")
+        return _error(request, 415, "unsupported_media_type", message)
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return on_body_too_large(request, exc.__cause__)
     if exc.status_code == 400:
         return _error(request, 400, "malformed", _("The request body is not valid JSON."))
+    if exc.status_code == 403:  # ninja's session check: "CSRF check Failed"
+        message = _("The form has expired (CSRF check failed): reload the page and try again.")
+        return _error(request, 403, "csrf_failed", message)
     return _error(request, exc.status_code, "error", exc.message)
 
 
 def _register_routers() -> None:
-    from aftercare.cases.api import router as cases_router
-    from aftercare.customers.api import router as customers_router
-    from aftercare.followups.api import router as followups_router
-    from aftercare.messaging.api import router as messaging_router
-    from aftercare.obligations.api import router as obligations_router
-    from aftercare.org.api import router as org_router
-    from aftercare.outreach.api import router as outreach_router
-    from aftercare.paperwork.api import router as paperwork_router
-    from aftercare.reviews.api import router as reviews_router
-    from aftercare.safety.api import router as safety_router
-    from aftercare.workshop.api import router as workshop_router
-
-    for router in (
-        org_router,
-        obligations_router,
-        customers_router,
-        workshop_router,
-        followups_router,
-        cases_router,
-        outreach_router,
-        messaging_router,
-        safety_router,
-        reviews_router,
-        paperwork_router,
-    ):
-        api.add_router("/", router)
+    """Mount the router every installed app declares (``AftercareApp.api_router``)."""
+    for dotted_path in api_routers():
+        api.add_router("/", import_string(dotted_path))
 
 
 _register_routers()

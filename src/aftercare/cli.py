@@ -141,7 +141,7 @@ def cmd_serve(args: list[str]) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     if settings.PRODUCTION:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
     has_organisation = demo.any_organisation()
     if should_load_demo(
         production=settings.PRODUCTION, no_demo=opts.no_demo, has_organisation=has_organisation
@@ -165,6 +165,40 @@ def cmd_serve(args: list[str]) -> int:
         commands += [[*exe, "worker"], [*exe, "tick", "--loop", "60"]]
     print(f"Aftercare is serving on http://{opts.host}:{opts.port}/  (Ctrl-C stops it)", flush=True)
     return _supervise(commands)
+
+
+def collect_static() -> bool:
+    """Collect (hash and compress) the static files unless the last run collected these ones.
+
+    Production serves the hashed, compressed copies under ``STATIC_ROOT``; compressing them
+    takes several seconds, so a restart only pays for it when a static file (or the code that
+    ships them) changed. The fingerprint is every source file's path, size and mtime. A lock
+    keeps two ``serve`` processes on one machine from collecting into the same place at once.
+    Returns whether it collected.
+    """
+    import fcntl
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    fingerprint = digest.hexdigest()
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    stamp = settings.VAR_DIR / "static.collected"
+    with open(settings.VAR_DIR / "static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+            return False
+        print("Collecting static files …", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        stamp.write_text(fingerprint)
+    return True
 
 
 def _supervise(commands: list[list[str]]) -> int:

@@ -12,7 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from aftercare.apps import demo_loaders, demo_removers
 from aftercare.customers.models import Customer, Vehicle
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.org.roles import Role
@@ -61,9 +63,10 @@ def reset() -> None:
     """
     from aftercare.cases.models import ItemEvent, RaisedItem
     from aftercare.customers.models import CustomerPhone
-    from aftercare.followups.models import Call, CallAmendment, NextServicePlan, RegisterCounter
+    from aftercare.followups.models import Call, CallAmendment, NextServicePlan
     from aftercare.obligations.models import Notification, Obligation
     from aftercare.org.models import Absence, ApiToken
+    from aftercare.records.models import RegisterCounter
     from aftercare.reviews.models import Review
     from aftercare.standard.models import CalendarDay, RuleSetting
     from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
@@ -71,6 +74,9 @@ def reset() -> None:
     with transaction.atomic():
         org = Organisation.objects.filter(name=DEMO_ORGANISATION).first()
         if org is not None:
+            # Apps declare how their own demo rows go (AftercareApp.demo_remover).
+            for remover in demo_removers():
+                import_string(remover)(org)
             by_branch = {"branch__organisation": org}
             by_customer = {"customer__branch__organisation": org}
             for model, scope in [
@@ -154,6 +160,9 @@ def load(now=None, customers_per_branch: int = 24) -> Organisation:
     _reviews(now, branches[0], users)
     _workshop_safety(now, branches[0], users)
     _outreach(now, branches[0], users)
+    # Apps declare their own demo data (AftercareApp.demo_loader); today's apps are above.
+    for loader in demo_loaders():
+        import_string(loader)(org, now)
     return org
 
 

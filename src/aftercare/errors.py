@@ -1,7 +1,9 @@
 """Domain errors with stable codes: the API returns the code, pages show the translated message."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -10,7 +12,14 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message=None, *, code: str | None = None, fields=None, status=None):
+    def __init__(
+        self,
+        message: StrOrPromise | None = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+        status: int | None = None,
+    ) -> None:
         self.message = message if message is not None else _("The request was refused.")
         if code:
             self.code = code
@@ -38,12 +47,14 @@ class NotAllowed(DomainError, PermissionDenied):
     code = "forbidden"
 
 
-class FieldErrors(dict[str, list[str]]):
+class Errors(dict[str, list[str]]):
     """Field → messages, raised as one InvalidInput so the user sees every problem at once."""
 
-    def add(self, field: str, message: object) -> None:
+    def add(self, field: str, message: str) -> None:
         self.setdefault(field, []).append(str(message))
 
-    def raise_if_any(self, message: object = None) -> None:
+    def raise_if_any(self, message: str | None = None) -> None:
         if self:
-            raise InvalidInput(message or _("Please correct the marked fields."), fields=dict(self))
+            raise InvalidInput(
+                message or gettext("Please correct the marked fields."), fields=dict(self)
+            )

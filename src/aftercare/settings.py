@@ -7,9 +7,12 @@ there on first run. Production: ``AFTERCARE_ENV=production`` plus ``DATABASE_URL
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from whitenoise.compress import Compressor
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -30,7 +33,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ENV = os.environ.get("AFTERCARE_ENV", "development")
 PRODUCTION = ENV == "production"
-DEBUG = env_bool("AFTERCARE_DEBUG", default=not PRODUCTION)
+# Off unless asked for (`make dev`): `make run` shows the product as its users see it, and a
+# debug page would show settings and code to anyone who mistypes a URL.
+DEBUG = env_bool("AFTERCARE_DEBUG")
 
 
 def _secret_key() -> str:
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "aftercare.org",
     "aftercare.standard",
+    "aftercare.records",
     "aftercare.customers",
     "aftercare.obligations",
     "aftercare.workshop",
@@ -77,6 +83,7 @@ INSTALLED_APPS = [
     "aftercare.safety",
     "aftercare.reviews",
     "aftercare.paperwork",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout noticed during the request into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftercare.urls"
@@ -101,6 +111,12 @@ AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "obligations:my-work"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username+address before the password is checked.
+# API bearer tokens never pass through authenticate(), so lockouts cannot touch integrations.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -158,7 +174,13 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Outside production, WhiteNoise serves straight from the source tree: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Source maps (5 MB of Swagger UI's and ReDoc's) are fetched only by a developer's browser
+# tools: compressing them would double collectstatic's time for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = VAR_DIR / "media"
+# A request body (JSON or form fields) above 2 MB is refused (the API answers 413). Uploaded
+# files do not count: they stream to disk and the import form keeps its own 50 MB limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -216,6 +238,40 @@ AFTERCARE_MESSAGE_BACKOFF_MINUTES = [
 AFTERCARE_QUIET_HOURS = os.environ.get("AFTERCARE_QUIET_HOURS", "21:00-08:00")
 AFTERCARE_MAINTENANCE_MESSAGES = env_bool("AFTERCARE_MAINTENANCE_MESSAGES")
 AFTERCARE_MAINTENANCE_LEAD_DAYS = int(os.environ.get("AFTERCARE_MAINTENANCE_LEAD_DAYS", "7"))
+
+# Login brute-force protection (django-axes): after AFTERCARE_LOGIN_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is refused for AFTERCARE_LOGIN_COOLOFF_MINUTES.
+# Keyed on the pair so a colleague's typos cannot lock the whole shop out from its shared
+# address, nor one attacker lock out every user. A successful login starts the count afresh.
+AXES_FAILURE_LIMIT = int(os.environ.get("AFTERCARE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AFTERCARE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aftercare.org.views.locked_out"
+AXES_VERBOSE = False
+if proxies := os.environ.get("AFTERCARE_PROXY_COUNT"):
+    # Behind N reverse proxies the client's address is in X-Forwarded-For; REMOTE_ADDR would
+    # be the proxy's, and every user would share one lockout address.
+    AXES_IPWARE_PROXY_COUNT = int(proxies)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp): no inline script anywhere. Page behaviour lives in
+# static/js/ and reads data- attributes; the print pages' inline <style> (WeasyPrint draws the
+# PDFs from the same text) carries a per-request nonce. The API docs (Swagger UI) work within it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("AFTERCARE_SSL_REDIRECT", default=True)

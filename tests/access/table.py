@@ -90,6 +90,20 @@ PAGES: dict[str, Row] = {
         note="the owner (advisor@A), the branch's supervisor and the administrator",
     ),
     "obligations:notifications-read": Row(EVERYONE, (post(),)),
+    "obligations:detail": Row(
+        frozenset({ADVISOR, SUPERVISOR, ADMIN}),
+        (get(kwargs=pk("duty")),),
+        on_record=True,
+        note="whoever sees the work; only supervisors and administrators get the two forms",
+    ),
+    "obligations:reassign": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("duty"), data=lambda ids: {"owner": ids["followup_a"], "reason": "休假"}),),
+        on_record=True,
+    ),
+    "obligations:cancel": Row(
+        SUPERVISORS, (post(kwargs=pk("duty"), data=lambda ids: {"reason": "賣車"}),), on_record=True
+    ),
     # customers
     "customers:list": Row(DESK),
     "customers:create": Row(DESK, (get(), post(data=lambda ids: NO_CUSTOMER_FORM))),
@@ -219,6 +233,17 @@ PAGES: dict[str, Row] = {
         SUPERVISORS, (post(data=lambda ids: {"name": "x", "kind": "free_inspection"}),)
     ),
     "outreach:detail": Row(DESK, (get(kwargs=pk("campaign")),), on_record=True),
+    "outreach:edit": Row(
+        SUPERVISORS,
+        (
+            get(kwargs=pk("campaign_draft")),
+            post(
+                kwargs=pk("campaign_draft"),
+                data=lambda ids: {"name": "改名", "kind": "free_inspection"},
+            ),
+        ),
+        on_record=True,
+    ),
     "outreach:schedule": Row(SUPERVISORS, (post(kwargs=pk("campaign_draft")),), on_record=True),
     "outreach:attendance": Row(
         DESK,

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from aftercare.api import api
-from aftercare.org.roles import ROLE_PERMISSIONS, Role
+from aftercare.org.roles import Role, role_permissions
 from tests.access import table, world
 
 # Tables whose rows are the shop's records (and their history), the task queue and the roles.
@@ -114,7 +114,7 @@ def test_every_role_permission_exists(db):
     }
     missing = {
         role: sorted(set(names) - existing)
-        for role, names in ROLE_PERMISSIONS.items()
+        for role, names in role_permissions().items()
         if set(names) - existing
     }
     assert not missing

@@ -78,3 +78,14 @@ def test_vin_check_digit():
 def test_name_keys_are_script_insensitive(name, key, pinyin, initials):
     assert name_key(name) == key
     assert pinyin_keys(name) == (pinyin, initials)
+
+
+def test_numbers_are_shown_the_way_the_shop_dials_them():
+    """Issue 10: phones were shown raw (+8613619856055)."""
+    from aftercare.customers.identifiers import display_phone
+
+    assert display_phone("+8613619856055", "CN") == "136 1985 6055"
+    assert display_phone("+886912345678", "TW") == "0912 345 678"
+    assert display_phone("+886912345678", "CN") == "+886 912 345 678"  # another country's
+    assert display_phone("+85291234567", "HK") == "9123 4567"
+    assert display_phone("not a number", "CN") == "not a number"  # never hidden

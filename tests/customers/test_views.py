@@ -86,7 +86,9 @@ def test_customer_page_shows_the_whole_archive(client, desk, zhang):
     assert f'href="/calls/{call.pk}/"' in page and call.register_number in page
 
 
-@pytest.mark.parametrize("q", ["zs", "zhangsan", "張三", "张三", "8000", "京a 12345", "京A12345"])
+@pytest.mark.parametrize(
+    "q", ["zs", "zhangsan", "張三", "张三", "8000", "京a 12345", "京A12345", "2345"]
+)
 def test_search_finds_zhang_san_every_way(client, desk, zhang, q):
     other = actions.create_customer(branch=desk.branch_a, by=desk.alice, name="王五")
     client.force_login(desk.alice)
@@ -288,3 +290,14 @@ def test_pages_speak_the_users_language(client, desk, zhang):
     client.cookies["django_language"] = "zh-hant"
     page = client.get(f"/customers/{zhang['customer'].pk}/").content.decode()
     assert '<html lang="zh-hant">' in page
+
+
+def test_the_customer_page_shows_phones_grouped_with_a_dialable_link(client, desk):
+    from aftercare.customers import actions
+
+    customer = actions.create_customer(
+        branch=desk.branch_a, by=desk.alice, name="張三", phones=["13619856055"]
+    )
+    client.force_login(desk.alice)
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert '<a href="tel:+8613619856055">136 1985 6055</a>' in page

@@ -114,6 +114,34 @@ def log_in(page, app_url, demo_org, demo_password):
     return do
 
 
+# Chromium reports a refusal in the console; the event catches what the console might phrase
+# differently (a style attribute set by HTML that HTMX swapped in, an inline handler).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  console.error(`Content Security Policy violation: ${event.violatedDirective} ` +
+                `blocked ${event.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(page):
+    """Every browser test runs under the real Content-Security-Policy and fails if a page broke
+    it: an inline script or style the policy refused is behaviour or look the user lost."""
+    violations: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def note(message):
+        if "Content Security Policy" in message.text and message.text not in violations:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", note)
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
 def _artifact_name(node_name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", node_name).strip("_")
 

@@ -418,3 +418,28 @@ def test_running_twice_does_not_import_twice(desk):
                                content=xlsx(CLEAN))  # fmt: skip
     assert actions.run_import(job.pk) == "done"
     assert Customer.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_advisor_column_takes_the_name_people_type(client, desk):
+    """Issue 10: the sheet had to give the advisor's user name, not 林小美."""
+    desk.alice.display_name = "陳美華"
+    desk.alice.save()
+    simplified = [*CLEAN[2][:5], "陈美华", *CLEAN[2][6:]]  # typed in the simplified script
+    upload(client, desk.alice, xlsx([simplified]))
+    assert last_job().status == ImportJob.Status.DONE, last_job().errors
+    assert Customer.objects.get().followup_advisor == desk.alice
+
+
+@pytest.mark.django_db
+def test_a_name_two_colleagues_share_asks_for_the_user_name(client, desk):
+    from tests.factories import UserFactory
+
+    desk.alice.display_name = "林小美"
+    desk.alice.save()
+    UserFactory(username="lin2", branch=desk.branch_a, display_name="林小美", roles=["advisor"])
+    upload(client, desk.alice, xlsx([[*CLEAN[2][:5], "林小美", *CLEAN[2][6:]]]))
+    job = last_job()
+    assert job.error_rows == 1
+    assert "Two colleagues are called “林小美”" in str(job.errors)
+    assert not Customer.objects.exists()

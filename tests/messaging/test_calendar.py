@@ -92,7 +92,10 @@ def test_feed_holds_exactly_the_users_work_and_branch_campaigns(desk, work):
     assert reminder.decoded("DTSTART") == date(2026, 2, 22)
     assert reminder.decoded("DTEND") == date(2026, 2, 23)
     assert str(reminder["SUMMARY"]).startswith("DS-2M 張三")
-    assert str(reminder["URL"]) == f"https://desk.example/customers/{ds2m.customer_id}/"
+    # The link is My work's next step: the call form that fulfils the reminder.
+    assert str(reminder["URL"]) == (
+        f"https://desk.example/calls/new/?customer={ds2m.customer_id}&obligation={ds2m.pk}"
+    )
     first = found[f"obligation-{work['alice_ds3'].pk}@aftercare"]
     assert first.decoded("DTSTART") == date(2026, 2, 17)
     # Hour rules are timed: the half hour before the deadline (09:00 + 2 h).

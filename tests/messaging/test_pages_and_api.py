@@ -120,3 +120,11 @@ def test_api_records_an_opt_out(api_client, desk, zhang):
     )
     assert other.status_code == 404
     assert OptOut.objects.count() == 1
+
+
+def test_the_page_speaks_to_users_not_to_operators(client, desk):
+    """Issue 10: /messages/ told supervisors to read docs/operations.md."""
+    client.force_login(desk.sam)
+    page = client.get("/messages/").content.decode()
+    assert "docs/operations.md" not in page
+    assert "ask whoever runs the server" in page

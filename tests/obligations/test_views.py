@@ -120,3 +120,27 @@ def test_work_without_a_customer_links_to_where_it_is_recorded(client, desk):
     page = client.get("/work/").content.decode()
     assert 'href="/reviews/"' in page and "Write the summary" in page
     assert 'href="/safety/"' in page and "Record the inspection" in page
+
+
+def test_settings_page_shows_units_and_day_counting_in_words(client, desk):
+    """Issue 10: the page showed the stored code `calendar`."""
+
+    def row(page, rule):
+        start = page.index(f'id="rule-{rule}"')
+        return page[start : page.index("</tr>", start)]
+
+    client.force_login(desk.ada)
+    page = client.get("/settings/standard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="small">days</span>' in row(page, "DS-3")
+    assert "calendar" not in row(page, "DS-8")  # a structural rule counts no days
+    assert "<td>calendar</td>" not in page
+    client.cookies["django_language"] = "zh-hant"
+    page = client.get("/settings/standard/").content.decode()
+    assert '<span class="small">天</span>' in row(page, "DS-3")
+
+
+def test_the_menu_and_the_page_call_the_queue_the_same(client, desk):
+    client.force_login(desk.sam)
+    page = client.get("/items/queue/").content.decode()
+    assert page.count("Escalation queue") >= 2  # the menu entry and the heading
+    assert "Escalations<" not in page and "Supervisor's queue" not in page

@@ -6,10 +6,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.ops.helpers import descendants
 
 AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
 
@@ -108,26 +111,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc (children lead their own process groups)."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, queue = [], [pid]
-    while queue:
-        for child in parents.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
-
-
 def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
     port = free_port()
-    env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": ""}
+    env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": "", "AFTERCARE_DEBUG": "0"}
     proc = subprocess.Popen(
         [*AFTERCARE, "serve", "--port", str(port)],
         env=env,
@@ -148,6 +134,14 @@ def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
                 time.sleep(0.5)
         assert body is not None, "aftercare serve did not answer within 60 s"
         assert 'name="password"' in body
+        # As `make run` serves: DEBUG off, static files from the source tree, no collect step.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/img/favicon.svg") as icon:
+            assert b"<svg" in icon.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/")
+        assert missing.value.code == 404
+        not_found = missing.value.read().decode()
+        assert 'id="error-page"' in not_found and "URLconf" not in not_found
         family = descendants(proc.pid)
         assert len(family) >= 4  # gunicorn master + workers, worker, tick
         proc.send_signal(signal.SIGINT)

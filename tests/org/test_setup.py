@@ -120,6 +120,7 @@ def serve(monkeypatch, capsys):
     ran = []
     monkeypatch.setattr(django.core.management, "call_command", lambda *a, **k: ran.append(a[0]))
     monkeypatch.setattr(cli, "_supervise", lambda commands: 0)
+    monkeypatch.setattr(cli, "collect_static", lambda: True)
 
     def do(*args):
         assert cli.cmd_serve(list(args)) == 0

@@ -10,7 +10,6 @@ from docx import Document
 
 from aftercare.errors import Conflict, InvalidInput
 from aftercare.followups.actions import record_call
-from aftercare.followups.models import RegisterCounter
 from aftercare.obligations.models import Obligation
 from aftercare.outreach import actions
 from aftercare.outreach.models import Letter, LetterBatch
@@ -191,26 +190,40 @@ def test_recording_the_batch_numbers_the_register_without_gaps_and_fulfils_ds7l(
     assert Letter.objects.count() == 4
 
 
-def test_a_target_without_a_postal_address_refuses_the_whole_batch(desk):
-    campaign, batch, (wang, li, _zhang) = owed_batch(desk)
-    assert batch.without_address == 0
+def test_targets_without_an_address_are_left_out_and_the_rest_recorded(desk):
+    """Issue 10: two missing addresses blocked 22 good letters, whose labels printed anyway."""
+    wang, li, zhang = (customer(desk, n) for n in ("王小明", "李四", "張三"))
     li.address = "  "
     li.save()
-    wang.address = ""
+    campaign = scheduled(desk, [wang, li, zhang])
+    for person, hour in ((wang, 15), (li, 16), (zhang, 17)):
+        reached(desk, person, campaign, at(2026, 5, 5, hour, 0))
+    batch = actions.request_letter_batch(campaign, by=desk.alice, who="due")
+    assert (batch.total, batch.without_address) == (2, 1)
+    assert set(batch.customer_ids) == {wang.pk, zhang.pk}  # no letter and no label for 李四
+    assert [c.name for c in batch.skipped_customers()] == ["李四"]
+    actions.run_letter_batch(batch.pk)
+    batch.refresh_from_db()
+    wang.address = ""  # gone after the letters were drawn: its line cannot be written either
     wang.save()
 
-    with pytest.raises(InvalidInput) as refused:
-        actions.record_batch_sent(batch, by=desk.alice, at=at(2026, 5, 7, 16, 0))
+    batch = actions.record_batch_sent(batch, by=desk.alice, at=at(2026, 5, 7, 16, 0))
 
-    message = str(refused.value.message)
-    assert message.startswith("2 customers have no postal address on file")
-    assert "王小明" in message and "李四" in message and "張三" not in message
-    assert not Letter.objects.exists()
-    assert Obligation.objects.pending().filter(rule="DS-7L").count() == 3
-    assert not campaign.targets.filter(letter_sent_at__isnull=False).exists()
-    assert not RegisterCounter.objects.filter(register="L").exclude(last=0).exists()
-    batch.refresh_from_db()
-    assert batch.recorded_at is None
+    assert list(Letter.objects.values_list("customer__name", flat=True)) == ["張三"]
+    assert batch.recorded_count == 1
+    assert [c.name for c in batch.skipped_customers()] == ["李四", "王小明"]
+    pending = Obligation.objects.pending().filter(rule="DS-7L")
+    assert sorted(pending.values_list("customer__name", flat=True)) == ["李四", "王小明"]
+
+
+def test_a_batch_where_nobody_has_an_address_is_refused(desk):
+    wang = customer(desk, "王小明", address="")
+    campaign = scheduled(desk, [wang])
+    reached(desk, wang, campaign, at(2026, 5, 5, 15, 0))
+    with pytest.raises(InvalidInput) as refused:
+        actions.request_letter_batch(campaign, by=desk.alice, who="due")
+    assert "None of these customers has a postal address" in str(refused.value.message)
+    assert not LetterBatch.objects.exists()
 
 
 def test_a_batch_posted_in_the_future_is_refused(desk):
@@ -234,7 +247,7 @@ def test_record_the_batch_on_the_campaign_page(desk, client):
     assert "Recorded as posted 2026-05-07 16:00" in response.content.decode()
 
 
-def test_the_page_names_the_customers_without_an_address_and_records_nothing(desk, client):
+def test_the_page_lists_who_was_left_out_with_a_link_to_fix_the_address(desk, client):
     campaign, batch, (wang, _li, _zhang) = owed_batch(desk)
     wang.address = ""
     wang.save()
@@ -242,8 +255,10 @@ def test_the_page_names_the_customers_without_an_address_and_records_nothing(des
     response = client.post(f"/campaigns/{campaign.pk}/batches/{batch.pk}/sent/",
                            {f"b{batch.pk}-sent_at": "2026-05-07T16:00"}, follow=True)  # fmt: skip
     html = response.content.decode()
-    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
-    assert not Letter.objects.exists()
+    assert "2 letters are on the register." in html
+    assert "One customer has no postal address on file" in html
+    assert f'href="/customers/{wang.pk}/edit/">王小明</a>' in html
+    assert Letter.objects.count() == 2
 
 
 def test_a_big_batch_is_recorded_by_the_worker(desk, client, monkeypatch):
@@ -272,11 +287,12 @@ def test_a_big_batch_is_recorded_by_the_worker(desk, client, monkeypatch):
 
 def test_a_big_batch_refused_by_the_worker_writes_nothing_and_says_why(desk, client, monkeypatch):
     monkeypatch.setattr(actions, "RECORD_IN_REQUEST_LIMIT", 2)
-    campaign, batch, (wang, _li, _zhang) = owed_batch(desk)
+    campaign, batch, people = owed_batch(desk)
     with override_settings(TASKS=DUMMY_TASKS):
         actions.request_record_batch(batch, by=desk.bob, at=at(2026, 5, 7, 16, 0))
-    wang.address = ""  # the address went missing before the worker got to it
-    wang.save()
+    for person in people:  # every address went missing before the worker got to it
+        person.address = ""
+        person.save()
 
     assert actions.run_record_batch(batch.pk) == "failed"
 
@@ -285,18 +301,19 @@ def test_a_big_batch_refused_by_the_worker_writes_nothing_and_says_why(desk, cli
     client.force_login(desk.bob)
     html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
     # The worker words the refusal in the language of whoever asked (English here).
-    assert "One customer has no postal address on file: 王小明. Nothing was recorded." in html
-    assert "Record the 3 letters as posted" in html  # once the address is added, again
+    assert "None of these customers has a postal address on file. Nothing was recorded." in html
+    assert "Record the 3 letters as posted" in html  # once the addresses are added, again
 
 
 def test_the_workers_refusal_speaks_the_language_of_whoever_asked(desk, monkeypatch):
     monkeypatch.setattr(actions, "RECORD_IN_REQUEST_LIMIT", 2)
-    _campaign, batch, (wang, _li, _zhang) = owed_batch(desk)
+    _campaign, batch, people = owed_batch(desk)
     with override_settings(TASKS=DUMMY_TASKS), translation.override("zh-hans"):
         actions.request_record_batch(batch, by=desk.bob, at=at(2026, 5, 7, 16, 0))
-    wang.address = ""
-    wang.save()
+    for person in people:
+        person.address = ""
+        person.save()
     with translation.override("en"):  # the worker runs in whatever language it was started
         assert actions.run_record_batch(batch.pk) == "failed"
     batch.refresh_from_db()
-    assert batch.record_failure == "1 个客户的档案中没有邮寄地址：王小明。未登记任何信函。"
+    assert batch.record_failure == "这些客户的档案中都没有邮寄地址。未登记任何信函。"

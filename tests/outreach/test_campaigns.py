@@ -240,3 +240,22 @@ def test_a_notice_call_logged_without_its_campaign_finds_it_from_the_worklist(de
     assert notice.done_at == at(2026, 5, 5, 15, 0)
     assert Obligation.objects.get(rule="DS-7L").due_at == end(2026, 5, 7)
     assert CampaignTarget.objects.get(campaign=campaign).reached is True
+
+
+def test_the_vehicle_filter_reads_the_make_and_the_model(desk):
+    """Issue 10: "別克" found nothing because the make and the model are separate fields."""
+    from aftercare.outreach.targets import target_customers
+    from tests.factories import VehicleFactory
+
+    buick, camry, other_buick = (customer(desk, n) for n in ("王小明", "李四", "張三"))
+    VehicleFactory(customer=buick, make="別克", model="君威")
+    VehicleFactory(customer=camry, make="豐田", model="凱美瑞")
+    VehicleFactory(customer=other_buick, make="別克", model="英朗")
+
+    def found(text):
+        customers = target_customers(desk.branch_a, TargetFilters(vehicle_model=text))
+        return sorted(c.name for c in customers)
+
+    assert found("別克") == ["張三", "王小明"]
+    assert found("別克 君威") == ["王小明"]
+    assert found("凱美瑞") == ["李四"]

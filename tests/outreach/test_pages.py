@@ -211,3 +211,39 @@ def test_register_page_filters_and_amendments_keep_the_original(desk, client):
     assert other.status_code == 200
     client.force_login(desk.carol)
     assert client.get(f"/campaigns/letters/{first.pk}/").status_code == 404
+
+
+def test_a_saved_campaign_says_whom_it_would_reach_and_can_be_edited_until_scheduled(client, desk):
+    """Issue 10: a saved campaign showed "targets 0" until scheduled, and had no edit."""
+    from aftercare.customers import actions as customers
+    from aftercare.outreach import actions
+    from aftercare.outreach.models import Campaign
+    from aftercare.outreach.targets import TargetFilters
+    from tests.obligations.helpers import at
+
+    for name in ("王小明", "李四"):
+        customers.create_customer(branch=desk.branch_a, by=desk.alice, name=name)
+    campaign = actions.create_campaign(
+        by=desk.sam, branch=desk.branch_a, name="春季檢測", kind="free_inspection",
+        starts_at=at(2031, 5, 20, 9), ends_at=at(2031, 5, 24, 17), filters=TargetFilters(),
+    )  # fmt: skip
+    client.force_login(desk.sam)
+    page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert '<tr id="would-reach"><th scope="row">Would reach (if scheduled now)</th><td>2</td>' in (
+        page
+    )
+    form = client.get(f"/campaigns/{campaign.pk}/edit/").content.decode()
+    assert 'value="春季檢測"' in form
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", {
+        "name": "夏季檢測", "kind": "free_inspection", "starts_at": "2031-06-20T09:00",
+        "ends_at": "2031-06-24T17:00",
+    })  # fmt: skip
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "夏季檢測" and campaign.history.count() == 2
+    client.force_login(desk.alice)  # the desk may not edit
+    assert client.post(f"/campaigns/{campaign.pk}/edit/", {"name": "x"}).status_code == 403
+    actions.schedule_campaign(campaign, by=desk.sam)
+    client.force_login(desk.sam)
+    client.post(f"/campaigns/{campaign.pk}/edit/", {"name": "再改", "kind": "free_inspection"})
+    assert Campaign.objects.get().name == "夏季檢測"

@@ -32,7 +32,7 @@ def test_page_shows_every_archive_field_each_vehicle_and_the_service_history(cli
     assert f'<h1 class="form-title" id="form-title">{TITLE}</h1>' in html
     assert "北豐汽車 · 北區店" in html  # organisation and branch
     for text in (
-        "張三", "張太太", "北京市朝陽區建國路 88 號", "+8613800138000", "zhang@example.test",
+        "張三", "張太太", "北京市朝陽區建國路 88 號", "138 0013 8000", "zhang@example.test",
         "Evening", "Phone", "Maintenance reminders", "Club events", "週末取送車",
         "SMS: Yes · Letters: Yes", "alice",
         "京A12345", "豐田 凱美瑞", "轎車", VIN, "2024-03-01", "20150", "6 months / 5000 km",

@@ -40,7 +40,7 @@ def test_page_shows_the_record_the_checklist_the_items_and_the_correction(client
     html = response.content.decode()
     assert f'<h1 class="form-title" id="form-title">{TITLE}</h1>' in html
     for text in (
-        record.register_number, "張三", "+8613800138000", "京A12345 豐田 凱美瑞", "alice",
+        record.register_number, "張三", "138 0013 8000", "京A12345 豐田 凱美瑞", "alice",
         "Outbound", "First follow-up", "2026-06-08 10:15", "保險續保",
         "冷氣保養後仍不冷", "Complaint", "下次保養前提醒", "Closed",
         "北豐汽車 · 北區店", "Handled by (signature)",

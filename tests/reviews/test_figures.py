@@ -27,7 +27,7 @@ def by_rule(rows):
 
 
 def by_owner(rows, desk):
-    names = {desk.alice.pk: "alice", desk.bob.pk: "bob"}
+    names = {desk.alice.pk: "alice", desk.bob.pk: "bob", desk.sam.pk: "sam"}
     return {names[row["owner_id"]]: figures(row) for row in rows}
 
 
@@ -41,7 +41,8 @@ def test_dashboard_page_shows_every_figure_of_july(client, desk, july):
     data = context["figures"]
     assert by_rule(data["by_rule"]) == JULY_BY_RULE
     # In the rulebook's order (DS before BS, DS-2 before DS-11), not the strings' order.
-    assert [row["rule"] for row in data["by_rule"]] == ["DS-1", "DS-3", "DS-4", "DS-5", "BS-7"]
+    rules = ["DS-1", "DS-3", "DS-4", "DS-4E", "DS-5", "BS-7"]
+    assert [row["rule"] for row in data["by_rule"]] == rules
     assert figures(data["total"]) == JULY_TOTAL
     assert by_owner(data["by_owner"], desk) == JULY_BY_OWNER
     assert [{k: row[k] for k in JULY_ITEMS[0]} for row in data["items"]] == JULY_ITEMS
@@ -50,8 +51,8 @@ def test_dashboard_page_shows_every_figure_of_july(client, desk, july):
              for row in context["weekly"]}  # fmt: skip
     assert weeks == JULY_WEEKS
     monthly = {row["start"][:7]: (row["due"], row["on_time"]) for row in context["monthly"]}
-    assert monthly == {"2026-06": (1, 1), "2026-07": (14, 8)}  # twelve months up to July
-    assert context["chart"]["weekly"]["rates"] == [66.67, 57.14, 0.0, 100.0, 50.0]
+    assert monthly == {"2026-06": (1, 1), "2026-07": (15, 9)}  # twelve months up to July
+    assert context["chart"]["weekly"]["rates"] == [66.67, 62.5, 0.0, 100.0, 50.0]
     assert context["chart"]["monthly"]["labels"] == ["2026-06", "2026-07"]
     html = response.content.decode()
     assert 'id="chart-weekly"' in html and "vendor/chartjs/chart.umd.min.js" in html
@@ -70,7 +71,7 @@ def test_every_figure_drills_down_to_exactly_its_obligations(client, desk, july)
             assert listed.status_code == 200
             assert listed.context["page"].paginator.count == row[name], (url, row[name])
             checked += 1
-    assert checked == 8 * 7
+    assert checked == 10 * 7  # total, 6 rules, 3 owners
     late_ds3 = next(r for r in data["by_rule"] if r["rule"] == "DS-3")["links"]["late"]
     html = client.get(late_ds3).content.decode()
     assert html.count('data-rule="DS-3"') == 2
@@ -86,7 +87,7 @@ def test_compliance_api_by_rule_and_by_owner(api_client, desk, july):
     rows = api.get("/compliance", group_by="owner", **{"from": "2026-07-01", "to": "2026-07-31"})
     assert rows.status_code == 200
     assert by_owner(rows.json(), desk) == JULY_BY_OWNER
-    assert {row["owner"] for row in rows.json()} == {"alice", "bob"}
+    assert {row["owner"] for row in rows.json()} == {"alice", "bob", "sam"}
 
 
 def test_compliance_api_day_bounds_are_local(api_client, desk, july):
@@ -123,7 +124,8 @@ def test_monthly_review_stores_every_figure(desk, july):
 
 
 def test_open_is_what_has_not_fallen_due_yet(desk, july):
-    """Seen on 31 July at noon, bob's DS-1 due that night is open, not overdue."""
+    """Seen on 31 July at noon, bob's DS-1 due that night is due later (`open`), not overdue,
+    and stays out of the rate: 1 of 1 on time, not 1 of 2."""
     review, _ = actions.draft_review(
         desk.branch_a, kind="monthly", period="2026-06", now=at(2026, 7, 31, 12)
     )
@@ -132,7 +134,7 @@ def test_open_is_what_has_not_fallen_due_yet(desk, july):
 
     live = snapshot(desk.branch_a, periods.month(2026, 7, SH), now=at(2026, 7, 31, 12))
     assert figures(next(r for r in live["by_rule"] if r["rule"] == "DS-1")) == (
-        2, 1, 0, 0, 1, 0, 0, 0.5,
+        1, 1, 0, 0, 1, 0, 0, 1.0,
     )  # fmt: skip
 
 
@@ -143,7 +145,7 @@ def test_months_are_cut_at_local_midnight(desk, july):
     )  # fmt: skip
     assert [(day.isoformat(), f.due, f.on_time, f.overdue) for day, f in rows] == [
         ("2026-06-01", 1, 1, 0),
-        ("2026-07-01", 14, 8, 3),
+        ("2026-07-01", 15, 9, 3),
         ("2026-08-01", 1, 0, 1),  # BS-7 due 08-01 00:00+08
     ]
     assert Review.objects.count() == 0

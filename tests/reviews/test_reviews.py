@@ -307,11 +307,11 @@ def test_review_xlsx_has_the_header_row_and_one_row_per_group(client, desk, july
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Monthly review 2026-07 — 北區店"
-    assert list(rows[1]) == ["Group", "Name", "Fell due", "On time", "Late", "Early", "Open",
-                             "Overdue", "Cancelled", "On-time rate"]  # fmt: skip
-    assert [row[0] for row in rows[2:7]] == ["DS-1", "DS-3", "DS-4", "DS-5", "BS-7"]
+    assert list(rows[1]) == ["Group", "Name", "Due or done", "On time", "Late", "Early",
+                             "Due later", "Overdue", "Cancelled", "On-time rate"]  # fmt: skip
+    assert [row[0] for row in rows[2:8]] == ["DS-1", "DS-3", "DS-4", "DS-4E", "DS-5", "BS-7"]
     assert list(rows[3][2:]) == [6, 2, 2, 1, 0, 1, 0, "33.3%"]
-    assert rows[7][0] == "Total" and rows[7][2] == 14
-    assert [row[1] for row in rows[8:]] == ["alice", "bob"]
+    assert rows[8][0] == "Total" and rows[8][2] == 15
+    assert [row[1] for row in rows[9:]] == ["alice", "bob", "sam"]
     client.force_login(desk.sue)
     assert client.get(f"/reviews/{july_review.pk}/xlsx/").status_code == 404

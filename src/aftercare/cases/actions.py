@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 
 from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State
 from aftercare.cases.queries import SOLVE_ESCALATED
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil_pending, open_obligation
 from aftercare.org.access import ensure_allowed
@@ -86,13 +85,32 @@ def start_research(item: RaisedItem, *, by, at=None, note: str = "") -> RaisedIt
 
 @transaction.atomic
 def escalate(item: RaisedItem, *, by, at=None, note: str = "") -> RaisedItem:
-    """DS-4 is met by escalating to the supervisor within 2 days of the call."""
+    """DS-4 is met by escalating to the supervisor within 2 days of the call; DS-4E (our rule)
+    puts the answer on the branch supervisor's My work and tells them, once."""
     at = event_moment(at)
     item = _move(_locked(item, by), "escalate", by=by, at=at, note=note)
     item.escalated_at = at
     item.save()
     fulfil_pending("DS-4", by=by, at=at, subject=item)
+    _open_escalation_duty(item, at=at)
     return item
+
+
+def _open_escalation_duty(item: RaisedItem, *, at) -> None:
+    """DS-4E for the branch's first supervisor; the notice goes to every supervisor of the
+    branch through the task queue, enqueued in this transaction (both land or neither)."""
+    from aftercare.obligations.actions import branch_supervisors
+    from aftercare.obligations.tasks import notify_escalated
+
+    supervisor = branch_supervisors(item.branch).first()
+    if supervisor is None:  # nobody to answer it: the queue page still lists the item
+        return
+    duty = open_obligation(
+        "DS-4E", branch=item.branch, owner=supervisor, event_at=at, customer=item.customer,
+        subject=item, title=f"{item.customer.name}: {item.text[:60]}",
+    )  # fmt: skip
+    if duty is not None:
+        notify_escalated.enqueue(duty.pk)
 
 
 @transaction.atomic
@@ -109,6 +127,7 @@ def record_solution(item: RaisedItem, *, by, text: str, at=None) -> RaisedItem:
     item.solution, item.solved_at = text.strip(), at
     item.save()
     fulfil_pending("DS-4", by=by, at=at, subject=item)  # researched and resolved in time
+    fulfil_pending("DS-4E", by=by, at=at, subject=item)  # the escalation is answered
     open_obligation(
         "DS-5", branch=item.branch, owner=item.owner, event_at=at, customer=item.customer,
         subject=item, title=f"{item.customer.name}: {item.text[:60]}",

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.cases import actions, queries
 from aftercare.cases.models import Kind, State
 from aftercare.formfields import user_tz
@@ -79,8 +79,8 @@ def _item(request, item_id: Id):
     return get_object_or_404(queries.visible_items(request.user), pk=item_id)
 
 
-class MoveIn(Schema):
-    at: datetime | None = None
+class MoveIn(Input):
+    at: Moment | None = None
     note: str = Field("", max_length=2000)
 
 
@@ -103,9 +103,9 @@ def escalate(request, item_id: Id, payload: MoveIn):
     )
 
 
-class SolutionIn(Schema):
+class SolutionIn(Input):
     text: str = Field(..., min_length=1, max_length=5000)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 @router.post("/raised-items/{item_id}/solution", response=responses({200: RaisedItemOut}, 404, 409))
@@ -115,9 +115,9 @@ def solution(request, item_id: Id, payload: SolutionIn):
     )
 
 
-class InformIn(Schema):
+class InformIn(Input):
     satisfied: bool
-    at: datetime | None = None
+    at: Moment | None = None
     note: str = Field("", max_length=2000)
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.cases.models import Kind, State
+from aftercare.formfields import FilterDateField
 
 
 class ItemFilterForm(forms.Form):
@@ -21,12 +22,12 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in (("from", _("Raised from")), ("to", _("Raised until"))):
-            self.fields[name] = forms.DateField(
-                label=label, required=False,
+            self.fields[name] = FilterDateField(
+                label=label,
                 widget=forms.DateInput(
                     attrs={"type": "date", "class": "form-control form-control-sm"}
                 ),
-            )  # fmt: skip
+            )
 
 
 class NoteForm(forms.Form):

@@ -14,7 +14,7 @@ from aftercare.cases import actions, queries
 from aftercare.cases.forms import InformForm, ItemFilterForm, NoteForm, SolutionForm
 from aftercare.cases.models import State
 from aftercare.errors import DomainError
-from aftercare.formfields import user_tz
+from aftercare.formfields import filter_status, user_tz
 
 DESK = "customers.view_customer"
 
@@ -67,7 +67,7 @@ def item_list(request):
         "filters": filters,
         "show_queue": is_supervisor(request.user),
     }
-    return render(request, "cases/list.html", context)
+    return render(request, "cases/list.html", context, status=filter_status(form))
 
 
 @login_required

@@ -13,7 +13,7 @@ from aftercare.customers.choices import ContactChannel, ContactTime, WantedServi
 from aftercare.customers.identifiers import normalise_phone, normalise_plate, normalise_vin
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key, pinyin_keys
-from aftercare.errors import InvalidInput
+from aftercare.errors import Errors
 from aftercare.org.access import ensure_allowed
 
 CUSTOMER_FIELDS = {
@@ -26,17 +26,6 @@ VEHICLE_FIELDS = {
     "maintenance_months", "maintenance_km", "last_maintenance_on", "last_maintenance_km",
     "next_maintenance_on", "next_maintenance_km",
 }  # fmt: skip
-
-
-class Errors(dict):
-    """Field → messages, raised as one InvalidInput so the user sees every problem at once."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self, message: str | None = None) -> None:
-        if self:
-            raise InvalidInput(message or _("Please correct the marked fields."), fields=dict(self))
 
 
 def _region(branch) -> str:

@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, responses
 from aftercare.customers import actions, archive, queries
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
 from aftercare.customers.models import Customer, Vehicle
@@ -77,22 +77,28 @@ class CustomerOut(Schema):
         return list(obj.vehicles.all())
 
 
-class CustomerFields(Schema):
-    kind: Customer.Kind | None = None
-    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
-    contact_person: str | None = Field(None, max_length=100)
-    address: str | None = Field(None, max_length=300)
-    email: str | None = Field(None, max_length=254)
-    phones: list[str] | None = Field(None, max_length=10)
-    contact_time: ContactTime | None = None
-    contact_channel: ContactChannel | None = None
-    wanted_services: list[WantedService] | None = None
-    wanted_services_note: str | None = Field(None, max_length=300)
-    prefers_letters: bool | None = None
-    consents_to_sms: bool | None = None
-    consents_to_letters: bool | None = None
+class CustomerFields(Input):
+    """A customer's fields; on PATCH an absent field stays as it is.
+
+    Only `followup_advisor_id` may be null (no advisor); `null` anywhere else is a 422 naming
+    the field, not a silent "leave unchanged".
+    """
+
+    kind: Customer.Kind = None
+    name: str = Field(None, min_length=1, max_length=200, pattern=r"\S")
+    contact_person: str = Field(None, max_length=100)
+    address: str = Field(None, max_length=300)
+    email: str = Field(None, max_length=254)
+    phones: list[str] = Field(None, max_length=10)
+    contact_time: ContactTime = None
+    contact_channel: ContactChannel = None
+    wanted_services: list[WantedService] = None
+    wanted_services_note: str = Field(None, max_length=300)
+    prefers_letters: bool = None
+    consents_to_sms: bool = None
+    consents_to_letters: bool = None
     followup_advisor_id: Id | None = None
-    notes: str | None = Field(None, max_length=5000)
+    notes: str = Field(None, max_length=5000)
 
 
 class CustomerIn(CustomerFields):
@@ -163,19 +169,26 @@ def update_customer(request, customer_id: Id, payload: CustomerFields):
     return _customer_out(customer)
 
 
-class VehicleFields(Schema):
-    plate: str | None = Field(None, max_length=20)
-    vin: str | None = Field(None, max_length=20)
-    make: str | None = Field(None, max_length=60)
-    model: str | None = Field(None, max_length=100)
-    vehicle_type: str | None = Field(None, max_length=60)
-    purchase_date: date | None = None
+class VehicleFields(Input):
+    """A vehicle's fields; on PATCH an absent field stays as it is.
+
+    The texts (plate, VIN, make, model, type) are never null in the archive: `null` for them
+    is a 422 naming the field (it used to reach the database as an IntegrityError). Dates and
+    numbers may be null: unknown.
+    """
+
+    plate: str = Field(None, max_length=20)
+    vin: str = Field(None, max_length=20)
+    make: str = Field(None, max_length=60)
+    model: str = Field(None, max_length=100)
+    vehicle_type: str = Field(None, max_length=60)
+    purchase_date: Day | None = None
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     maintenance_months: int | None = Field(None, ge=1, le=60)
     maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
-    last_maintenance_on: date | None = None
+    last_maintenance_on: Day | None = None
     last_maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
-    next_maintenance_on: date | None = None
+    next_maintenance_on: Day | None = None
     next_maintenance_km: int | None = Field(None, ge=0, le=3_000_000)
 
 

@@ -35,6 +35,26 @@ _CN_MOBILE = re.compile(
 _DIAL_SEPARATORS = re.compile(r"[ \-]+")
 
 
+@lru_cache(maxsize=50_000)
+def display_phone(number: str, home_region: str = "CN") -> str:
+    """A stored number as people read it: grouped the national way for the shop's own region
+    (136 1985 6055), with the country code for others (+886 912 345 678). Anything that does
+    not parse is shown as stored, never hidden."""
+    try:
+        parsed = phonenumbers.parse(number, None if number.startswith("+") else home_region)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    own = phonenumbers.region_code_for_number(parsed) == home_region
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if own
+        else (phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
 def normalise_phone(raw: str, default_region: str = "CN") -> Phone:
     text = (raw or "").strip()
     if not text:

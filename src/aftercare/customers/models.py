@@ -4,10 +4,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aftercare.customers.choices import ContactChannel, ContactTime, PhoneLabel
+
+PLATE_TAIL = 4
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -171,6 +174,8 @@ class Vehicle(models.Model):
             models.Index(
                 fields=["plate_key"], name="vehicle_plate_key", opclasses=["varchar_pattern_ops"]
             ),
+            # The plate's last four characters: what people read off a car (京A1·2345 → 2345).
+            models.Index(Right("plate_key", PLATE_TAIL), name="vehicle_plate_tail"),
             models.Index(fields=["vin"], name="vehicle_vin"),
             models.Index(fields=["next_maintenance_on"], name="vehicle_next_maintenance"),
         ]

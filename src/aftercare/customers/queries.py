@@ -3,10 +3,11 @@
 import re
 
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.shortcuts import get_object_or_404
 
 from aftercare.customers.identifiers import plate_key
-from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.customers.models import PLATE_TAIL, Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key
 
 _LATIN = re.compile(r"^[a-zA-Z\s']+$")
@@ -57,6 +58,9 @@ def search_condition(text: str, base=None) -> Q:
         if _VIN.match(key):
             vehicles = Vehicle.objects.filter(Q(plate_key__startswith=key) | Q(vin=key))
         elsewhere.append(vehicles.order_by().values("customer_id"))
+    if len(key) == PLATE_TAIL:  # the end of a plate, as read off the car (indexed)
+        tails = Vehicle.objects.annotate(tail=Right("plate_key", PLATE_TAIL)).filter(tail=key)
+        elsewhere.append(tails.order_by().values("customer_id"))
     if not elsewhere:
         return condition
     by_name = (base if base is not None else Customer.objects).filter(condition)

@@ -6,15 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, InvalidInput
+from aftercare.errors import Conflict, Errors, InvalidInput
 from aftercare.followups.choices import UNREACHABLE_AFTER, Direction, PlanTopic, Purpose, Topic
 from aftercare.followups.models import Call, CallAmendment, NextServicePlan
-from aftercare.followups.registers import next_number
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation
 from aftercare.obligations.models import Obligation
 from aftercare.org.access import ensure_allowed
+from aftercare.records.amendments import amended_value, check_amendment
+from aftercare.records.registers import next_number
 
 MAINTENANCE_HORIZON_DAYS = 45
 
@@ -191,10 +191,7 @@ def amend_call(call: Call, *, by, field: str, value, reason: str) -> CallAmendme
     """Corrections never overwrite the register: the original stays, the amendment is added."""
     ensure_allowed(by, "followups.add_callamendment", call.branch)
     errors = Errors()
-    if field not in AMENDABLE:
-        errors.add("field", _("This field cannot be amended."))
-    if not (reason or "").strip():
-        errors.add("reason", _("Give a reason for the correction."))
+    check_amendment(field, reason, amendable=AMENDABLE, errors=errors)
     if field == "topics":
         value = _clean_call(call.direction, call.purpose, value, errors)
     elif field == "direction" and value not in Direction.values:
@@ -214,5 +211,4 @@ def amend_call(call: Call, *, by, field: str, value, reason: str) -> CallAmendme
 
 def effective_value(call: Call, field: str):
     """The value as last amended (or as first recorded)."""
-    last = call.amendments.filter(field=field).order_by("-amended_at", "-id").first()
-    return last.new_value if last else getattr(call, field)
+    return amended_value(call, field, call.amendments.all())

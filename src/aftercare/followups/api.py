@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.cases.models import Kind
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.followups import actions, queries
@@ -18,7 +18,7 @@ from aftercare.followups.models import Call
 router = Router(tags=["follow-ups"])
 
 
-class RaisedItemIn(Schema):
+class RaisedItemIn(Input):
     kind: Kind
     text: str = Field(..., min_length=1, max_length=2000)
     answered_in_call: bool = False
@@ -68,12 +68,12 @@ class CallOut(Schema):
         return list(obj.amendments.all())
 
 
-class CallIn(Schema):
+class CallIn(Input):
     customer_id: Id
     vehicle_id: Id | None = None
     direction: Direction
     purpose: Purpose
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     reached: bool = True
     topics: list[Topic] = Field([], max_length=7)
     other_topics: str = Field("", max_length=300)
@@ -124,7 +124,7 @@ def get_call(request, call_id: Id):
     return get_object_or_404(_visible_calls(request.user), pk=call_id)
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(Input):
     field: str = Field(..., max_length=40)
     value: Any = None
     reason: str = Field(..., max_length=300)
@@ -150,11 +150,11 @@ class PlanOut(Schema):
     confirmed_by_id: int | None
 
 
-class PlanConfirmIn(Schema):
+class PlanConfirmIn(Input):
     topics: list[PlanTopic] | None = None
-    planned_contact_at: datetime | None = None
+    planned_contact_at: Moment | None = None
     note: str | None = Field(None, max_length=2000)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 @router.get("/plans", response=responses({200: list[PlanOut]}))
@@ -177,8 +177,8 @@ def confirm_plan(request, plan_id: Id, payload: PlanConfirmIn):
     )  # fmt: skip
 
 
-class UnreachableIn(Schema):
-    at: datetime | None = None
+class UnreachableIn(Input):
+    at: Moment | None = None
 
 
 @router.post(

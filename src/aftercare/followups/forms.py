@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aftercare.cases.models import Kind
 from aftercare.followups.actions import AMENDABLE
 from aftercare.followups.choices import Direction, PlanTopic, Purpose, Topic
-from aftercare.formfields import MomentField
+from aftercare.formfields import FilterDateField, MomentField
 from aftercare.standard.calendar import month_span
 
 # Which purpose the obligation being worked on asks for (DS-2M, DS-3, DS-6, DS-7).
@@ -196,10 +196,7 @@ class RegisterPeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in (("from", _("From")), ("to", _("To"))):
-            self.fields[name] = forms.DateField(
-                label=label, required=False,
-                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-            )  # fmt: skip
+            self.fields[name] = FilterDateField(label=label)
 
     def narrowing(self) -> dict:
         """The dashboard's drill-down filters (purpose, direction, branch) that were given."""

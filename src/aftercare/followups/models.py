@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aftercare.followups.choices import Direction, Purpose
+from aftercare.records.models import Amendment
 
 
 class NextServicePlan(models.Model):
@@ -72,14 +73,10 @@ class Call(models.Model):
         return self.register_number
 
 
-class CallAmendment(models.Model):
+class CallAmendment(Amendment):
     """A correction of a call record that keeps the original value beside the new one."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="amendments")
-    field = models.CharField(_("field"), max_length=40)
-    old_value = models.JSONField(_("original"))
-    new_value = models.JSONField(_("correction"))
-    reason = models.CharField(_("reason"), max_length=300)
     amended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -92,22 +89,3 @@ class CallAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call} {self.field}"
-
-
-class RegisterCounter(models.Model):
-    """The next sequence number of a branch's call register for a year (row-locked)."""
-
-    branch = models.ForeignKey("org.Branch", on_delete=models.CASCADE, related_name="+")
-    register = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["branch", "register", "year"], name="register_counter_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.branch_id}-{self.register}-{self.year}: {self.last}"

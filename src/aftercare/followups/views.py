@@ -23,7 +23,7 @@ from aftercare.followups.forms import (
     RaisedItemFormSet,
     RegisterPeriodForm,
 )
-from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.formfields import filter_status, local_now, show_domain_error, user_tz
 
 # Everyone at the dealership desk (advisors, follow-up advisors, supervisors, administrators).
 DESK = "customers.view_customer"
@@ -286,6 +286,7 @@ def register(request):
         request,
         "followups/register.html",
         {"form": form, "page": page, "start": start, "end": end},
+        status=filter_status(form),
     )
 
 

@@ -18,12 +18,12 @@ from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.errors import Conflict, InvalidInput
 from aftercare.imports import checking, files
-from aftercare.imports.bulk import insert_with_history
-from aftercare.imports.checking import Checked
+from aftercare.imports.checking import Checked, advisor_key
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import ImportJob
 from aftercare.org.access import ensure_allowed
 from aftercare.org.models import User
+from aftercare.records.bulk import insert_with_history
 
 logger = logging.getLogger(__name__)
 
@@ -199,9 +199,21 @@ def _progress(job: ImportJob, processed: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
 
 
-def _advisors(branch) -> dict[str, User]:
+def _advisors(branch) -> dict[str, User | None]:
+    """Colleagues by what a sheet may call them: the user name, or the name people use (林小美,
+    in either script). A name two colleagues share maps to None: the row must say which."""
     staff = User.objects.filter(organisation_id=branch.organisation_id, is_active=True)
-    return {user.username.lower(): user for user in staff if user.branch_id in (branch.pk, None)}
+    by_key: dict[str, User | None] = {}
+    for user in staff:
+        if user.branch_id not in (branch.pk, None):
+            continue
+        for name in {user.display_name, user.get_full_name()} - {""}:
+            key = advisor_key(name)
+            by_key[key] = None if key in by_key and by_key[key] != user else user
+    for user in staff:  # a user name is unique: it wins over a colleague's display name
+        if user.branch_id in (branch.pk, None):
+            by_key[user.username.lower()] = user
+    return by_key
 
 
 def _existing_customers(branch) -> set[tuple[str, str]]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from aftercare.customers import actions as customer_actions
 from aftercare.customers.identifiers import Phone
 from aftercare.customers.models import Customer, Vehicle
+from aftercare.customers.names import name_key
 from aftercare.errors import InvalidInput
 from aftercare.imports import worker
 from aftercare.imports.columns import Column, parse
@@ -38,13 +39,20 @@ _NAME_KEY = _CUSTOMER_FIELDS.index("name_key")
 _PLATE_KEY = _VEHICLE_FIELDS.index("plate_key")
 
 
+def advisor_key(name: str) -> str:
+    """A colleague's name as a sheet may write it: either script, spaces and case ignored."""
+    return "name:" + name_key(name)
+
+
 @dataclass(frozen=True)
 class Sheet:
     """What checking a row needs to know of the file and the branch; sent once to a worker."""
 
     branch: object  # org.Branch with its organisation (the region decides phones and plates)
     positions: dict[int, Column]
-    advisors: dict[str, object]  # user name (lower case) → active colleague of the branch
+    # user name (lower case) or advisor_key(name) → active colleague of the branch (None when
+    # two colleagues share the name)
+    advisors: dict[str, object]
     language: str
     time_zone: str
 
@@ -102,10 +110,16 @@ def check_row(sheet: Sheet, number: int, values: Sequence) -> Checked:
         if column.key == "phones":
             phones = parsed
         elif column.key == "followup_advisor":
-            advisor = sheet.advisors.get(parsed.lower())
-            if advisor is None:
+            key = parsed.lower() if parsed.lower() in sheet.advisors else advisor_key(parsed)
+            advisor = sheet.advisors.get(key)
+            if key in sheet.advisors and advisor is None:
                 problems.append((column.key, _(
-                    "“%(value)s” is not the user name of an active colleague of this branch."
+                    "Two colleagues are called “%(value)s”: give the user name instead."
+                ) % {"value": parsed}))  # fmt: skip
+            elif advisor is None:
+                problems.append((column.key, _(
+                    "“%(value)s” is neither the name nor the user name of an active colleague "
+                    "of this branch."
                 ) % {"value": parsed}))  # fmt: skip
         elif column.target == "customer":
             customer_fields[column.key] = parsed

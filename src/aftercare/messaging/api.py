@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, responses
 from aftercare.customers.queries import get_customer_for
 from aftercare.messaging import actions, queries
 from aftercare.messaging.choices import Channel, MessageStatus
@@ -59,7 +59,7 @@ def retry_message(request, message_id: Id):
     return queries.get_message_for(request.user, message_id)
 
 
-class OptOutIn(Schema):
+class OptOutIn(Input):
     customer_id: Id
     channel: Channel
     reason: str = Field("", max_length=300)

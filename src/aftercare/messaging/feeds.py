@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from aftercare.apps import next_step
 from aftercare.messaging.queries import feed_campaigns, feed_obligations
 from aftercare.standard.rules import RULES
 
@@ -17,13 +18,17 @@ def _is_end_of_day(moment: datetime, tz) -> bool:
     return moment.astimezone(tz).time() == time.max
 
 
-def obligation_url(obligation, base_url: str) -> str:
+def obligation_url(obligation, user, base_url: str) -> str:
+    """Where the work is done, as on *My work*; else the customer's page, else *My work*."""
+    step = next_step(obligation, user)
+    if step is not None:
+        return base_url + step[1]
     if obligation.customer_id:
         return f"{base_url}/customers/{obligation.customer_id}/"
     return f"{base_url}/work/"
 
 
-def obligation_event(obligation, base_url: str, stamp: datetime) -> Event:
+def obligation_event(obligation, user, base_url: str, stamp: datetime) -> Event:
     tz = obligation.organisation.tz
     event = Event()
     event.add("uid", f"obligation-{obligation.pk}@{DOMAIN}")
@@ -41,7 +46,7 @@ def obligation_event(obligation, base_url: str, stamp: datetime) -> Event:
     else:
         event.add("dtstart", due - timedelta(minutes=30))
         event.add("dtend", due)
-    event.add("url", obligation_url(obligation, base_url))
+    event.add("url", obligation_url(obligation, user, base_url))
     if obligation.title:
         event.add("description", obligation.title)
     if obligation.owner_id:
@@ -82,7 +87,7 @@ def render_feed(user, *, base_url: str, now: datetime | None = None) -> bytes:
     if user.organisation_id:
         calendar.add("x-wr-timezone", user.organisation.time_zone)
     for obligation in feed_obligations(user, now):
-        calendar.add_component(obligation_event(obligation, base_url, now))
+        calendar.add_component(obligation_event(obligation, user, base_url, now))
     for campaign in feed_campaigns(user, now):
         calendar.add_component(campaign_event(campaign, base_url, now))
     return calendar.to_ical()

@@ -1,10 +1,12 @@
 """The only place that opens, fulfils, cancels and reassigns obligations."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,19 +14,23 @@ from aftercare.errors import Conflict, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
 from aftercare.obligations.models import Notification, Obligation
 from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_permission
-from aftercare.standard.deadlines import effective_rule, window
+from aftercare.org.models import Branch, Organisation, User
+from aftercare.records.bulk import insert_with_history
+from aftercare.standard.calendar import ServiceHours
+from aftercare.standard.deadlines import Window, effective_rule, window
+from aftercare.standard.rules import Rule
 
 
 def open_obligation(
     rule_id: str,
     *,
-    branch,
-    owner,
+    branch: Branch,
+    owner: User,
     event_at: datetime,
-    customer=None,
-    subject=None,
+    customer: Model | None = None,
+    subject: Model | None = None,
     title: str = "",
-    service_hours=None,
+    service_hours: ServiceHours | None = None,
     triggered_at: datetime | None = None,
 ) -> Obligation | None:
     """Open what `rule_id` requires after an event at `event_at`; None if the rule is off.
@@ -45,7 +51,7 @@ def open_obligation(
         rule=rule_id,
         organisation=organisation,
         branch=branch,
-        customer=customer,
+        customer=customer,  # type: ignore[misc]  # a Customer: customers is above this layer
         subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
         subject_id=subject.pk if subject is not None else None,
         title=title or (str(subject) if subject is not None else ""),
@@ -56,7 +62,14 @@ def open_obligation(
     )
 
 
-def counted_back_window(organisation, rule_id: str, event_at: datetime, *, triggered_at, rule=None):
+def counted_back_window(
+    organisation: Organisation,
+    rule_id: str,
+    event_at: datetime,
+    *,
+    triggered_at: datetime,
+    rule: Rule | None = None,
+) -> tuple[Window, bool]:
     """The window of a rule counted back from a future event (DS-7: 14 days before the start).
 
     Returns (window, late). When the counted-back due moment has already passed at
@@ -74,13 +87,13 @@ def counted_back_window(organisation, rule_id: str, event_at: datetime, *, trigg
 def open_obligations_bulk(
     rule_id: str,
     *,
-    organisation,
-    rows,
+    organisation: Organisation,
+    rows: Iterable[tuple[int, int, int | None]],
     event_at: datetime,
     triggered_at: datetime | None = None,
-    subject=None,
+    subject: Model | None = None,
     title: str = "",
-    by=None,
+    by: User | None = None,
     batch_size: int = 5000,
 ) -> tuple[int, bool]:
     """Open one obligation per `(branch_id, owner_id, customer_id)` row, all with one window.
@@ -90,8 +103,6 @@ def open_obligations_bulk(
     batches with their history rows (COPY on PostgreSQL). Returns (how many, late).
     Runs inside the caller's transaction, like `open_obligation`.
     """
-    from aftercare.imports.bulk import insert_with_history
-
     rule = effective_rule(organisation, rule_id)
     if not rule.enabled:
         return 0, False
@@ -143,7 +154,9 @@ def _ensure_pending(obligation: Obligation) -> None:
 
 
 @transaction.atomic
-def fulfil(obligation: Obligation, *, by, at: datetime | None = None, outcome: str = ""):
+def fulfil(
+    obligation: Obligation, *, by: User, at: datetime | None = None, outcome: str = ""
+) -> Obligation:
     """Record the work as done at `at` by `by` (who may be a stand-in for the owner).
 
     Called by the actions of business events (a call, a letter) once they have checked their
@@ -162,7 +175,9 @@ def fulfil(obligation: Obligation, *, by, at: datetime | None = None, outcome: s
     return obligation
 
 
-def mark_done(obligation: Obligation, *, by, at: datetime | None = None, outcome: str = ""):
+def mark_done(
+    obligation: Obligation, *, by: User, at: datetime | None = None, outcome: str = ""
+) -> Obligation:
     """Someone ticks the work off on My work or through the API: whoever may see it may do it
     (its owner, their stand-in, the branch's supervisor), nobody else."""
     ensure_permission(by, "obligations.change_obligation")
@@ -171,7 +186,14 @@ def mark_done(obligation: Obligation, *, by, at: datetime | None = None, outcome
     return fulfil(obligation, by=by, at=at, outcome=outcome)
 
 
-def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=None) -> int:
+def fulfil_pending(
+    rule_id: str,
+    *,
+    by: User,
+    at: datetime,
+    subject: Model | None = None,
+    customer: Model | None = None,
+) -> int:
     """Fulfil the pending obligations of a rule for a subject or customer; returns how many."""
     qs = Obligation.objects.pending().filter(rule=rule_id)
     if subject is not None:
@@ -179,7 +201,7 @@ def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=Non
             subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
         )
     if customer is not None:
-        qs = qs.filter(customer=customer)
+        qs = qs.filter(customer=customer)  # type: ignore[misc]  # a Customer, as above
     count = 0
     for obligation in qs.select_for_update():
         obligation.done_at = at
@@ -190,7 +212,9 @@ def fulfil_pending(rule_id: str, *, by, at: datetime, subject=None, customer=Non
 
 
 @transaction.atomic
-def cancel(obligation: Obligation, *, by, reason: str, at: datetime | None = None):
+def cancel(
+    obligation: Obligation, *, by: User, reason: str, at: datetime | None = None
+) -> Obligation:
     ensure_allowed(by, "obligations.cancel_obligation", obligation.branch)
     reason = (reason or "").strip()
     if not reason:
@@ -205,7 +229,7 @@ def cancel(obligation: Obligation, *, by, reason: str, at: datetime | None = Non
 
 
 @transaction.atomic
-def reassign(obligation: Obligation, *, to, by, reason: str = ""):
+def reassign(obligation: Obligation, *, to: User, by: User, reason: str = "") -> Obligation:
     """Give the obligation a new designated owner of the same branch."""
     from aftercare.org.queries import can_manage
 
@@ -217,7 +241,8 @@ def reassign(obligation: Obligation, *, to, by, reason: str = ""):
     if to.branch_id != obligation.branch_id and not to.has_perm(ANY_BRANCH):
         message = _("The new owner must work at the obligation's branch.")
         raise InvalidInput(message, fields={"owner_id": [str(message)]})
-    obligation._change_reason = reason
+    # simple_history reads this attribute on save; its model type does not declare it.
+    obligation._change_reason = reason  # type: ignore[attr-defined]
     obligation.owner = to
     obligation.save(update_fields=["owner"])
     return obligation
@@ -245,7 +270,7 @@ def mark_overdue_notified(now: datetime | None = None, *, limit: int = 1000) -> 
     return claimed
 
 
-def supervisors_of(obligation: Obligation):
+def supervisors_of(obligation: Obligation) -> QuerySet[User]:
     """Who answers for the owner's work: the branch's supervisors, else the administrators."""
     from aftercare.org.models import User
     from aftercare.org.roles import Role
@@ -270,6 +295,62 @@ def notify_overdue(obligation: Obligation) -> list[Notification]:
     for notification in created:
         _email_overdue(notification)
     return created
+
+
+def branch_supervisors(branch: Branch) -> QuerySet[User]:
+    """Who answers for a branch: its supervisors, else the organisation's administrators;
+    in a stable order, so "the first one" who owns a duty (DS-4E) is always the same."""
+    from aftercare.org.models import User
+    from aftercare.org.roles import Role
+
+    staff = User.objects.filter(is_active=True, organisation_id=branch.organisation_id)
+    supervisors = staff.filter(branch_id=branch.pk, groups__name=Role.SUPERVISOR)
+    if not supervisors.exists():
+        supervisors = staff.filter(groups__name=Role.ADMINISTRATOR)
+    return supervisors.distinct().order_by("pk")
+
+
+@transaction.atomic
+def notify(obligation: Obligation, *, kind: str, recipients: Iterable[User]) -> list[Notification]:
+    """Tell each recipient about an obligation once per `kind` (the unique constraint makes a
+    retried task add nothing) and e-mail those with an address. The generic twin of
+    `notify_overdue`, for notices that are not about lateness (an escalation, DS-4E)."""
+    created = []
+    for recipient in recipients:
+        notification, is_new = Notification.objects.get_or_create(
+            obligation=obligation, recipient=recipient, kind=kind
+        )
+        if is_new:
+            created.append(notification)
+    for notification in created:
+        _EMAILS.get(Notification.Kind(notification.kind), _email_overdue)(notification)
+    return created
+
+
+def _email_escalated(notification: Notification) -> None:
+    from django.utils import translation
+
+    obligation = notification.obligation
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Escalated to you: %(title)s") % {"title": obligation.title}
+        body = _("%(title)s was escalated to you; answer it by %(due)s.") % {
+            "title": obligation.title,
+            "due": timezone.localtime(obligation.due_at, obligation.organisation.tz).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+        }
+    _send_notification_mail(notification, subject, body)
+
+
+def _send_notification_mail(notification: Notification, subject: object, body: object) -> None:
+    """The one way a notification goes out by e-mail; nothing when the person has no address."""
+    from django.core.mail import send_mail
+
+    recipient = notification.recipient
+    if not recipient.email:
+        return
+    send_mail(str(subject), str(body), None, [recipient.email], fail_silently=False)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def _email_overdue(notification: Notification) -> None:
@@ -297,5 +378,13 @@ def _email_overdue(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
-def mark_notifications_read(user, *, at: datetime | None = None) -> int:
-    return user.notifications.filter(read_at__isnull=True).update(read_at=at or timezone.now())
+def mark_notifications_read(user: User, *, at: datetime | None = None) -> int:
+    unread = user.notifications.filter(read_at__isnull=True)
+    return unread.update(read_at=at or timezone.now())
+
+
+# The e-mail of each notification kind; `notify` falls back to the overdue text.
+_EMAILS = {
+    Notification.Kind.OVERDUE: _email_overdue,
+    Notification.Kind.ESCALATED: _email_escalated,
+}

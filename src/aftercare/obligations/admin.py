@@ -12,5 +12,5 @@ class ObligationAdmin(HistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["recipient", "obligation", "kind", "created_at", "read_at"]

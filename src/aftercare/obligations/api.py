@@ -1,17 +1,22 @@
 """API of obligations: the worklist, the filtered list, and the actions on one obligation."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.obligations import actions, queries
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
+from aftercare.org.http import StaffRequest
 from aftercare.org.queries import acting_owners
 
 router = Router(tags=["obligations"])
@@ -51,7 +56,13 @@ class ObligationFilters(Schema):
 class WithActingOwner(BoundedPagination):
     """Pagination that resolves stand-ins for the page only, not the whole result."""
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any, Any],
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
         page = super().paginate_queryset(queryset, pagination, request, **params)
         page["items"] = queries.with_acting_owner(page["items"])
         return page
@@ -89,7 +100,7 @@ WORKLIST_FIELDS = [
 ]  # fmt: skip
 
 
-def _owner_name(row: dict) -> str:
+def _owner_name(row: Mapping[str, Any]) -> str:
     """What User.__str__ shows, from the joined columns."""
     full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
     return row["owner__display_name"] or full or row["owner__username"]
@@ -98,7 +109,13 @@ def _owner_name(row: dict) -> str:
 class WorklistPagination(BoundedPagination):
     """Rows as dicts, stand-ins resolved for the page only (the worklist holds pending work)."""
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any, Any],
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
         page = super().paginate_queryset(queryset, pagination, request, **params)
         rows = list(page["items"])
         stand_ins = acting_owners(sorted({row["owner_id"] for row in rows}), timezone.now())
@@ -128,14 +145,18 @@ class WorklistPagination(BoundedPagination):
 
 @router.get("/worklist", response=responses({200: list[WorklistItemOut]}), summary="My work")
 @paginate(WorklistPagination)
-def worklist(request):
+def worklist(request: StaffRequest) -> QuerySet[Obligation, dict[str, Any]]:
     """Pending obligations of the user and of colleagues they stand in for, by due moment."""
-    return queries.worklist(request.user).select_related(None).values(*WORKLIST_FIELDS)
+    rows: QuerySet[Obligation, dict[str, Any]]
+    rows = queries.worklist(request.user).select_related(None).values(*WORKLIST_FIELDS)
+    return rows
 
 
 @router.get("/obligations", response=responses({200: list[ObligationOut]}))
 @paginate(WithActingOwner)
-def list_obligations(request, filters: Query[ObligationFilters]):
+def list_obligations(
+    request: StaffRequest, filters: Query[ObligationFilters]
+) -> QuerySet[Obligation]:
     return queries.search(
         request.user,
         customer_id=filters.customer_id,
@@ -146,7 +167,7 @@ def list_obligations(request, filters: Query[ObligationFilters]):
     )
 
 
-def _get(request, obligation_id: Id) -> Obligation:
+def _get(request: StaffRequest, obligation_id: int) -> Obligation:
     return get_object_or_404(Obligation.objects.visible_to(request.user), pk=obligation_id)
 
 
@@ -156,39 +177,39 @@ def _out(obligation: Obligation) -> Obligation:
 
 
 @router.get("/obligations/{obligation_id}", response=responses({200: ObligationOut}, 404))
-def get_obligation(request, obligation_id: Id):
+def get_obligation(request: StaffRequest, obligation_id: Id) -> Obligation:
     return _out(_get(request, obligation_id))
 
 
-class FulfilIn(Schema):
-    at: datetime | None = None
+class FulfilIn(Input):
+    at: Moment | None = None
     outcome: str = Field("", max_length=500)
 
 
 @router.post(
     "/obligations/{obligation_id}/fulfil", response=responses({200: ObligationOut}, 404, 409)
 )
-def fulfil(request, obligation_id: Id, payload: FulfilIn):
+def fulfil(request: StaffRequest, obligation_id: Id, payload: FulfilIn) -> Obligation:
     obligation = _get(request, obligation_id)
     return _out(
         actions.mark_done(obligation, by=request.user, at=payload.at, outcome=payload.outcome)
     )
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(..., max_length=500)
-    at: datetime | None = None
+    at: Moment | None = None
 
 
 @router.post(
     "/obligations/{obligation_id}/cancel", response=responses({200: ObligationOut}, 404, 409)
 )
-def cancel(request, obligation_id: Id, payload: CancelIn):
+def cancel(request: StaffRequest, obligation_id: Id, payload: CancelIn) -> Obligation:
     obligation = _get(request, obligation_id)
     return _out(actions.cancel(obligation, by=request.user, reason=payload.reason, at=payload.at))
 
 
-class ReassignIn(Schema):
+class ReassignIn(Input):
     owner_id: Id
     reason: str = Field("", max_length=200)
 
@@ -196,7 +217,7 @@ class ReassignIn(Schema):
 @router.post(
     "/obligations/{obligation_id}/reassign", response=responses({200: ObligationOut}, 404, 409)
 )
-def reassign(request, obligation_id: Id, payload: ReassignIn):
+def reassign(request: StaffRequest, obligation_id: Id, payload: ReassignIn) -> Obligation:
     from aftercare.org.queries import visible_users
 
     obligation = _get(request, obligation_id)

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.formfields import FilterDateField
 from aftercare.obligations.choices import Status
+from aftercare.obligations.models import Obligation
 from aftercare.obligations.queries import FIGURE_STATUSES
 from aftercare.standard.rules import RULES
 
@@ -24,5 +28,32 @@ class ObligationFilterForm(forms.Form):
         required=False, widget=forms.HiddenInput,
         choices=[("", "")] + [(name, name) for name in FIGURE_STATUSES],
     )  # fmt: skip
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.HiddenInput)
-    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.HiddenInput)
+    due_from = FilterDateField(label=_("Due from"), widget=forms.HiddenInput)
+    due_to = FilterDateField(label=_("Due to"), widget=forms.HiddenInput)
+
+
+class ReassignForm(forms.Form):
+    """A supervisor hands one piece of work to a colleague of its branch (DS-10's one-off)."""
+
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("New owner"), queryset=None, empty_label=None
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, obligation: Obligation, **kwargs: Any) -> None:
+        from aftercare.org.models import User
+
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = (
+            User.objects.filter(is_active=True, branch_id=obligation.branch_id)
+            .exclude(pk=obligation.owner_id)
+            .order_by("username")
+        )
+
+
+class CancelForm(forms.Form):
+    """Cancelling needs a reason: it stays on the record and in the history."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500)

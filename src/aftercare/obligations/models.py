@@ -1,5 +1,6 @@
 """An obligation: one rule of the standard, owed by one person, by one moment."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -9,14 +10,16 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from aftercare.obligations.choices import Status
+from aftercare.org.models import User
 
 PENDING_Q = Q(done_at__isnull=True, cancelled_at__isnull=True)
 
 
-def status_expression(now: datetime):
+def status_expression(now: datetime) -> Case:
     """The derived status as SQL, so filters and figures never load rows into Python."""
     return Case(
         When(cancelled_at__isnull=False, then=Value(Status.CANCELLED.value)),
@@ -37,20 +40,25 @@ def status_expression(now: datetime):
     )
 
 
-class ObligationQuerySet(models.QuerySet):
-    def pending(self):
+class ObligationQuerySet(models.QuerySet["Obligation"]):
+    def pending(self) -> "ObligationQuerySet":
         return self.filter(PENDING_Q)
 
-    def overdue(self, now: datetime):
+    def overdue(self, now: datetime) -> "ObligationQuerySet":
         return self.filter(PENDING_Q, due_at__lt=now)
 
-    def with_status(self, now: datetime | None = None):
-        return self.annotate(status=status_expression(now or timezone.now()))
+    def with_status(self, now: datetime | None = None) -> "ObligationQuerySet":
+        # Obligation declares `status` for the rows this returns; the stubs' plugin takes the
+        # declaration for a clash, Django does not (it is no field).
+        return self.annotate(status=status_expression(now or timezone.now()))  # type: ignore[no-redef]
 
-    def with_status_in(self, statuses, now: datetime | None = None):
-        return self.with_status(now).filter(status__in=list(statuses))
+    def with_status_in(
+        self, statuses: Iterable[str], now: datetime | None = None
+    ) -> "ObligationQuerySet":
+        # `status` is the annotation with_status adds (a Q: the type checker knows fields only).
+        return self.with_status(now).filter(Q(status__in=list(statuses)))
 
-    def visible_to(self, user, now: datetime | None = None):
+    def visible_to(self, user: User, now: datetime | None = None) -> "ObligationQuerySet":
         """Administrators: organisation; supervisors: branch; others: own and covered work."""
         from aftercare.org.access import ANY_BRANCH, is_signed_in
 
@@ -59,9 +67,9 @@ class ObligationQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         if user.has_perm(ANY_BRANCH):
-            return self.filter(organisation_id=user.organisation_id)
+            return self.filter(Q(organisation_id=user.organisation_id))  # None: as in org
         if user.has_perm("obligations.view_branch_obligations"):
-            return self.filter(branch_id=user.branch_id)
+            return self.filter(Q(branch_id=user.branch_id))
         from aftercare.org.queries import absent_colleagues
 
         covered = absent_colleagues(user, now or timezone.now())
@@ -73,6 +81,11 @@ class Obligation(models.Model):
 
     `owner` is the designated person; `done_by` who actually did it (a stand-in, DS-10).
     """
+
+    # Not stored: `status` is with_status()'s annotation; the pages set the other two.
+    status: str
+    acting_owner_id: int | None
+    next_step: tuple[StrOrPromise, str]
 
     rule = models.CharField(_("rule"), max_length=8)
     organisation = models.ForeignKey(
@@ -169,7 +182,7 @@ class Obligation(models.Model):
         return Status.OVERDUE if self.due_at < now else Status.OPEN
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         """The translated status, from the SQL annotation when present."""
         return Status(getattr(self, "status", None) or self.status_at()).label
 
@@ -183,6 +196,7 @@ class Notification(models.Model):
 
     class Kind(models.TextChoices):
         OVERDUE = "overdue", _("Overdue")
+        ESCALATED = "escalated", _("Escalated to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

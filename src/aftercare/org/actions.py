@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.errors import FieldErrors as Errors
-from aftercare.errors import InvalidInput, NotAllowed
+from aftercare.errors import Errors, InvalidInput, NotAllowed
 from aftercare.org.access import ensure_allowed, ensure_allowed_in, ensure_permission
 from aftercare.org.models import (
     TIME_ZONE_CHOICES,
@@ -36,7 +36,13 @@ def create_api_token(user: User, *, name: str = "") -> str:
 
 @transaction.atomic
 def record_absence(
-    user: User, *, starts_at: datetime, ends_at: datetime, stand_in: User, by: User, reason=""
+    user: User,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    stand_in: User,
+    by: User,
+    reason: str = "",
 ) -> Absence:
     """DS-10: the supervisor names a stand-in for the absent advisor."""
     from aftercare.org.queries import can_manage
@@ -69,12 +75,13 @@ def record_absence(
 def _check_time_zone(time_zone: str, errors: Errors) -> None:
     supported = [zone for zone, _label in TIME_ZONE_CHOICES]
     if time_zone not in available_timezones():
-        errors.add("time_zone", _("“%(zone)s” is not a time zone name (e.g. Asia/Shanghai).")
+        errors.add("time_zone", gettext("“%(zone)s” is not a time zone name (e.g. Asia/Shanghai).")
                    % {"zone": time_zone})  # fmt: skip
     elif time_zone not in supported:
         errors.add(
             "time_zone",
-            _("Aftercare supports these time zones: %(zones)s.") % {"zones": ", ".join(supported)},
+            gettext("Aftercare supports these time zones: %(zones)s.")
+            % {"zones": ", ".join(supported)},
         )
 
 
@@ -83,15 +90,15 @@ def _check_branch(organisation: Organisation | None, code: str, name: str, error
     from django.utils.text import slugify
 
     if not code or slugify(code) != code:
-        errors.add("code", _("Use lower-case letters, digits and hyphens for the code."))
+        errors.add("code", gettext("Use lower-case letters, digits and hyphens for the code."))
     elif organisation is not None:
         taken = Branch.objects.filter(organisation=organisation, code=code)
         if instance is not None:
             taken = taken.exclude(pk=instance.pk)
         if taken.exists():
-            errors.add("code", _("Another branch already has this code."))
+            errors.add("code", gettext("Another branch already has this code."))
     if not name.strip():
-        errors.add("name", _("Enter the branch's name."))
+        errors.add("name", gettext("Enter the branch's name."))
 
 
 def _check_password(
@@ -114,30 +121,32 @@ def _check_username(username: str, errors: Errors, *, instance: User | None = No
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
     if taken.exists():
-        errors.add("username", _("This username is taken."))
+        errors.add("username", gettext("This username is taken."))
 
 
 def _check_email(email: str, errors: Errors, *, required: bool = False) -> None:
     if not email:
         if required:
-            errors.add("email", _("Enter an e-mail address."))
+            errors.add("email", gettext("Enter an e-mail address."))
         return
     try:
         validate_email(email)
     except ValidationError:
-        errors.add("email", _("Enter a valid e-mail address."))
+        errors.add("email", gettext("Enter a valid e-mail address."))
 
 
 def _check_roles(roles: Iterable[str], branch: Branch | None, errors: Errors) -> list[str]:
     roles = sorted(set(roles))
     unknown = [role for role in roles if role not in Role.values]
     if unknown:
-        errors.add("roles", _("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)})
+        errors.add("roles", gettext("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)})
     if not roles:
-        errors.add("roles", _("Give at least one role."))
+        errors.add("roles", gettext("Give at least one role."))
     # Everyone but an administrator works in one branch: scopes are cut by it.
     if branch is None and any(role != Role.ADMINISTRATOR for role in roles):
-        errors.add("branch", _("Staff other than administrators work in a branch: choose one."))
+        errors.add(
+            "branch", gettext("Staff other than administrators work in a branch: choose one.")
+        )
     return roles
 
 
@@ -164,16 +173,16 @@ def set_up_organisation(
     """
     errors = Errors()
     if not name.strip():
-        errors.add("name", _("Enter the organisation's name."))
+        errors.add("name", gettext("Enter the organisation's name."))
     _check_time_zone(time_zone, errors)
     if region not in Region.values:
-        errors.add("region", _("Choose the holiday region: CN, TW or HK."))
+        errors.add("region", gettext("Choose the holiday region: CN, TW or HK."))
     _check_branch(None, branch_code, branch_name, errors)
     _check_username(admin_username, errors)
     _check_email(admin_email, errors)
     candidate = User(username=admin_username, email=admin_email, display_name=admin_display_name)
     _check_password(admin_password, candidate, errors)
-    errors.raise_if_any(_("The organisation cannot be set up."))
+    errors.raise_if_any(gettext("The organisation cannot be set up."))
     organisation = Organisation.objects.create(
         name=name.strip(), time_zone=time_zone, region=region
     )
@@ -192,7 +201,7 @@ def create_branch(organisation: Organisation, *, by: User, code: str, name: str,
     ensure_allowed_in(by, "org.add_branch", organisation)
     errors = Errors()
     _check_branch(organisation, code, name, errors)
-    errors.raise_if_any(_("The branch cannot be created."))
+    errors.raise_if_any(gettext("The branch cannot be created."))
     branch = Branch(organisation=organisation, code=code, name=name.strip(), address=address,
                     phone=phone)  # fmt: skip
     _recorded_by(branch, by)
@@ -208,8 +217,8 @@ def update_branch(branch: Branch, *, by: User, name: str, address: str = "", pho
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     errors = Errors()
     if not name.strip():
-        errors.add("name", _("Enter the branch's name."))
-    errors.raise_if_any(_("The branch cannot be changed."))
+        errors.add("name", gettext("Enter the branch's name."))
+    errors.raise_if_any(gettext("The branch cannot be changed."))
     branch.name, branch.address, branch.phone = name.strip(), address, phone
     _recorded_by(branch, by)
     branch.save()
@@ -219,7 +228,7 @@ def update_branch(branch: Branch, *, by: User, name: str, address: str = "", pho
 def _ensure_manages(by: User, staff: User, permission: str) -> None:
     if staff.organisation_id is None:
         if not by.is_superuser:
-            raise NotAllowed(_("You may only change your own organisation."))
+            raise NotAllowed(gettext("You may only change your own organisation."))
         ensure_permission(by, permission)
         return
     ensure_allowed_in(by, permission, staff.organisation)
@@ -234,14 +243,14 @@ def create_staff(
     ensure_allowed_in(by, "org.add_user", organisation)
     errors = Errors()
     if branch is not None and branch.organisation_id != organisation.pk:
-        errors.add("branch", _("Choose a branch of your organisation."))
+        errors.add("branch", gettext("Choose a branch of your organisation."))
     _check_username(username, errors)
     _check_email(email, errors)
     roles = _check_roles(roles, branch, errors)
     user = User(username=username, display_name=display_name.strip(), email=email, phone=phone,
                 organisation=organisation, branch=branch)  # fmt: skip
     _check_password(password, user, errors)
-    errors.raise_if_any(_("The member of staff cannot be created."))
+    errors.raise_if_any(gettext("The member of staff cannot be created."))
     user.set_password(password)
     _recorded_by(user, by)
     user.save()
@@ -263,7 +272,7 @@ def update_staff(
     staff = User.objects.select_for_update().get(pk=staff.pk)
     errors = Errors()
     if branch is not None and branch.organisation_id != staff.organisation_id:
-        errors.add("branch", _("Choose a branch of your organisation."))
+        errors.add("branch", gettext("Choose a branch of your organisation."))
     _check_email(email, errors)
     roles = _check_roles(roles, branch, errors)
     if (
@@ -271,8 +280,8 @@ def update_staff(
         and Role.ADMINISTRATOR in by.role_codes
         and Role.ADMINISTRATOR not in roles
     ):
-        errors.add("roles", _("You cannot take the administrator role from yourself."))
-    errors.raise_if_any(_("The member of staff cannot be changed."))
+        errors.add("roles", gettext("You cannot take the administrator role from yourself."))
+    errors.raise_if_any(gettext("The member of staff cannot be changed."))
     staff.branch, staff.display_name, staff.email, staff.phone = (
         branch,
         display_name.strip(),
@@ -294,7 +303,7 @@ def set_staff_active(staff: User, *, by: User, active: bool) -> User:
     """
     _ensure_manages(by, staff, "org.change_user")
     if staff.pk == by.pk and not active:
-        raise InvalidInput(_("You cannot deactivate your own account."), code="own_account")
+        raise InvalidInput(gettext("You cannot deactivate your own account."), code="own_account")
     staff = User.objects.select_for_update().get(pk=staff.pk)
     staff.is_active = active
     _recorded_by(staff, by)
@@ -308,7 +317,7 @@ def set_staff_password(staff: User, *, by: User, password: str) -> User:
     _ensure_manages(by, staff, "org.change_user")
     errors = Errors()
     _check_password(password, staff, errors)
-    errors.raise_if_any(_("The password cannot be set."))
+    errors.raise_if_any(gettext("The password cannot be set."))
     staff = User.objects.select_for_update().get(pk=staff.pk)
     staff.set_password(password)
     _recorded_by(staff, by)

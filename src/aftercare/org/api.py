@@ -3,12 +3,13 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from aftercare.apischema import Id, responses
+from aftercare.apischema import Id, Input, Moment, responses
 from aftercare.org import actions, queries
-from aftercare.org.models import User
+from aftercare.org.http import StaffRequest
+from aftercare.org.models import Absence, User
 
 router = Router(tags=["staff"])
 
@@ -46,22 +47,22 @@ class MeOut(UserOut):
 
 
 @router.get("/me", response=responses({200: MeOut}), summary="The authenticated user")
-def me(request):
+def me(request: StaffRequest) -> User:
     return request.user
 
 
 @router.get("/users", response=responses({200: list[UserOut]}), summary="Staff I may see")
-def users(request):
+def users(request: StaffRequest) -> list[User]:
     """Supervisors see their branch's staff; administrators their organisation's."""
     return list(queries.staff_directory(request.user).prefetch_related("groups"))
 
 
-class AbsenceIn(Schema):
+class AbsenceIn(Input):
     user_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     stand_in_id: Id
-    reason: str = ""
+    reason: str = Field("", max_length=200)
 
 
 class AbsenceOut(Schema):
@@ -77,7 +78,7 @@ class AbsenceOut(Schema):
 @router.post(
     "/absences", response=responses({201: AbsenceOut}, 404), summary="Record an absence (DS-10)"
 )
-def create_absence(request, payload: AbsenceIn):
+def create_absence(request: StaffRequest, payload: AbsenceIn) -> Status[Absence]:
     staff = queries.visible_users(request.user)
     absent = get_object_or_404(staff, pk=payload.user_id)
     stand_in = get_object_or_404(staff, pk=payload.stand_in_id)

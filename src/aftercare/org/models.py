@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser
@@ -107,8 +108,9 @@ class User(AbstractUser):
     history = HistoricalRecords(m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("staff member")
-        verbose_name_plural = _("staff")
+        # django-stubs types AbstractUser.Meta's names as str; Django takes lazy text as well.
+        verbose_name = _("staff member")  # type: ignore[assignment]
+        verbose_name_plural = _("staff")  # type: ignore[assignment]
         permissions = [
             ("manage_branch_staff", _("Can plan stand-ins and hand on work for the branch's staff"))
         ]
@@ -126,13 +128,17 @@ class User(AbstractUser):
         return self._role_codes
 
 
-class AbsenceQuerySet(models.QuerySet):
-    def active(self, at):
+class AbsenceQuerySet(models.QuerySet["Absence"]):
+    def active(self, at: datetime) -> "AbsenceQuerySet":
         return self.filter(starts_at__lte=at, ends_at__gt=at, cancelled_at__isnull=True)
 
 
 class Absence(models.Model):
     """DS-10: while an advisor is away, the named stand-in carries their open work."""
+
+    # Not stored: set by queries.absences_around for the team page.
+    current: bool
+    open_work: int
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="absences", verbose_name=_("absent staff")
@@ -174,8 +180,8 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def matching(self, raw: str):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def matching(self, raw: str) -> "ApiTokenQuerySet":
         return self.filter(digest=_digest(raw), revoked_at__isnull=True)
 
 

@@ -1,9 +1,10 @@
 """Read side of org/: who may see whom, and who stands in for whom."""
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftercare.org.access import ANY_BRANCH, is_signed_in, scoped
@@ -22,9 +23,10 @@ def visible_users(user: User) -> QuerySet[User]:
     if user.is_superuser:
         return qs
     if user.has_perm(ANY_BRANCH):
-        return qs.filter(organisation_id=user.organisation_id)
+        # Q, not a keyword: a None id must match staff without an organisation, as it always did.
+        return qs.filter(Q(organisation_id=user.organisation_id))
     if user.has_perm(VIEW_STAFF):
-        return qs.filter(branch_id=user.branch_id)
+        return qs.filter(Q(branch_id=user.branch_id))
     return qs.filter(pk=user.pk)
 
 
@@ -37,9 +39,12 @@ def staff_for(user: User) -> QuerySet[User]:
     qs = qs.order_by("-is_active", "branch__code", "username")
     if user.is_superuser:
         return qs
+    # Without an organisation or branch of one's own there is nobody to list (never "IS NULL").
     if user.has_perm(ANY_BRANCH):
-        return qs.filter(organisation_id=user.organisation_id)
-    return qs.filter(branch_id=user.branch_id)
+        org_id = user.organisation_id
+        return qs.none() if org_id is None else qs.filter(organisation_id=org_id)
+    branch_id = user.branch_id
+    return qs.none() if branch_id is None else qs.filter(branch_id=branch_id)
 
 
 def branches_for(user: User) -> QuerySet[Branch]:
@@ -81,18 +86,21 @@ def acting_owners(owner_ids: list[int], at: datetime) -> dict[int, int]:
 PAST_ABSENCES_SHOWN = 20
 
 
-def absences_around(staff, now: datetime):
+def absences_around(
+    staff: QuerySet[User], now: datetime, open_work: Mapping[int, int]
+) -> tuple[list[Absence], list[Absence]]:
     """Current and upcoming absences first (soonest first), then the most recent past ones,
-    each upcoming one with the count of open work that moves to the stand-in."""
-    from aftercare.obligations.queries import open_work_by_owner
+    each upcoming one with the count of open work that moves to the stand-in.
 
+    `open_work` (owner id → open obligations) comes from the caller: obligations build on org,
+    so org's queries do not read obligations themselves.
+    """
     qs = Absence.objects.filter(user__in=staff, cancelled_at__isnull=True).select_related(
         "user", "stand_in", "recorded_by"
     )
     ahead = list(qs.filter(ends_at__gt=now).order_by("starts_at", "id"))
     past = list(qs.filter(ends_at__lte=now).order_by("-ends_at", "-id")[:PAST_ABSENCES_SHOWN])
-    counts = open_work_by_owner({a.user_id for a in ahead})
     for absence in ahead:
         absence.current = absence.starts_at <= now
-        absence.open_work = counts.get(absence.user_id, 0)
+        absence.open_work = open_work.get(absence.user_id, 0)
     return ahead, past

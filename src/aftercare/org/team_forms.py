@@ -1,18 +1,24 @@
 """Forms of the team pages: recording an absence and its stand-in (DS-10)."""
 
+from collections.abc import Mapping
+from datetime import tzinfo
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aftercare.formfields import MomentField
+from aftercare.org.models import User
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[User]):
     """Staff by name and login; with `open_work`, how many obligations each one has open."""
 
-    open_work: dict | None = None
+    open_work: Mapping[int, int] | None = None
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: User) -> str:
         label = f"{obj} ({obj.username})"
         if self.open_work is not None:
             count = self.open_work.get(obj.pk, 0)
@@ -37,10 +43,21 @@ class AbsenceForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )  # fmt: skip
 
-    def __init__(self, *args, staff, tz, open_work=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        staff: QuerySet[User],
+        tz: tzinfo,
+        open_work: Mapping[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff
-        self.fields["user"].open_work = open_work
-        self.fields["stand_in"].queryset = staff
-        self.fields["starts_at"].tz = tz
-        self.fields["ends_at"].tz = tz
+        user, stand_in = self.fields["user"], self.fields["stand_in"]
+        starts_at, ends_at = self.fields["starts_at"], self.fields["ends_at"]
+        assert isinstance(user, StaffChoiceField) and isinstance(stand_in, StaffChoiceField)
+        assert isinstance(starts_at, MomentField) and isinstance(ends_at, MomentField)
+        user.queryset = staff
+        user.open_work = open_work
+        stand_in.queryset = staff
+        starts_at.tz = tz
+        ends_at.tz = tz

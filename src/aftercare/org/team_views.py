@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -11,6 +12,7 @@ from aftercare.errors import DomainError
 from aftercare.formfields import local_now, show_domain_error, user_tz
 from aftercare.obligations.queries import open_work_by_owner
 from aftercare.org import actions
+from aftercare.org.http import StaffRequest
 from aftercare.org.queries import absences_around, visible_users
 from aftercare.org.team_forms import AbsenceForm
 
@@ -20,7 +22,7 @@ ABSENCE_ALIASES = {"stand_in_id": "stand_in", "user_id": "user"}
 @login_required
 @permission_required("org.add_absence", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def absences(request):
+def absences(request: StaffRequest) -> HttpResponse:
     staff = visible_users(request.user)
     tz = user_tz(request.user)
     work = open_work_by_owner(staff.values_list("pk", flat=True))
@@ -53,6 +55,6 @@ def absences(request):
         start = local_now(tz)
         form = AbsenceForm(staff=staff, tz=tz, open_work=work, initial={"starts_at": start})
     now = timezone.now()
-    ahead, past = absences_around(staff, now)
+    ahead, past = absences_around(staff, now, work)
     context = {"form": form, "ahead": ahead, "past": past}
     return render(request, "org/absences.html", context)

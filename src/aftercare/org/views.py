@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aftercare.org.forms import LoginForm
 
@@ -16,7 +18,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have logged out."))
         return response
@@ -82,3 +84,28 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "org/password_reset_complete.html"
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The login page again, saying why it refuses: django-axes calls this on a lockout.
+
+    The default would be a bare "Account locked" text; a person at the front desk needs the
+    form, the reason in their language, and when to try again. 429 (Too Many Requests), as
+    django-axes answers by default, tells scripts the same.
+    """
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = ngettext(
+        "Too many failed logins for this username from this computer. Logging in is blocked "
+        "for %(minutes)d minute; try again later, or ask your administrator to unlock it.",
+        "Too many failed logins for this username from this computer. Logging in is blocked "
+        "for %(minutes)d minutes; try again later, or ask your administrator to unlock it.",
+        minutes,
+    ) % {"minutes": minutes}
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = LoginForm(request, initial={"username": username})
+    context = {"form": form, "locked_out": message, "next": request.POST.get("next", "")}
+    return render(request, "org/login.html", context, status=429)

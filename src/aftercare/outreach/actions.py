@@ -8,12 +8,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict, InvalidInput, NotAllowed
+from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.followups.choices import UNREACHABLE_AFTER, Purpose
-from aftercare.followups.registers import next_number
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import fulfil, open_obligation, open_obligations_bulk
 from aftercare.obligations.models import Obligation
@@ -35,6 +32,8 @@ from aftercare.outreach.models import (
     NoticeCall,
 )
 from aftercare.outreach.targets import TargetFilters, target_customers
+from aftercare.records.amendments import amended_value, check_amendment
+from aftercare.records.registers import next_number
 
 # Bigger campaigns are scheduled by the worker while the page shows progress.
 SCHEDULE_IN_REQUEST_LIMIT = 2000
@@ -82,10 +81,8 @@ def _clean_campaign(fields: dict, errors: Errors) -> dict:
     }  # fmt: skip
 
 
-@transaction.atomic
-def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign:
-    """A campaign with its target filters; nothing is owed until it is scheduled."""
-    ensure_can_manage(by, branch)
+def _validated(branch, filters: TargetFilters, fields: dict) -> dict:
+    """The campaign's fields, cleaned, with its filters checked against the branch."""
     errors = Errors()
     clean = _clean_campaign(fields, errors)
     filters.validate(errors)
@@ -102,10 +99,35 @@ def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign
                 % {"ids": ", ".join(map(str, unknown[:20]))},
             )
     errors.raise_if_any(_("The campaign cannot be saved."))
+    return clean
+
+
+@transaction.atomic
+def create_campaign(*, by, branch, filters: TargetFilters, **fields) -> Campaign:
+    """A campaign with its target filters; nothing is owed until it is scheduled."""
+    ensure_can_manage(by, branch)
+    clean = _validated(branch, filters, fields)
     return Campaign.objects.create(
         organisation=branch.organisation, branch=branch, filters=filters.to_json(),
         created_by=by, **clean,
     )  # fmt: skip
+
+
+@transaction.atomic
+def update_campaign(campaign: Campaign, *, by, filters: TargetFilters, **fields) -> Campaign:
+    """Correct a campaign before it is scheduled; once notices are owed it stays as it was
+    (history keeps every earlier version)."""
+    ensure_can_manage(by, campaign.branch)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.scheduled_at is not None or campaign.schedule_requested_at is not None:
+        raise Conflict(_("A scheduled campaign cannot be changed."), code="already_scheduled")
+    clean = _validated(campaign.branch, filters, fields)
+    for name, value in clean.items():
+        setattr(campaign, name, value)
+    campaign.filters = filters.to_json()
+    campaign._change_reason = f"edited by {by.username}"
+    campaign.save()
+    return campaign
 
 
 def _check_schedulable(campaign: Campaign, at: datetime) -> None:
@@ -343,12 +365,7 @@ def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> Lette
     """Corrections never overwrite the register: the original stays, the amendment is added."""
     ensure_allowed(by, "outreach.add_letteramendment", letter.branch)
     errors = Errors()
-    if field not in AMENDABLE:
-        errors.add("field", _("This field cannot be amended."))
-    if not (reason or "").strip():
-        errors.add("reason", _("Give a reason for the correction."))
-    elif len(reason) > 300:
-        errors.add("reason", _("At most 300 characters."))
+    check_amendment(field, reason, amendable=AMENDABLE, errors=errors)
     if field == "kind" and value not in LetterKind.values:
         errors.add("value", _("Choose notice, invitation or reply."))
     elif field == "sent_at":
@@ -372,8 +389,7 @@ def amend_letter(letter: Letter, *, by, field: str, value, reason: str) -> Lette
 
 def effective_value(letter: Letter, field: str):
     """The value as last amended (or as first recorded)."""
-    last = letter.amendments.filter(field=field).order_by("-at", "-id").first()
-    return last.new_value if last else getattr(letter, field)
+    return amended_value(letter, field, letter.amendments.all())
 
 
 # --- batches of letters ---------------------------------------------------------------------
@@ -415,11 +431,18 @@ def request_letter_batch(campaign: Campaign, *, by, who: str, language: str = "z
             else _("This campaign has no targets.")
         )
         raise InvalidInput(message, fields={"who": [message]})
+    # A letter cannot be posted without an address: those targets are left out of the files
+    # and listed on the page, so the rest can go today (issue 10).
+    posted = [customer_id for customer_id, address in rows if (address or "").strip()]
+    skipped = [customer_id for customer_id, address in rows if not (address or "").strip()]
+    if not posted:
+        message = _("None of these customers has a postal address on file.")
+        raise InvalidInput(message, fields={"who": [message]})
     batch = LetterBatch.objects.create(
         campaign=campaign, who=who, created_by=by, language=language,
         kind=LetterKind.INVITATION if who == BatchWho.ALL else LetterKind.NOTICE,
-        customer_ids=[customer_id for customer_id, _address in rows], total=len(rows),
-        without_address=sum(1 for _id, address in rows if not (address or "").strip()),
+        customer_ids=posted, total=len(posted), without_address=len(skipped),
+        skipped_customer_ids=skipped,
     )  # fmt: skip
     transaction.on_commit(lambda: run_letter_batch.enqueue(batch.pk))
     return batch
@@ -504,8 +527,12 @@ def _check_recordable(batch: LetterBatch) -> None:
         raise Conflict(_("This batch is not ready yet."), code="batch_not_ready")
 
 
-def _batch_customers(batch: LetterBatch) -> list:
-    """The batch's customers in its order; refused, naming them, if any lacks an address."""
+def _batch_customers(batch: LetterBatch) -> tuple[list, list]:
+    """The batch's customers in its order: those with a postal address now, and those whose
+    address has gone since the letters were drawn (their lines cannot be written).
+
+    Refused only when nobody is left to record.
+    """
     from aftercare.customers.models import Customer
 
     customers = Customer.objects.filter(pk__in=batch.customer_ids).select_related(
@@ -513,18 +540,12 @@ def _batch_customers(batch: LetterBatch) -> list:
     )
     by_id = {customer.pk: customer for customer in customers}
     ordered = [by_id[pk] for pk in batch.customer_ids if pk in by_id]
+    posted = [customer for customer in ordered if customer.address.strip()]
     missing = [customer for customer in ordered if not customer.address.strip()]
-    if missing:
-        shown = ", ".join(customer.name for customer in missing[:20])
-        if len(missing) > 20:
-            shown = _("%(names)s and %(more)d more") % {"names": shown, "more": len(missing) - 20}
-        message = ngettext(
-            "One customer has no postal address on file: %(names)s. Nothing was recorded.",
-            "%(count)d customers have no postal address on file: %(names)s. Nothing was recorded.",
-            len(missing),
-        ) % {"count": len(missing), "names": shown}
+    if not posted:
+        message = _("None of these customers has a postal address on file. Nothing was recorded.")
         raise InvalidInput(message, fields={"customer_ids": [message]})
-    return ordered
+    return posted, missing
 
 
 @transaction.atomic
@@ -532,18 +553,22 @@ def record_batch_sent(batch: LetterBatch, *, by, at=None) -> LetterBatch:
     """The letters of a batch posted: one register line (DS-9) per target, numbered without
     gaps, each fulfilling the target's pending DS-7L — all or nothing.
 
-    Refused, with the customers named, when any of them has no postal address; refused a
-    second time (409) so the register never holds a batch twice.
+    A customer whose address has gone since the letters were drawn is left out and listed;
+    refused a second time (409) so the register never holds a batch twice.
     """
     campaign = batch.campaign
     ensure_can_write_letters(by, campaign.branch)
     at = event_moment(at, field="sent_at")
     batch = LetterBatch.objects.select_for_update().get(pk=batch.pk)
     _check_recordable(batch)
-    for customer in _batch_customers(batch):
+    posted, missing = _batch_customers(batch)
+    for customer in posted:
         record_letter(customer, by=by, kind=batch.kind, at=at, campaign=campaign)
-    batch.recorded_at, batch.recorded_by = at, by
-    batch.save(update_fields=["recorded_at", "recorded_by"])
+    batch.recorded_at, batch.recorded_by, batch.recorded_count = at, by, len(posted)
+    batch.skipped_customer_ids = [*batch.skipped_customer_ids, *(c.pk for c in missing)]
+    batch.save(
+        update_fields=["recorded_at", "recorded_by", "recorded_count", "skipped_customer_ids"]
+    )
     return batch
 
 

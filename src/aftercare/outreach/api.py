@@ -1,6 +1,6 @@
 """API of campaigns (DS-7), their targets, and letters (DS-9)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, Moment, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, Moment, responses
 from aftercare.cases.models import RaisedItem
 from aftercare.customers.queries import get_customer_for
 from aftercare.errors import InvalidInput
@@ -21,22 +21,22 @@ from aftercare.outreach.targets import TargetFilters
 router = Router(tags=["outreach"])
 
 
-class FiltersIn(Schema):
+class FiltersIn(Input):
     vehicle_model: str = Field("", max_length=100)
     vehicle_type: str = Field("", max_length=60)
-    last_visit_from: date | None = None
-    last_visit_to: date | None = None
-    maintenance_due_from: date | None = None
-    maintenance_due_to: date | None = None
+    last_visit_from: Day | None = None
+    last_visit_to: Day | None = None
+    maintenance_due_from: Day | None = None
+    maintenance_due_to: Day | None = None
     consent: Consent = Consent.NONE
 
 
-class CampaignIn(Schema):
+class CampaignIn(Input):
     name: str = Field(..., min_length=1, max_length=200)
     kind: CampaignKind
     content: str = Field("", max_length=5000)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     address: str = Field("", max_length=300)
     branch_id: Id | None = None
     filters: FiltersIn | None = None
@@ -78,8 +78,8 @@ class TargetOut(Schema):
     attended: bool | None
 
 
-class ScheduleIn(Schema):
-    at: datetime | None = None
+class ScheduleIn(Input):
+    at: Moment | None = None
 
 
 def _branch(request, branch_id):
@@ -139,10 +139,10 @@ def list_targets(request, campaign_id: Id):
     return queries.targets_of(campaign).order_by("id")
 
 
-class LetterIn(Schema):
+class LetterIn(Input):
     customer_id: Id
     kind: LetterKind
-    sent_at: datetime | None = None
+    sent_at: Moment | None = None
     campaign_id: Id | None = None
     raised_item_id: Id | None = None
     subject: str = Field("", max_length=200)
@@ -223,7 +223,7 @@ def list_letters(request, filters: Query[LetterQuery]):
     return letters.order_by("sent_at", "id")
 
 
-class LetterAmendmentIn(Schema):
+class LetterAmendmentIn(Input):
     field: str = Field(..., max_length=40)
     value: Any = None
     reason: str = Field(..., max_length=300)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.formfields import MomentField
+from aftercare.formfields import FilterDateField, MomentField
 from aftercare.outreach.choices import BatchWho, CampaignKind, Consent, LetterKind
 from aftercare.outreach.targets import TargetFilters
 
@@ -20,18 +20,14 @@ class CampaignForm(forms.Form):
                               widget=forms.Textarea({**TEXT, "rows": 3}))  # fmt: skip
     address = forms.CharField(label=_("Address"), max_length=300, required=False,
                               widget=forms.TextInput(TEXT))  # fmt: skip
-    vehicle_model = forms.CharField(label=_("Vehicle model"), max_length=100, required=False,
+    vehicle_model = forms.CharField(label=_("Make or model"), max_length=100, required=False,
                                     widget=forms.TextInput(TEXT))  # fmt: skip
     vehicle_type = forms.CharField(label=_("Vehicle type"), max_length=60, required=False,
                                    widget=forms.TextInput(TEXT))  # fmt: skip
-    last_visit_from = forms.DateField(label=_("Last visit from"), required=False,
-                                      widget=forms.DateInput(DATE))  # fmt: skip
-    last_visit_to = forms.DateField(label=_("Last visit to"), required=False,
-                                    widget=forms.DateInput(DATE))  # fmt: skip
-    maintenance_due_from = forms.DateField(label=_("Maintenance due from"), required=False,
-                                           widget=forms.DateInput(DATE))  # fmt: skip
-    maintenance_due_to = forms.DateField(label=_("Maintenance due to"), required=False,
-                                         widget=forms.DateInput(DATE))  # fmt: skip
+    last_visit_from = FilterDateField(label=_("Last visit from"))
+    last_visit_to = FilterDateField(label=_("Last visit to"))
+    maintenance_due_from = FilterDateField(label=_("Maintenance due from"))
+    maintenance_due_to = FilterDateField(label=_("Maintenance due to"))
     consent = forms.ChoiceField(label=_("Only customers who"), choices=Consent.choices,
                                 required=False, widget=forms.Select(attrs=SELECT))  # fmt: skip
 
@@ -80,8 +76,8 @@ class LetterForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(DATE))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(DATE))
+    start = FilterDateField(label=_("From"))
+    end = FilterDateField(label=_("To"))
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any kind")), *LetterKind.choices],
         widget=forms.Select(attrs=SELECT),

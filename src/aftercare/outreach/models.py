@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aftercare.outreach.choices import BatchStatus, BatchWho, CampaignKind, LetterKind
+from aftercare.records.models import Amendment
 
 
 class Campaign(models.Model):
@@ -128,14 +129,10 @@ class Letter(models.Model):
         return self.register_number
 
 
-class LetterAmendment(models.Model):
+class LetterAmendment(Amendment):
     """A correction of a letter-register line that keeps the original value."""
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="amendments")
-    field = models.CharField(_("field"), max_length=40)
-    old_value = models.JSONField(_("original"))
-    new_value = models.JSONField(_("correction"))
-    reason = models.CharField(_("reason"), max_length=300)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("amended by"),
@@ -192,6 +189,11 @@ class LetterBatch(models.Model):
     # the end.
     steps_done = models.PositiveIntegerField(default=0)
     without_address = models.PositiveIntegerField(_("without a postal address"), default=0)
+    # Targets left out because they have no postal address: when the batch was asked for (no
+    # letter or label is drawn for them) or, found when it was recorded, their line is not
+    # written. The page lists them with a link to fix the address.
+    skipped_customer_ids = models.JSONField(default=list, blank=True)
+    recorded_count = models.PositiveIntegerField(_("letters recorded"), default=0)
     failure = models.CharField(max_length=300, blank=True)
     # File names under MEDIA_ROOT/outreach/batches/<id>/ once ready: {"docx": …, "pdf": …,
     # "labels": …}.
@@ -226,6 +228,13 @@ class LetterBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.get_who_display()}"
+
+    def skipped_customers(self):
+        """The targets left out for want of a postal address, in the batch's order."""
+        from aftercare.customers.models import Customer
+
+        by_id = Customer.objects.in_bulk(self.skipped_customer_ids)
+        return [by_id[pk] for pk in self.skipped_customer_ids if pk in by_id]
 
     @property
     def is_running(self) -> bool:

@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.errors import Errors
 from aftercare.outreach.choices import Consent
 
 MAX_IDS = 100_000
@@ -64,6 +64,18 @@ class TargetFilters:
             errors.add("customer_ids", _("Customer ids are positive whole numbers."))
 
 
+def make_or_model(text: str) -> Q:
+    """What people type for "which cars": the make (別克), the model (君威) or both (別克 君威).
+
+    Every word must appear in the make or the model, so "別克 君威" narrows to that model while
+    "別克" alone finds every Buick (issue 10: make and model are separate fields).
+    """
+    condition = Q()
+    for word in text.split():
+        condition &= Q(make__icontains=word) | Q(model__icontains=word)
+    return condition
+
+
 def _since(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
@@ -90,7 +102,7 @@ def target_customers(branch, filters: TargetFilters):
     vehicles = Vehicle.objects.all()
     narrowed = False
     if filters.vehicle_model:
-        vehicles, narrowed = vehicles.filter(model__icontains=filters.vehicle_model), True
+        vehicles, narrowed = vehicles.filter(make_or_model(filters.vehicle_model)), True
     if filters.vehicle_type:
         vehicles, narrowed = vehicles.filter(vehicle_type__icontains=filters.vehicle_type), True
     if filters.maintenance_due_from:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.campaign_new, name="new"),
     path("preview/", views.campaign_preview, name="preview"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/schedule/", views.campaign_schedule, name="schedule"),
     path("<int:pk>/targets/<int:target_id>/", views.target_attendance, name="attendance"),
     path("<int:pk>/batches/", views.batch_new, name="batch-new"),

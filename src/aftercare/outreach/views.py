@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftercare.cases.models import RaisedItem
 from aftercare.customers.queries import get_customer_for
 from aftercare.errors import DomainError
-from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.formfields import filter_status, local_now, show_domain_error, user_tz
 from aftercare.outreach import actions, letters, queries
 from aftercare.outreach.forms import (
     AmendLetterForm,
@@ -79,6 +79,42 @@ def campaign_new(request):
 
 @login_required
 @permission_required(PLAN, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk: int):
+    """Correct a campaign until it is scheduled (the form of a new one, filled in)."""
+    campaign = queries.get_campaign_for(request.user, pk)
+    tz = user_tz(request.user)
+    if campaign.scheduled_at is not None or campaign.schedule_requested_at is not None:
+        messages.error(request, _("A scheduled campaign cannot be changed."))
+        return redirect("outreach:detail", campaign.pk)
+    if request.method == "POST":
+        form = CampaignForm(request.POST, tz=tz)
+        if form.is_valid():
+            try:
+                actions.update_campaign(
+                    campaign, by=request.user, filters=form.target_filters(),
+                    **form.campaign_fields(),
+                )  # fmt: skip
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                messages.success(request, _("Campaign saved."))
+                return redirect("outreach:detail", campaign.pk)
+    else:
+        filters = TargetFilters.from_json(campaign.filters)
+        initial = {name: getattr(campaign, name) for name in
+                   ("name", "kind", "content", "address", "starts_at", "ends_at")}  # fmt: skip
+        initial.update({name: getattr(filters, name) for name in CampaignForm.FILTER_FIELDS})
+        form = CampaignForm(initial=initial, tz=tz)
+    count, first = queries.preview_targets(
+        campaign.branch, TargetFilters.from_json(campaign.filters)
+    )
+    context = {"form": form, "count": count, "first": first, "campaign": campaign}
+    return render(request, "outreach/new.html", context)
+
+
+@login_required
+@permission_required(PLAN, raise_exception=True)
 @require_POST
 def campaign_preview(request):
     """The live count and the first 20 targets as the filters change (HTMX)."""
@@ -109,6 +145,10 @@ def campaign_detail(request, pk: int):
         letters_due=queries.letters_due(campaign).count(),
         filters=TargetFilters.from_json(campaign.filters),
     )
+    if campaign.scheduled_at is None:  # nobody is a target yet: say whom it would reach now
+        context["would_reach"] = queries.preview_targets(
+            campaign.branch, TargetFilters.from_json(campaign.filters)
+        )[0]
     return render(request, "outreach/detail.html", context)
 
 
@@ -239,7 +279,7 @@ def batch_sent(request, pk: int, batch_id: int):
             return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
         messages.success(request, ngettext(
             "One letter is on the register.", "%(count)d letters are on the register.",
-            batch.total) % {"count": batch.total})  # fmt: skip
+            batch.recorded_count) % {"count": batch.recorded_count})  # fmt: skip
     return redirect(reverse("outreach:detail", args=[campaign.pk]) + "#letter-batches")
 
 
@@ -271,7 +311,7 @@ def letter_register(request):
     lines = lines.prefetch_related("amendments").order_by("sent_at", "id")
     page = Paginator(lines, 100).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "start": start, "end": end, "campaign": campaign}
-    return render(request, "outreach/register.html", context)
+    return render(request, "outreach/register.html", context, status=filter_status(form))
 
 
 @login_required

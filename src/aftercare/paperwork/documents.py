@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.customers.identifiers import display_phone
 from aftercare.paperwork.rendering import Sheet
 
 # The standard's own names of the forms (Traditional Chinese, as printed in the standard).
@@ -190,7 +191,11 @@ def customer_archive(customer, *, orders, consultations, at: datetime) -> Docume
     from aftercare.customers.choices import WantedService
 
     tz = customer.branch.organisation.tz
-    phones = [f"{phone.number} ({phone.get_label_display()})" for phone in customer.phones.all()]
+    region = customer.branch.organisation.region
+    phones = [
+        f"{display_phone(phone.number, region)} ({phone.get_label_display()})"
+        for phone in customer.phones.all()
+    ]
     wanted = _labels(customer.wanted_services, WantedService.choices)
     if customer.wanted_services_note:
         wanted.append(customer.wanted_services_note)
@@ -348,11 +353,14 @@ def call_record(call, *, at: datetime) -> Document:
         filename=f"{FORM_TITLES[2]}-{call.register_number}",
         lines=[_("Register no. %(number)s") % {"number": call.register_number}],
     )
-    phones = ", ".join(phone.number for phone in call.customer.phones.all())
+    region = call.branch.organisation.region
+    phones = ", ".join(display_phone(p.number, region) for p in call.customer.phones.all())
     doc.fields = [
         Field(_("Register no."), call.register_number),
         Field(_("Customer"), call.customer.name),
-        Field(_("Phone"), call.phone_number or phones),
+        Field(
+            _("Phone"), display_phone(call.phone_number, region) if call.phone_number else phones
+        ),
         Field(_("Vehicle"), _vehicle_label(call.vehicle)),
         Field(_("Advisor"), str(call.advisor)),
         amendable(_("Direction"), "direction"),
@@ -446,6 +454,7 @@ def _period_name(start: date, end: date) -> str:
 def call_register(branch, calls, *, start: date, end: date, at: datetime) -> Document:
     """Form 3: one line per call of the branch in the period, as amended (DS-8)."""
     tz = branch.organisation.tz
+    region = branch.organisation.region
     rows = []
     for call in calls:
         latest = _amended(call)
@@ -456,7 +465,7 @@ def call_register(branch, calls, *, start: date, end: date, at: datetime) -> Doc
         rows.append(
             [
                 call.register_number, local(call.occurred_at, tz), call.customer.name,
-                call.phone_number or (phones[0].number if phones else ""),
+                display_phone(call.phone_number or (phones[0].number if phones else ""), region),
                 _call_value("purpose", effective(call, "purpose", latest)),
                 _call_value("direction", effective(call, "direction", latest)),
                 _call_value("reached", effective(call, "reached", latest)),

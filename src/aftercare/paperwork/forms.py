@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.formfields import FilterDateField
 from aftercare.standard.calendar import month_span
 
 # A register prints on paper: a year at most keeps a PDF to a few hundred pages.
@@ -17,12 +18,10 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
         date_input = {"type": "date", "class": "form-control form-control-sm"}
-        self.fields["from"] = forms.DateField(
-            label=_("From"), required=False, widget=forms.DateInput(attrs=date_input)
+        self.fields["from"] = FilterDateField(
+            label=_("From"), widget=forms.DateInput(attrs=date_input)
         )
-        self.fields["to"] = forms.DateField(
-            label=_("To"), required=False, widget=forms.DateInput(attrs=date_input)
-        )
+        self.fields["to"] = FilterDateField(label=_("To"), widget=forms.DateInput(attrs=date_input))
         if branches is not None and len(branches) > 1:
             self.fields["branch"] = forms.TypedChoiceField(
                 label=_("Branch"),
@@ -63,5 +62,5 @@ class ExportRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.DateField(label=_("From"))
-        self.fields["to"] = forms.DateField(label=_("To"))
+        self.fields["from"] = FilterDateField(label=_("From"), required=True)
+        self.fields["to"] = FilterDateField(label=_("To"), required=True)

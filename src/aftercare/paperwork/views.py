@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from aftercare.errors import DomainError
-from aftercare.formfields import show_domain_error, user_tz
+from aftercare.formfields import filter_status, show_domain_error, user_tz
 from aftercare.paperwork import actions, documents, queries
 from aftercare.paperwork.forms import ExportRequestForm, PeriodForm
 from aftercare.paperwork.rendering import (
@@ -76,7 +76,7 @@ def index(request):
     start, end = form.period(today)
     exports = queries.recent_exports(request.user)
     context = {"form": form, "start": start, "end": end, "exports": exports}
-    return render(request, "paperwork/index.html", context)
+    return render(request, "paperwork/index.html", context, status=filter_status(form))
 
 
 @login_required
@@ -110,7 +110,7 @@ def _register(request, fmt: str, form_number: int):
     form = _period_form(request)
     if form.is_bound and not form.is_valid():
         context = {"form": form, "start": None, "end": None}
-        return render(request, "paperwork/index.html", context, status=422)
+        return render(request, "paperwork/index.html", context, status=filter_status(form))
     today = timezone.localtime(timezone.now(), branch.organisation.tz).date()
     start, end = form.period(today)
     query = f"branch={branch.pk}&from={start:%Y-%m-%d}&to={end:%Y-%m-%d}"

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, responses
 from aftercare.errors import InvalidInput
 from aftercare.reviews import actions, periods, queries
 from aftercare.reviews.choices import ReviewKind, ReviewStatus
@@ -97,18 +97,18 @@ class ReviewFilters(Schema):
     status: ReviewStatus | None = None
 
 
-class ReviewIn(Schema):
+class ReviewIn(Input):
     branch_id: Id
     kind: ReviewKind
     period: str = Field(..., max_length=7, description='"2026-07" (monthly) or "2026" (yearly)')
     summary: str = Field("", max_length=actions.SUMMARY_MAX)
 
 
-class ReviewPatch(Schema):
+class ReviewPatch(Input):
     summary: str = Field(..., max_length=actions.SUMMARY_MAX)
 
 
-class FinaliseIn(Schema):
+class FinaliseIn(Input):
     summary: str | None = Field(None, max_length=actions.SUMMARY_MAX)
 
 

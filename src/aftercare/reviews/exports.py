@@ -10,11 +10,11 @@ from aftercare.paperwork.rendering import workbook
 from aftercare.standard.rules import RULES
 
 FIGURE_LABELS = [
-    ("due", gettext_lazy("Fell due")),
+    ("due", gettext_lazy("Due or done")),
     ("on_time", gettext_lazy("On time")),
     ("late", gettext_lazy("Late")),
     ("early", gettext_lazy("Early")),
-    ("open", gettext_lazy("Open")),
+    ("open", gettext_lazy("Due later")),  # the key stays `open`: frozen reviews use it
     ("overdue", gettext_lazy("Overdue")),
     ("cancelled", gettext_lazy("Cancelled")),
 ]
@@ -27,6 +27,23 @@ def rule_title(rule_id: str) -> str:
 
 def rate_text(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def duration_text(hours) -> str:
+    """A duration given in hours, in the unit a reader takes in at a glance: "2 min" under an
+    hour, "3.5 h" under a day, "2.1 d" beyond ("0.03 hours" said nothing to a supervisor).
+    None (nothing closed yet) is a dash."""
+    if hours is None:
+        return "—"
+    hours = float(hours)
+    if hours < 1:
+        minutes = round(hours * 60)
+        if minutes < 1:
+            return _("under 1 min") if hours > 0 else _("%(n)s min") % {"n": 0}
+        return _("%(n)s min") % {"n": minutes}
+    if hours < 24:
+        return _("%(n)s h") % {"n": f"{hours:.1f}"}
+    return _("%(n)s d") % {"n": f"{hours / 24:.1f}"}
 
 
 def labelled(figures: dict) -> dict:

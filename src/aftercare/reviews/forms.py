@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.formfields import FilterDateField
 from aftercare.reviews import periods
 from aftercare.reviews.actions import SUMMARY_MAX
 
@@ -26,14 +27,14 @@ class DashboardForm(forms.Form):
         label=_("Period"), required=False, choices=PERIOD_CHOICES,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )  # fmt: skip
-    date_from = forms.DateField(
-        label=_("From"), required=False,
+    date_from = FilterDateField(
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-    )  # fmt: skip
-    date_to = forms.DateField(
-        label=_("To"), required=False,
+    )
+    date_to = FilterDateField(
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
-    )  # fmt: skip
+    )
 
     def __init__(self, data=None, *, branches=()):
         if data is not None:  # the URL says from/to; `from` is no Python name
@@ -47,9 +48,6 @@ class DashboardForm(forms.Form):
     def clean(self):
         data = super().clean()
         first, last = data.get("date_from"), data.get("date_to")
-        for day in (first, last):
-            if day is not None and not periods.FIRST_YEAR <= day.year <= periods.LAST_YEAR:
-                raise forms.ValidationError(_("Choose dates between 2000 and 2100."))
         if first and last and last < first:
             self.add_error("date_to", _("The end comes before the start."))
         return data

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftercare.cases.queries import items_by_kind
 from aftercare.errors import InvalidInput
@@ -313,25 +314,46 @@ def dashboard(branch, period: periods.Period, *, now=None) -> dict:
     now = now or timezone.now()
     data, trends = _snapshot(branch, period, now=now, trend=True)
     figures = with_links(data, branch, period)
-    weekly, monthly = trends["weekly"], trends["monthly"]
+    today = local_today(period.tz, now)
+    weekly = _mark_partial(trends["weekly"], today - timedelta(days=today.weekday()))
+    monthly = _mark_partial(trends["monthly"], today.replace(day=1))
+    for row in monthly:
+        row["label"] = _partial_label(row["start"][:7], row["partial"])
     review = finalised_review_of(branch, period)
     return {
         "figures": figures,
         "weekly": weekly,
         "monthly": monthly,
+        "partial": period.first <= today <= period.last,
+        "today": today,
         "chart": {
             "weekly": {
-                "labels": [row["start"] for row in weekly],
+                "labels": [row["label"] for row in weekly],
                 "rates": [_percent(row["on_time_rate"]) for row in weekly],
+                "partial": [row["partial"] for row in weekly],
             },
             "monthly": {
-                "labels": [row["start"][:7] for row in monthly],
+                "labels": [row["label"] for row in monthly],
                 "rates": [_percent(row["on_time_rate"]) for row in monthly],
+                "partial": [row["partial"] for row in monthly],
             },
         },  # fmt: skip
         "review": review,
         "differences": differences(review.figures, figures) if review else [],
     }
+
+
+def _mark_partial(rows, current_start: date) -> list[dict]:
+    """The week or month that holds today is not over: its point is marked `partial` and its
+    label says "so far", so a half-done month is not read as a collapse."""
+    for row in rows:
+        row["partial"] = row["start"] == current_start.isoformat()
+        row["label"] = _partial_label(row["start"], row["partial"])
+    return rows
+
+
+def _partial_label(label: str, partial: bool) -> str:
+    return _("%(period)s (so far)") % {"period": label} if partial else label
 
 
 def _percent(rate) -> float | None:

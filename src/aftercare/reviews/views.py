@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftercare.errors import DomainError
+from aftercare.formfields import filter_status
 from aftercare.paperwork.rendering import PDF_TYPE, XLSX_TYPE, download, render_pdf
 from aftercare.reviews import actions, exports, periods, queries
 from aftercare.reviews.forms import DashboardForm, SummaryForm
@@ -32,7 +33,8 @@ def dashboard(request):
         "period_kind": kind,
         **queries.dashboard(branch, period),
     }
-    return render(request, "reviews/dashboard.html", context)
+    context["trend_tables"] = [(context["weekly"], _("Week")), (context["monthly"], _("Month"))]
+    return render(request, "reviews/dashboard.html", context, status=filter_status(form))
 
 
 @login_required

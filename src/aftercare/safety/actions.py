@@ -8,8 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftercare.customers.actions import Errors
-from aftercare.errors import Conflict
+from aftercare.errors import Conflict, Errors
 from aftercare.moments import event_moment
 from aftercare.obligations import actions as obligations
 from aftercare.org.access import ensure_allowed

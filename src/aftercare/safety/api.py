@@ -3,13 +3,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, Moment, responses
 from aftercare.org.models import Branch
 from aftercare.safety import actions, queries
 from aftercare.safety.choices import CapacityUnit, EquipmentKind, EquipmentStatus, InspectionResult
@@ -134,14 +136,30 @@ def list_equipment(request, filters: Query[EquipmentFilters]):
     return items
 
 
-class EquipmentIn(Schema):
+# 0 to 999999.9 with one decimal at most, as a JSON number or as decimal text ("5", "2.5"),
+# which keeps the digits exact. pydantic's own schema offered any string, "" included.
+CapacityIn = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=7, decimal_places=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 999999.9},
+                {"type": "string", "pattern": r"^[0-9]{1,6}(\.[0-9])?$"},
+            ]
+        }
+    ),
+]
+
+
+class EquipmentIn(Input):
     place_id: Id
     kind: EquipmentKind
     label: str = Field(..., min_length=1, max_length=100)
-    capacity: Decimal | None = Field(None, max_digits=7, decimal_places=1)
+    capacity: CapacityIn | None = None
     unit: CapacityUnit = CapacityUnit.KG
-    installed_on: date
-    expires_on: date | None = None
+    installed_on: Day
+    expires_on: Day | None = None
     inspect_every_months: int = Field(1, ge=1, le=12)
     replace_notice_days: int = Field(30, ge=1, le=365)
 
@@ -158,9 +176,9 @@ def add_equipment(request, payload: EquipmentIn):
     return Status(201, item)
 
 
-class InspectionIn(Schema):
+class InspectionIn(Input):
     result: InspectionResult
-    at: datetime | None = None
+    at: Moment | None = None
     pressure_ok: bool | None = None
     seal_ok: bool | None = None
     note: str = Field("", max_length=500)
@@ -192,8 +210,8 @@ def record_inspection(request, item_id: Id, payload: InspectionIn):
     return Status(201, inspection)
 
 
-class ClearanceIn(Schema):
-    at: datetime | None = None
+class ClearanceIn(Input):
+    at: Moment | None = None
     note: str = Field("", max_length=500)
 
 

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.errors import InvalidInput
+from aftercare.org.models import Organisation, User
 from aftercare.standard.models import CalendarDay, RuleSetting
 from aftercare.standard.rules import DayCount, Unit, default_rule
 
 
-def _require_admin(by, organisation) -> None:
+def _require_admin(by: User, organisation: Organisation) -> None:
     """An administrator tunes the rulebook of their own organisation only."""
     if not by.is_authenticated or not by.has_perm("standard.change_rulesetting"):
         raise PermissionDenied
@@ -21,10 +22,10 @@ def _require_admin(by, organisation) -> None:
 
 @transaction.atomic
 def set_rule_setting(
-    organisation,
+    organisation: Organisation,
     rule_id: str,
     *,
-    by,
+    by: User,
     opens_after: int | None,
     due_after: int | None,
     day_count: str = "",
@@ -32,7 +33,7 @@ def set_rule_setting(
 ) -> RuleSetting:
     _require_admin(by, organisation)
     rule = default_rule(rule_id)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not rule.tracked and due_after is not None:
         errors["due_after"] = [str(_("This rule has no deadline of its own."))]
     if opens_after is not None and due_after is not None and opens_after > due_after:
@@ -50,19 +51,22 @@ def set_rule_setting(
     setting.due_after = due_after
     setting.day_count = day_count
     setting.enabled = enabled
-    setting._change_reason = f"by {by.username}"
+    # simple_history reads this attribute on save; its model type does not declare it.
+    setting._change_reason = f"by {by.username}"  # type: ignore[attr-defined]
     setting.save()
     return setting
 
 
 @transaction.atomic
-def reset_rule_setting(organisation, rule_id: str, *, by) -> None:
+def reset_rule_setting(organisation: Organisation, rule_id: str, *, by: User) -> None:
     _require_admin(by, organisation)
     RuleSetting.objects.filter(organisation=organisation, rule_id=rule_id).delete()
 
 
 @transaction.atomic
-def set_calendar_day(organisation, day: date, *, kind: str, by, reason: str = "") -> CalendarDay:
+def set_calendar_day(
+    organisation: Organisation, day: date, *, kind: str, by: User, reason: str = ""
+) -> CalendarDay:
     _require_admin(by, organisation)
     if kind not in CalendarDay.Kind.values:
         raise InvalidInput(_("Unknown kind of calendar day."), fields={"kind": ["invalid"]})
@@ -73,13 +77,15 @@ def set_calendar_day(organisation, day: date, *, kind: str, by, reason: str = ""
 
 
 @transaction.atomic
-def remove_calendar_day(organisation, day: date, *, by) -> None:
+def remove_calendar_day(organisation: Organisation, day: date, *, by: User) -> None:
     _require_admin(by, organisation)
     CalendarDay.objects.filter(organisation=organisation, day=day).delete()
 
 
 @transaction.atomic
-def set_organisation_calendar(organisation, *, time_zone: str, region: str, by):
+def set_organisation_calendar(
+    organisation: Organisation, *, time_zone: str, region: str, by: User
+) -> Organisation:
     _require_admin(by, organisation)
     organisation.time_zone = time_zone
     organisation.region = region

@@ -7,6 +7,7 @@ import calendar as _month_calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from aftercare.org.models import Organisation
 from aftercare.standard import calendar as cal
 from aftercare.standard.models import CalendarDay, RuleSetting
 from aftercare.standard.rules import DayCount, Rule, Unit, default_rule
@@ -18,7 +19,7 @@ class Window:
     due_at: datetime
 
 
-def effective_rule(organisation, rule_id: str) -> Rule:
+def effective_rule(organisation: Organisation, rule_id: str) -> Rule:
     """The standard's default merged with the organisation's override, if any."""
     rule = default_rule(rule_id)
     setting = RuleSetting.objects.filter(organisation=organisation, rule_id=rule_id).first()
@@ -32,7 +33,7 @@ def effective_rule(organisation, rule_id: str) -> Rule:
     )
 
 
-def working_days(organisation) -> cal.WorkingDays:
+def working_days(organisation: Organisation) -> cal.WorkingDays:
     days = CalendarDay.objects.filter(organisation=organisation).values_list("day", "kind")
     closures = frozenset(day for day, kind in days if kind == CalendarDay.Kind.CLOSURE)
     extra = frozenset(day for day, kind in days if kind == CalendarDay.Kind.WORKING)
@@ -44,7 +45,7 @@ def working_days(organisation) -> cal.WorkingDays:
     )
 
 
-def day_calendar(organisation, rule: Rule):
+def day_calendar(organisation: Organisation, rule: Rule) -> cal.WorkingDays | cal.CalendarDays:
     if rule.day_count == DayCount.WORKING:
         return working_days(organisation)
     return cal.CalendarDays(tz=organisation.tz)
@@ -59,7 +60,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def window(
-    organisation,
+    organisation: Organisation,
     rule_id: str,
     event_at: datetime,
     *,

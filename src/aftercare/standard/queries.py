@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
+from aftercare.org.models import Organisation
 from aftercare.standard.models import CalendarDay, RuleSetting
 from aftercare.standard.rules import DEFAULT_RULES, Rule
 
@@ -13,7 +16,7 @@ class RuleRow:
     overridden: bool
 
 
-def rulebook(organisation) -> list[RuleRow]:
+def rulebook(organisation: Organisation) -> list[RuleRow]:
     settings = {s.rule_id: s for s in RuleSetting.objects.filter(organisation=organisation)}
     rows = []
     for rule in DEFAULT_RULES:
@@ -30,5 +33,5 @@ def rulebook(organisation) -> list[RuleRow]:
     return rows
 
 
-def calendar_days(organisation):
+def calendar_days(organisation: Organisation) -> QuerySet[CalendarDay]:
     return CalendarDay.objects.filter(organisation=organisation).order_by("day")

@@ -7,9 +7,11 @@ action) instead of putting it on a worklist.
 """
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from aftercare.org.roles import Role
 
@@ -33,8 +35,8 @@ class Desk(models.TextChoices):
 @dataclass(frozen=True)
 class Rule:
     id: str
-    title: str
-    trigger: str
+    title: StrOrPromise
+    trigger: StrOrPromise
     owner_role: str
     due_after: int | None
     opens_after: int | None = None
@@ -47,11 +49,21 @@ class Rule:
         return self.id.split("-")[0]
 
     @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language ("days", 天, 天)."""
+        return str(Unit(self.unit).label)
+
+    @property
+    def day_count_label(self) -> str:
+        """How days are counted, in the reader's language (never the stored code)."""
+        return str(DayCount(self.day_count).label)
+
+    @property
     def tracked(self) -> bool:
         """Whether the rule puts obligations on worklists (it has a deadline)."""
         return self.due_after is not None
 
-    def with_overrides(self, **changes) -> "Rule":
+    def with_overrides(self, **changes: Any) -> "Rule":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -68,6 +80,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          R.FOLLOWUP_ADVISOR, opens_after=3, due_after=7),
     Rule("DS-4", _("Raised item answered or escalated"),
          _("a call records a request, wish or complaint"), R.FOLLOWUP_ADVISOR, due_after=2),
+    Rule("DS-4E", _("Escalation answered by the supervisor"), _("an item is escalated"),
+         R.SUPERVISOR, due_after=1, day_count=DayCount.WORKING),
     Rule("DS-5", _("Tell the customer the solution"), _("a solution is recorded"),
          R.FOLLOWUP_ADVISOR, due_after=0),
     Rule("DS-6", _("Second follow-up call"), _("the first follow-up call is completed"),

@@ -1,22 +1,31 @@
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftercare.errors import DomainError
+from aftercare.org.http import StaffRequest
+from aftercare.org.models import Organisation
 from aftercare.standard import actions, queries
 from aftercare.standard.forms import CalendarDayForm, OrganisationCalendarForm, RuleSettingForm
 from aftercare.standard.rules import RULES
 
 
-def _organisation(request):
-    return request.user.organisation
+def _organisation(request: StaffRequest) -> Organisation:
+    organisation = request.user.organisation
+    assert organisation is not None, "the rulebook's pages need an organisation"
+    return organisation
 
 
 @login_required
 @permission_required("standard.view_rulesetting", raise_exception=True)
-def settings_page(request):
+def settings_page(request: StaffRequest) -> HttpResponse:
     organisation = _organisation(request)
     return render(
         request,
@@ -33,26 +42,28 @@ def settings_page(request):
     )
 
 
-def _report(request, form, do) -> None:
+def _report(
+    request: StaffRequest, form: forms.Form, do: Callable[[dict[str, Any]], object]
+) -> None:
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for field_errors in form.errors.values():
+            for message in field_errors:  # ErrorList yields the messages as str
+                messages.error(request, str(message))
         return
     try:
         do(form.cleaned_data)
         messages.success(request, _("Saved."))
     except DomainError as error:
         messages.error(request, error.message)
-        for errors in error.fields.values():
-            for text in errors:
+        for texts in error.fields.values():
+            for text in texts:
                 messages.error(request, text)
 
 
 @login_required
 @permission_required("standard.change_rulesetting", raise_exception=True)
 @require_POST
-def edit_rule(request, rule_id: str):
+def edit_rule(request: StaffRequest, rule_id: str) -> HttpResponse:
     if rule_id not in RULES:
         messages.error(request, _("Unknown rule."))
         return redirect("standard:settings")
@@ -80,7 +91,7 @@ def edit_rule(request, rule_id: str):
 @login_required
 @permission_required("standard.change_rulesetting", raise_exception=True)
 @require_POST
-def add_calendar_day(request):
+def add_calendar_day(request: StaffRequest) -> HttpResponse:
     organisation = _organisation(request)
     _report(
         request,
@@ -95,7 +106,7 @@ def add_calendar_day(request):
 @login_required
 @permission_required("standard.change_rulesetting", raise_exception=True)
 @require_POST
-def remove_calendar_day(request, day: str):
+def remove_calendar_day(request: StaffRequest, day: str) -> HttpResponse:
     from datetime import date
 
     try:
@@ -111,7 +122,7 @@ def remove_calendar_day(request, day: str):
 @login_required
 @permission_required("standard.change_rulesetting", raise_exception=True)
 @require_POST
-def edit_organisation_calendar(request):
+def edit_organisation_calendar(request: StaffRequest) -> HttpResponse:
     organisation = _organisation(request)
     _report(
         request,

@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftercare.customers import actions as customer_actions
-from aftercare.customers.actions import Errors
-from aftercare.errors import InvalidInput
+from aftercare.errors import Errors, InvalidInput
 from aftercare.followups import actions as followup_actions
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import open_obligation

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.customers.queries import get_customer_for, get_vehicle_for
 from aftercare.workshop import actions, queries
 from aftercare.workshop.models import Consultation, RepairOrder
@@ -43,9 +43,9 @@ class RepairOrderOut(Schema):
         return [item.code for item in obj.items.all()]
 
 
-class RepairOrderIn(Schema):
+class RepairOrderIn(Input):
     vehicle_id: Id
-    checked_in_at: datetime | None = None
+    checked_in_at: Moment | None = None
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     description: str = Field("", max_length=5000)
     items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
@@ -78,8 +78,8 @@ def get_repair_order(request, order_id: Id):
     return queries.get_order_for(request.user, order_id)
 
 
-class PickupIn(Schema):
-    picked_up_at: datetime | None = None
+class PickupIn(Input):
+    picked_up_at: Moment | None = None
 
 
 @router.post("/repair-orders/{order_id}/pickup", response=responses({200: RepairOrderOut}, 404))
@@ -88,9 +88,9 @@ def pickup(request, order_id: Id, payload: PickupIn):
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
 
 
-class ConsultationIn(Schema):
+class ConsultationIn(Input):
     customer_id: Id
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     channel: Consultation.Channel = Consultation.Channel.WALK_IN
     notes: str = Field("", max_length=5000)
     vehicle_id: Id | None = None

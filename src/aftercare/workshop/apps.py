@@ -1,8 +1,43 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.apps import ORGANISATION, AftercareApp, MenuEntry, UrlMount
+from aftercare.org.roles import Role
 
-class WorkshopConfig(AppConfig):
+# Check-in, pick-up and consultations (DS-1, DS-2, DS-3): the front desk.
+_DESK = [
+    "workshop.view_repairorder",
+    "workshop.add_repairorder",
+    "workshop.change_repairorder",
+    "workshop.add_consultation",
+]
+
+# The service-item catalogue offered at check-in: administrators keep it.
+_CATALOGUE = [
+    "workshop.view_serviceitem",
+    "workshop.add_serviceitem",
+    "workshop.change_serviceitem",
+]
+
+
+class WorkshopConfig(AftercareApp):
     name = "aftercare.workshop"
     label = "workshop"
     verbose_name = _("Workshop")
+
+    urls = (
+        UrlMount("workshop/", "aftercare.workshop.urls"),
+        # The service-item catalogue, kept by administrators (issue 10).
+        UrlMount("settings/service-items/", "aftercare.workshop.catalogue_urls"),
+    )
+    menu = (
+        MenuEntry(
+            "catalogue:list", _("Service items"), "workshop.change_serviceitem", 30, ORGANISATION
+        ),
+    )
+    api_router = "aftercare.workshop.api.router"
+    role_permissions = {
+        Role.ADVISOR: _DESK,
+        Role.FOLLOWUP_ADVISOR: _DESK,
+        Role.SUPERVISOR: _DESK,
+        Role.ADMINISTRATOR: [*_DESK, *_CATALOGUE],
+    }

@@ -88,12 +88,18 @@ class RepairOrder(models.Model):
         return any(item.is_maintenance for item in self.items.all())
 
 
+class ConsultationChannel(models.TextChoices):
+    """Named apart from messaging's `Channel`: the OpenAPI document names schemas by class, and
+    two `Channel`s made it offer "sms" for a consultation."""
+
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+
+
 class Consultation(models.Model):
     """A walk-in or phone consultation without a repair order (opens DS-1, DS-2, DS-3)."""
 
-    class Channel(models.TextChoices):
-        WALK_IN = "walk_in", _("Walk-in")
-        PHONE = "phone", _("Phone")
+    Channel = ConsultationChannel
 
     branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(

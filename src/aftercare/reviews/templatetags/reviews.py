@@ -4,7 +4,7 @@ from django import template
 
 from aftercare.cases.models import Kind
 from aftercare.followups.choices import Direction, Purpose
-from aftercare.reviews.exports import FIGURE_LABELS, rate_text, rule_title
+from aftercare.reviews.exports import FIGURE_LABELS, duration_text, rate_text, rule_title
 
 register = template.Library()
 _FIGURES = dict(FIGURE_LABELS)
@@ -18,6 +18,12 @@ def get_item(mapping, key):
 @register.filter
 def percent(rate) -> str:
     return rate_text(rate)
+
+
+@register.filter
+def duration(hours) -> str:
+    """Every duration on the dashboard, the review page and its print/PDF goes through here."""
+    return duration_text(hours)
 
 
 @register.filter(name="rule_title")

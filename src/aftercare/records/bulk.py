@@ -6,12 +6,25 @@ into their history table itself.
 Other databases: simple_history's `bulk_create_with_history`. Both write the same rows.
 """
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
 from django.db import connection
-from django.db.models import DateField, Field, JSONField
+from django.db.backends.utils import CursorWrapper
+from django.db.models import DateField, Field, JSONField, Model
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
 
-def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size: int) -> None:
+def insert_with_history(
+    model: type[Model],
+    objs: Sequence[Model],
+    *,
+    user: Model | None,
+    reason: str,
+    at: datetime,
+    batch_size: int,
+) -> None:
     """Save unsaved `objs` (their pks are set afterwards) and one `+` history row each."""
     if not objs:
         return
@@ -24,7 +37,8 @@ def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     presaved = [f for f in fields if _sets_on_save(f)]
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        # What bulk_create does first (FK ids from related objects); private, so not in the stubs.
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         for field in presaved:
             field.pre_save(obj, add=True)  # auto_now(_add) as a save would set them
     with connection.cursor() as cursor:
@@ -40,7 +54,15 @@ def insert_with_history(model, objs: list, *, user, reason: str, at, batch_size:
         _copy_history(cursor, model, [obj.pk for obj in objs], user=user, reason=reason, at=at)
 
 
-def _copy_history(cursor, model, pks: list, *, user, reason: str, at) -> None:
+def _copy_history(
+    cursor: CursorWrapper,
+    model: type[Model],
+    pks: list[Any],
+    *,
+    user: Model | None,
+    reason: str,
+    at: datetime,
+) -> None:
     """The `+` history rows, copied by PostgreSQL from the rows just written (the same values
     as simple_history would take from the objects, without sending them a second time)."""
     quote = connection.ops.quote_name
@@ -49,27 +71,30 @@ def _copy_history(cursor, model, pks: list, *, user, reason: str, at) -> None:
     targets = [history._meta.get_field(f.name).column for f in tracked]
     targets += [history._meta.get_field(name).column for name in ("history_date",
                 "history_change_reason", "history_type", "history_user")]  # fmt: skip
-    sources = ", ".join(quote(f.column) for f in tracked)
+    sources = ", ".join(quote(_column(f)) for f in tracked)
+    pk_column = quote(_column(model._meta.pk))
     cursor.execute(
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, targets))}) "
         f"SELECT {sources}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}",
+        f"WHERE {pk_column} = ANY(%s) ORDER BY {pk_column}",
         [at, reason, "+", user.pk if user else None, pks],
     )
 
 
-def _sets_on_save(field) -> bool:
+def _sets_on_save(field: Field[Any, Any]) -> bool:
     """Whether pre_save may change the value (auto_now dates, custom fields) or just reads it."""
     if isinstance(field, DateField):  # DateTimeField too
         return field.auto_now or field.auto_now_add
     return type(field).pre_save is not Field.pre_save
 
 
-def _copy(cursor, table, columns, objs) -> None:
+def _copy(
+    cursor: CursorWrapper, table: str, columns: Sequence[Field[Any, Any]], objs: Sequence[Model]
+) -> None:
     """COPY the attributes of each object into `columns` of `table`."""
     quote = connection.ops.quote_name
     json_positions = [i for i, f in enumerate(columns) if isinstance(f, JSONField)]
-    names = ", ".join(quote(column.column) for column in columns)
+    names = ", ".join(quote(_column(field)) for field in columns)
     attnames = [field.attname for field in columns]
     with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
         for obj in objs:
@@ -77,3 +102,9 @@ def _copy(cursor, table, columns, objs) -> None:
             for i in json_positions:
                 row[i] = columns[i].get_db_prep_save(row[i], connection)
             copy.write_row(row)
+
+
+def _column(field: Field[Any, Any] | None) -> str:
+    """The column of a concrete field (Django types it optional for fields without one)."""
+    assert field is not None and field.column is not None, field
+    return field.column

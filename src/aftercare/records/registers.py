@@ -1,9 +1,10 @@
-"""Sequence numbers of the registers the standard keeps (calls DS-8, letters DS-9)."""
+"""Sequence numbers of the registers the standard keeps (calls DS-8, letters DS-9, …)."""
 
-from aftercare.followups.models import RegisterCounter
+from aftercare.org.models import Branch
+from aftercare.records.models import RegisterCounter
 
 
-def next_number(branch, register: str, year: int) -> str:
+def next_number(branch: Branch, register: str, year: int) -> str:
     """`<branch>-<register>-<year>-<n>`, gap-free per branch, register and year.
 
     The counter row is locked for the rest of the caller's transaction, so two advisors saving

@@ -1,0 +1,221 @@
+"""What an Aftercare app declares about itself, and the project-wide views of those declarations.
+
+Every domain app's ``AppConfig`` subclasses :class:`AftercareApp` and states, as class
+attributes, where it plugs into the project: its pages, its API router, its periodic work, its
+menu entries, what each role may do with its models, its demo data and the page where the work
+of each of its rules is done. The central code (``urls.py``, ``api.py``, ``tick.py``, the menu,
+``org.roles``, *My work*, the calendar feed, the demo) only iterates over the installed apps, so
+a new app is one ``INSTALLED_APPS`` line. See "Adding an app" in ``docs/architecture.md``.
+
+Declarations are plain data and dotted paths: ``apps.py`` is imported while Django is still
+loading models, so it must not import the app's models, views or routers itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+Label = StrOrPromise  # a translated label, resolved when the page is rendered
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    """Pages of an app: ``path(prefix, include(module))`` in the root URLconf."""
+
+    prefix: str
+    module: str
+
+
+@dataclass(frozen=True)
+class TickStep:
+    """One idempotent pass of periodic work: ``function(now) -> {counter: n}``.
+
+    Steps run in ascending ``order``. Steps that open obligations run before the obligations
+    step (order 50), so an obligation opened already overdue is claimed in the same tick.
+    """
+
+    function: str  # dotted path, imported when tick runs
+    order: int
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A drop-down of the menu bar; shown when the user may open at least one entry in it."""
+
+    key: str
+    label: Label = field(compare=False)  # lazy: compared and hashed by key and order only
+    order: int = 0
+
+
+# The menu bar is grouped by who works there, so a supervisor's menu fits one line on a laptop
+# screen. Top-level entries and groups share one order: entries 10 and 20, then the groups.
+FOLLOW_UP = MenuGroup("follow-up", _("Follow-up"), 30)
+SUPERVISION = MenuGroup("supervision", _("Supervision"), 40)
+# Setting the shop up (issue 10): staff, branches, the service-item catalogue.
+ORGANISATION = MenuGroup("organisation", _("Organisation"), 80)
+MORE = MenuGroup("more", _("More"), 90)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the menu bar (``group=None``) or in one of its drop-downs."""
+
+    url_name: str
+    label: Label
+    permission: str | None  # shown only to users with this permission; None: everyone
+    order: int
+    group: MenuGroup | None = None
+
+
+class ObligationRow(Protocol):
+    """What a next step reads of an obligation (``obligations.models.Obligation`` has it all).
+
+    A protocol, not the model: this module is below every app, obligations included.
+    """
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def subject_id(self) -> int | None: ...
+
+
+# (obligation, user) → the URL of the page where the work is done, or None for no link.
+WorkUrl = Callable[[ObligationRow, "AbstractBaseUser"], "str | None"]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where the work of a rule is done: the button on *My work* and the calendar event's link."""
+
+    label: Label
+    url: WorkUrl
+
+
+class AftercareApp(AppConfig):
+    """Base of every Aftercare app's config: the declarations central code reads.
+
+    All attributes are optional; an app declares only what it has.
+    """
+
+    # The base is never an app itself; Django picks the one subclass in each apps.py.
+    default = False
+
+    #: ``path(prefix, include(module))`` entries of the root URLconf, e.g. ``customers/``.
+    urls: ClassVar[Sequence[UrlMount]] = ()
+    #: Dotted path of the app's ninja ``Router``, mounted at ``/api/v1/``.
+    api_router: ClassVar[str | None] = None
+    #: Periodic work run by ``aftercare tick``.
+    tick_steps: ClassVar[Sequence[TickStep]] = ()
+    #: Links in the menu bar.
+    menu: ClassVar[Sequence[MenuEntry]] = ()
+    #: Role code → permission names (``app_label.codename``) of this app's models; the role
+    #: groups get the union over every app (``org.roles.sync_role_groups``).
+    role_permissions: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Rule id → where its work is done (one answer for *My work* and the calendar feed).
+    next_steps: ClassVar[Mapping[str, NextStep]] = {}
+    #: Dotted path of ``function(organisation, now)`` adding this app's demo data; it runs
+    #: after the dealership demo, in ``INSTALLED_APPS`` order.
+    demo_loader: ClassVar[str | None] = None
+    #: Dotted path of ``function(organisation)`` deleting this app's demo rows (``demo
+    #: --reset``); runs before the dealership's rows go, in reverse ``INSTALLED_APPS`` order,
+    #: so what an app built on top of others goes first.
+    demo_remover: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Every concrete subclass is its module's default config (the base says False).
+        if "default" not in cls.__dict__:
+            cls.default = True
+
+
+def aftercare_apps() -> Iterator[AftercareApp]:
+    """The installed Aftercare apps, in ``INSTALLED_APPS`` order."""
+    for config in apps.get_app_configs():
+        if isinstance(config, AftercareApp):
+            yield config
+
+
+def url_mounts() -> list[UrlMount]:
+    return [mount for config in aftercare_apps() for mount in config.urls]
+
+
+def api_routers() -> list[str]:
+    return [config.api_router for config in aftercare_apps() if config.api_router]
+
+
+def tick_steps() -> list[TickStep]:
+    """Every app's steps by ``order`` (a stable sort: ties keep ``INSTALLED_APPS`` order)."""
+    steps = [step for config in aftercare_apps() for step in config.tick_steps]
+    return sorted(steps, key=lambda step: step.order)
+
+
+def run_tick_steps(now: datetime) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for step in tick_steps():
+        run: Callable[[datetime], dict[str, int]] = import_string(step.function)
+        result.update(run(now))
+    return result
+
+
+def menu_entries() -> list[MenuEntry]:
+    return [entry for config in aftercare_apps() for entry in config.menu]
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Role code → the union of the permission names every installed app grants it."""
+    merged: dict[str, list[str]] = {}
+    for config in aftercare_apps():
+        for role, names in config.role_permissions.items():
+            bucket = merged.setdefault(str(role), [])
+            bucket.extend(name for name in names if name not in bucket)
+    return merged
+
+
+def next_steps() -> dict[str, NextStep]:
+    """Rule id → where its work is done; two apps claiming one rule is a wiring mistake."""
+    steps: dict[str, NextStep] = {}
+    owners: dict[str, str] = {}
+    for config in aftercare_apps():
+        for rule, step in config.next_steps.items():
+            if rule in steps:
+                raise ImproperlyConfigured(
+                    f"Rule {rule} has a next step in both {owners[rule]} and {config.label}."
+                )
+            steps[rule] = step
+            owners[rule] = config.label
+    return steps
+
+
+def next_step(obligation: ObligationRow, user: AbstractBaseUser) -> tuple[Label, str] | None:
+    """The label and URL of the page where `user` does the work of `obligation`, if any."""
+    step = next_steps().get(obligation.rule)
+    if step is None:
+        return None
+    url = step.url(obligation, user)
+    return None if url is None else (step.label, url)
+
+
+def demo_loaders() -> list[str]:
+    return [config.demo_loader for config in aftercare_apps() if config.demo_loader]
+
+
+def demo_removers() -> list[str]:
+    removers = [config.demo_remover for config in aftercare_apps() if config.demo_remover]
+    return removers[::-1]

@@ -435,6 +435,97 @@ PAGES: dict[str, Row] = {
     "standard:organisation": Row(
         ADMINS, (post(data=lambda ids: {"time_zone": "Asia/Taipei", "region": "TW"}),)
     ),
+    # one's own password (issue 10): changed when signed in, reset by e-mail by anyone
+    "password_change": Row(EVERYONE),
+    "password_change_done": Row(EVERYONE),
+    "password_reset": Row(EVERYONE, public=True),
+    "password_reset_done": Row(EVERYONE, public=True),
+    "password_reset_confirm": Row(
+        EVERYONE,
+        (get(kwargs=lambda ids: {"uidb64": "MQ", "token": "not-a-token"}),),
+        public=True,
+        note="a wrong link answers a page saying so",
+    ),
+    "password_reset_complete": Row(EVERYONE, public=True),
+    # setting the shop up (issue 10): administrators manage; supervisors read their staff
+    "orgsettings:branches": Row(
+        ADMINS, (get(), post(data=lambda ids: {"code": "east", "name": "東區店"}))
+    ),
+    "orgsettings:branch-edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("branch_a")),
+            post(kwargs=pk("branch_a"), data=lambda ids: {"name": "北區新店"}),
+        ),
+        on_record=True,
+    ),
+    "orgsettings:staff": Row(SUPERVISORS, note="supervisors read their branch's list"),
+    "orgsettings:staff-new": Row(
+        ADMINS,
+        (
+            get(),
+            post(
+                data=lambda ids: {
+                    "username": "newbie",
+                    "display_name": "新人",
+                    "branch": ids["branch_a"],
+                    "roles": ["advisor"],
+                    "password1": "a-long-Secret-2026",
+                    "password2": "a-long-Secret-2026",
+                }
+            ),
+        ),
+    ),
+    "orgsettings:staff-edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("advisor_a")),
+            post(
+                kwargs=pk("advisor_a"),
+                data=lambda ids: {
+                    "display_name": "改名",
+                    "branch": ids["branch_a"],
+                    "roles": ["advisor", "supervisor"],
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "orgsettings:staff-active": Row(
+        ADMINS, (post(kwargs=pk("advisor_a"), data=lambda ids: {"active": "0"}),), on_record=True
+    ),
+    "orgsettings:staff-password": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("advisor_a")),
+            post(
+                kwargs=pk("advisor_a"),
+                data=lambda ids: {
+                    "password1": "b-long-Secret-2026",
+                    "password2": "b-long-Secret-2026",
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "catalogue:list": Row(
+        ADMINS,
+        (
+            get(),
+            post(data=lambda ids: {"code": "ac-check", "name": "冷氣檢查", "kind": "inspection"}),
+        ),
+    ),
+    "catalogue:edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("service_item")),
+            post(
+                kwargs=pk("service_item"),
+                data=lambda ids: {"code": "oil-x", "name": "機油", "kind": "maintenance"},
+            ),
+        ),
+        on_record=True,
+    ),
 }
 
 # The Django admin is for superusers only (no role reaches it); its routes are generated per

@@ -104,7 +104,8 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    history = HistoricalRecords()
+    # Roles are groups: their history is kept with the user's, so a role change is on record.
+    history = HistoricalRecords(m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django takes lazy text as well.

@@ -12,7 +12,7 @@ from aftercare.followups import actions as followup_actions
 from aftercare.moments import event_moment
 from aftercare.obligations.actions import cancel_superseded, open_obligation
 from aftercare.obligations.models import Obligation, replaced_by_visit
-from aftercare.org.access import ensure_allowed
+from aftercare.org.access import ensure_allowed, ensure_allowed_in
 from aftercare.workshop.models import Consultation, RepairOrder, ServiceItem
 
 
@@ -238,3 +238,52 @@ def record_consultation(customer, *, by, at=None, channel="walk_in", notes="", v
     )  # fmt: skip
     _move_first_followup(first, vehicle, at=at)
     return visit
+
+
+# ------------------------------------------------------------- the service-item catalogue
+
+
+def _check_item(organisation, code: str, name: str, kind: str, errors: Errors, *, instance=None):
+    from django.utils.text import slugify
+
+    if not code or slugify(code) != code:
+        errors.add("code", _("Use lower-case letters, digits and hyphens for the code."))
+    else:
+        # Imports and the API name items by code: it is unique in the organisation.
+        taken = ServiceItem.objects.filter(organisation=organisation, code=code)
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            errors.add("code", _("Another service item already has this code."))
+    if not name.strip():
+        errors.add("name", _("Enter the service item's name."))
+    if kind not in ServiceItem.Kind.values:
+        errors.add("kind", _("Choose the kind of service item."))
+
+
+@transaction.atomic
+def create_service_item(organisation, *, by, code: str, name: str, kind: str) -> ServiceItem:
+    """A new line of the catalogue that advisors pick at check-in."""
+    ensure_allowed_in(by, "workshop.add_serviceitem", organisation)
+    errors = Errors()
+    _check_item(organisation, code, name, kind, errors)
+    errors.raise_if_any(_("The service item cannot be created."))
+    item = ServiceItem(organisation=organisation, code=code, name=name.strip(), kind=kind)
+    item._history_user = by  # who changed it, for the history row
+    item.save()
+    return item
+
+
+@transaction.atomic
+def update_service_item(item: ServiceItem, *, by, code: str, name: str, kind: str,
+                        active: bool) -> ServiceItem:  # fmt: skip
+    """Edit or deactivate a catalogue line; repair orders that used it keep it (no deletion)."""
+    ensure_allowed_in(by, "workshop.change_serviceitem", item.organisation)
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    errors = Errors()
+    _check_item(item.organisation, code, name, kind, errors, instance=item)
+    errors.raise_if_any(_("The service item cannot be changed."))
+    item.code, item.name, item.kind, item.active = code, name.strip(), kind, active
+    item._history_user = by  # who changed it, for the history row
+    item.save()
+    return item

@@ -80,3 +80,10 @@ def board(user, now: datetime, text: str = "") -> dict[str, list[BoardRow]]:
         row = BoardRow(order, age_label(order.checked_in_at, now), waiting)
         columns["ready" if order.ready_at else "in_work"].append(row)
     return columns
+
+
+def catalogue_for(user) -> QuerySet[ServiceItem]:
+    """Every item of the organisation's catalogue, inactive ones too, for who maintains it."""
+    ensure_permission(user, "workshop.change_serviceitem")
+    items = ServiceItem.objects.select_related("organisation").order_by("-active", "kind", "code")
+    return items if user.is_superuser else items.filter(organisation_id=user.organisation_id)

@@ -64,6 +64,8 @@ class MenuGroup:
 # screen. Top-level entries and groups share one order: entries 10 and 20, then the groups.
 FOLLOW_UP = MenuGroup("follow-up", _("Follow-up"), 30)
 SUPERVISION = MenuGroup("supervision", _("Supervision"), 40)
+# Setting the shop up (issue 10): staff, branches, the service-item catalogue.
+ORGANISATION = MenuGroup("organisation", _("Organisation"), 80)
 MORE = MenuGroup("more", _("More"), 90)
 
 

@@ -15,12 +15,15 @@ import time
 USAGE = """usage: aftercare COMMAND [options]
 
 commands:
-  serve [--host H] [--port N] [--web-only]   migrate, load the demo once, run web + worker + tick
+  setup [--organisation NAME ...]            set up a real organisation, branch, administrator
+  serve [--host H] [--port N] [--web-only]   migrate, load the demo once*, run web + worker + tick
   worker                                     run the background task worker
   tick [--loop SECONDS]                      run periodic work once (or every SECONDS)
   demo [--reset]                             load (or reset) the demo organisation
   token create USERNAME [--name NAME]        create an API token; prints it as the last word
   <django command> ...                       any Django management command (migrate, shell, ...)
+
+* only into an empty database, and never with AFTERCARE_ENV=production.
 """
 
 
@@ -56,6 +59,30 @@ def cmd_demo(args: list[str]) -> int:
         demo.load()
     demo.print_logins()
     return 0
+
+
+def cmd_setup(args: list[str]) -> int:
+    """Migrate (a fresh clone has no tables yet), then the `setup` management command."""
+    _setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("setup", *args)
+    except CommandError as error:
+        print(f"aftercare setup: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def should_load_demo(*, production: bool, no_demo: bool, has_organisation: bool) -> bool:
+    """The demo fills an empty database on a developer's machine, and nowhere else.
+
+    In production its well-known password (`aftercare-demo`) would open a real installation:
+    an empty production database gets `aftercare setup`, never the demo.
+    """
+    return not (production or no_demo or has_organisation)
 
 
 def cmd_token(args: list[str]) -> int:
@@ -115,12 +142,14 @@ def cmd_serve(args: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     if settings.PRODUCTION:
         collect_static()
-    if settings.PRODUCTION and not opts.no_demo and not demo.any_organisation():
-        # A demo with published passwords has no place on a server: load it deliberately.
-        print("No organisation yet: `aftercare createsuperuser`, or `aftercare demo` to try it.")
-    elif not opts.no_demo and not demo.any_organisation():
+    has_organisation = demo.any_organisation()
+    if should_load_demo(
+        production=settings.PRODUCTION, no_demo=opts.no_demo, has_organisation=has_organisation
+    ):
         print("First run: loading the demo organisation …", flush=True)
         demo.load()
+    elif not has_organisation:
+        print("No organisation yet: run `aftercare setup` to create yours.", flush=True)
     if demo.is_loaded():
         demo.print_logins()
 
@@ -216,6 +245,7 @@ def _supervise(commands: list[list[str]]) -> int:
 
 
 COMMANDS = {
+    "setup": cmd_setup,
     "serve": cmd_serve,
     "worker": cmd_worker,
     "tick": cmd_tick,

@@ -54,7 +54,7 @@ ALLOWED_HOSTS = env_list("AFTERCARE_ALLOWED_HOSTS", "127.0.0.1,localhost,testser
 CSRF_TRUSTED_ORIGINS = env_list("AFTERCARE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aftercare.adminsite.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "aftercare.org.middleware.OrganisationTimezoneMiddleware",
+    "aftercare.org.middleware.OrganisationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -295,4 +296,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# The Django admin shows the history of records; rolling one back would bypass the actions.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 AFTERCARE_DEMO_PASSWORD = os.environ.get("AFTERCARE_DEMO_PASSWORD", "aftercare-demo")

@@ -44,6 +44,7 @@ class Call:
     kwargs: Any = None  # ids -> URL kwargs (pages) / path parameters (API)
     data: Any = None  # ids -> form data (pages) or JSON body (API)
     query: Any = None  # ids -> query string
+    path: str = ""  # for a route that cannot be reversed (a catch-all)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,14 @@ PAGES: dict[str, Row] = {
         on_record=True,
     ),
     # workshop
+    "workshop:board": Row(DESK, (get(), get(query=lambda ids: {"q": "京"}))),
+    "workshop:check-in-start": Row(DESK, (get(), get(query=lambda ids: {"q": "京"}))),
+    "workshop:ready": Row(DESK, (post(kwargs=pk("order")),), on_record=True),
+    "workshop:order-number": Row(
+        DESK,
+        (post(kwargs=pk("order"), data=lambda ids: {"shop_order_number": "RO-1"}),),
+        on_record=True,
+    ),  # fmt: skip
     "workshop:check-in": Row(
         DESK,
         (
@@ -279,6 +288,17 @@ PAGES: dict[str, Row] = {
     "outreach:letter-new": Row(
         DESK, (get(query=lambda ids: {"customer": ids["customer"]}),), on_record=True
     ),
+    "outreach:letter-preview": Row(
+        DESK,
+        (
+            post(
+                kwargs=lambda ids: {"fmt": "docx"},
+                data=lambda ids: {"customer": ids["customer"], "kind": "notice"},
+            ),
+        ),
+        on_record=True,
+        note="prints a draft and writes nothing, even for allowed callers",
+    ),
     "outreach:letter": Row(
         DESK,
         (
@@ -415,6 +435,97 @@ PAGES: dict[str, Row] = {
     "standard:organisation": Row(
         ADMINS, (post(data=lambda ids: {"time_zone": "Asia/Taipei", "region": "TW"}),)
     ),
+    # one's own password (issue 10): changed when signed in, reset by e-mail by anyone
+    "password_change": Row(EVERYONE),
+    "password_change_done": Row(EVERYONE),
+    "password_reset": Row(EVERYONE, public=True),
+    "password_reset_done": Row(EVERYONE, public=True),
+    "password_reset_confirm": Row(
+        EVERYONE,
+        (get(kwargs=lambda ids: {"uidb64": "MQ", "token": "not-a-token"}),),
+        public=True,
+        note="a wrong link answers a page saying so",
+    ),
+    "password_reset_complete": Row(EVERYONE, public=True),
+    # setting the shop up (issue 10): administrators manage; supervisors read their staff
+    "orgsettings:branches": Row(
+        ADMINS, (get(), post(data=lambda ids: {"code": "east", "name": "東區店"}))
+    ),
+    "orgsettings:branch-edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("branch_a")),
+            post(kwargs=pk("branch_a"), data=lambda ids: {"name": "北區新店"}),
+        ),
+        on_record=True,
+    ),
+    "orgsettings:staff": Row(SUPERVISORS, note="supervisors read their branch's list"),
+    "orgsettings:staff-new": Row(
+        ADMINS,
+        (
+            get(),
+            post(
+                data=lambda ids: {
+                    "username": "newbie",
+                    "display_name": "新人",
+                    "branch": ids["branch_a"],
+                    "roles": ["advisor"],
+                    "password1": "a-long-Secret-2026",
+                    "password2": "a-long-Secret-2026",
+                }
+            ),
+        ),
+    ),
+    "orgsettings:staff-edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("advisor_a")),
+            post(
+                kwargs=pk("advisor_a"),
+                data=lambda ids: {
+                    "display_name": "改名",
+                    "branch": ids["branch_a"],
+                    "roles": ["advisor", "supervisor"],
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "orgsettings:staff-active": Row(
+        ADMINS, (post(kwargs=pk("advisor_a"), data=lambda ids: {"active": "0"}),), on_record=True
+    ),
+    "orgsettings:staff-password": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("advisor_a")),
+            post(
+                kwargs=pk("advisor_a"),
+                data=lambda ids: {
+                    "password1": "b-long-Secret-2026",
+                    "password2": "b-long-Secret-2026",
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "catalogue:list": Row(
+        ADMINS,
+        (
+            get(),
+            post(data=lambda ids: {"code": "ac-check", "name": "冷氣檢查", "kind": "inspection"}),
+        ),
+    ),
+    "catalogue:edit": Row(
+        ADMINS,
+        (
+            get(kwargs=pk("service_item")),
+            post(
+                kwargs=pk("service_item"),
+                data=lambda ids: {"code": "oil-x", "name": "機油", "kind": "maintenance"},
+            ),
+        ),
+        on_record=True,
+    ),
 }
 
 # The Django admin is for superusers only (no role reaches it); its routes are generated per
@@ -427,6 +538,13 @@ API_SITE: dict[str, Row] = {
     "api:openapi-json": Row(EVERYONE, public=True, note="the API's description is public"),
     "api:openapi-view": Row(EVERYONE, public=True, note="the API's docs page is public"),
     "api:api-root": Row(EVERYONE, public=True, allowed_may_miss=True, note="/api/v1/ itself"),
+    "api:unknown": Row(
+        EVERYONE,
+        (Call("GET", path="/api/v1/no-such-route"), Call("POST", path="/api/v1/no-such-route")),
+        public=True,
+        allowed_may_miss=True,
+        note="the catch-all: every unknown /api/v1/ route answers a JSON 404",
+    ),
 }
 
 
@@ -524,6 +642,9 @@ API: dict[str, Row] = {
     "GET /repair-orders": Row(DESK),
     "GET /repair-orders/{order_id}": Row(
         DESK, (get(kwargs=lambda ids: {"order_id": ids["order"]}),), on_record=True
+    ),
+    "POST /repair-orders/{order_id}/ready": Row(
+        DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True
     ),
     "POST /repair-orders/{order_id}/pickup": Row(
         DESK, (post(kwargs=lambda ids: {"order_id": ids["order"]}, data=body()),), on_record=True

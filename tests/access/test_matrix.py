@@ -166,7 +166,7 @@ def expectation(row: table.Row, actor: str) -> str:
 
 
 def _page_request(client, name, call, ids):
-    url = reverse(name, kwargs=call.kwargs(ids) if call.kwargs else None)
+    url = call.path or reverse(name, kwargs=call.kwargs(ids) if call.kwargs else None)
     if call.query:
         url = f"{url}?{urlencode(call.query(ids), doseq=True)}"
     data = call.data(ids) if call.data else {}

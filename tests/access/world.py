@@ -48,6 +48,7 @@ def build() -> World:
     from aftercare.safety.models import Equipment, Place, RagBin
     from aftercare.standard import actions as standard
     from aftercare.workshop import actions as workshop
+    from aftercare.workshop.models import ServiceItem
 
     now = timezone.now()
     org = demo.load(customers_per_branch=2)
@@ -147,5 +148,6 @@ def build() -> World:
         "advisor_a": advisor.pk,
         "followup_a": world.user("followup_advisor@A").pk,
         "branch_a": a.pk,
+        "service_item": ServiceItem.objects.filter(organisation=org).order_by("id").first().pk,
     }
     return world

@@ -229,3 +229,49 @@ def test_call_register_is_append_only_amendments_keep_the_original(api):
         f"/calls/{call['id']}/amendments", {"field": "notes", "value": "x", "reason": ""}
     )
     assert refused.status_code == 422
+
+
+def test_the_board_over_the_api_number_free_text_items_ready_and_in_shop(api, desk):
+    customer = create_customer(api)
+    vehicle = api.post("/vehicles", {"customer_id": customer["id"], "plate": "京A54321"}).json()
+    body = {
+        "vehicle_id": vehicle["id"],
+        "checked_in_at": "2026-01-27T09:00:00+08:00",
+        "items": ["oil"],
+        "extra_items": [" 更換左後視鏡 ", ""],
+        "shop_order_number": "RO-9",
+    }
+    order = api.post("/repair-orders", body)  # fmt: skip
+    assert order.status_code == 201, order.json()
+    data = order.json()
+    assert data["items"] == ["oil", "更換左後視鏡"] and data["extra_items"] == ["更換左後視鏡"]
+    assert (data["shop_order_number"], data["ready_at"]) == ("RO-9", None)
+    taken = api.post("/repair-orders", {**body, "checked_in_at": "2026-01-28T09:00:00+08:00"})
+    assert taken.status_code == 422 and "shop_order_number" in taken.json()["fields"]
+    assert RepairOrder.objects.count() == 1
+
+    ready = api.post(
+        f"/repair-orders/{data['id']}/ready", {"ready_at": "2026-01-27T16:00:00+08:00"}
+    )
+    assert ready.status_code == 200 and ready.json()["ready_at"] == "2026-01-27T16:00:00+08:00"
+    assert api.post(f"/repair-orders/{data['id']}/ready", {}).status_code == 409
+    in_shop = api.get("/repair-orders", in_shop=True).json()["items"]
+    assert [o["id"] for o in in_shop] == [data["id"]]
+    api.post(f"/repair-orders/{data['id']}/pickup", {"picked_up_at": "2026-01-27T17:00:00+08:00"})
+    assert api.get("/repair-orders", in_shop=True).json()["items"] == []
+
+
+def test_telling_the_customer_by_phone_over_the_api_is_a_call(api, desk):
+    customer = Customer.objects.get(pk=create_customer(api)["id"])
+    call = api.post(
+        "/calls",
+        {"customer_id": customer.pk, "direction": "in", "purpose": "complaint",
+         "raised_items": [{"kind": "complaint", "text": "異響"}]},
+    ).json()  # fmt: skip
+    item_id = call["raised_items"][0]["id"]
+    assert api.post(f"/raised-items/{item_id}/solution", {"text": "更換襯套"}).status_code == 200
+    informed = api.post(f"/raised-items/{item_id}/inform", {"satisfied": True, "told_by": "phone"})
+    assert informed.status_code == 200, informed.json()
+    reply = Call.objects.get(purpose="item_reply")
+    assert informed.json()["events"][-1]["call_id"] == reply.pk
+    assert informed.json()["state"] == "closed" and reply.customer_id == customer.pk

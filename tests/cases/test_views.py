@@ -9,6 +9,7 @@ from django.utils import timezone
 from aftercare.cases import actions as cases
 from aftercare.cases.models import ItemEvent, RaisedItem
 from aftercare.followups import actions as followups
+from aftercare.followups.models import Call
 from aftercare.obligations.models import Obligation
 from tests.followups.test_views import visit
 
@@ -153,18 +154,81 @@ def test_supervisor_solves_and_the_advisor_informs_the_customer(client, desk, it
     client.force_login(desk.alice)
     page = client.get(f"/items/{item.pk}/").content.decode()
     assert "更換襯套" in page and f'action="/items/{item.pk}/inform/"' in page
-    response = client.post(f"/items/{item.pk}/inform/", {"satisfied": "no", "note": "仍有異響"})
+    response = client.post(
+        f"/items/{item.pk}/inform/", {"told_by": "in_person", "satisfied": "no", "note": "仍有異響"}
+    )
     assert response.status_code == 302
     done = RaisedItem.objects.get(pk=item.pk)
     assert (done.state, done.satisfied) == ("closed", False)
     assert ds(item, "DS-5").done_by == desk.alice
+    assert not Call.objects.filter(purpose="item_reply").exists()  # told in person: no call
+
+
+def test_telling_the_customer_by_phone_writes_a_call_register_line(client, desk, items):
+    """Issue 10: telling a customer a solution by phone added no call-register line (DS-8)."""
+    item = items["complaint"]
+    cases.record_solution(item, by=desk.alice, text="更換襯套")
+    calls_before = Call.objects.count()
+    client.force_login(desk.alice)
+    page = client.get(f"/items/{item.pk}/").content.decode()
+    assert 'name="told_by" value="phone"' in page and 'name="told_by" value="in_person"' in page
+    response = client.post(
+        f"/items/{item.pk}/inform/", {"told_by": "phone", "satisfied": "yes", "note": "已告知"}
+    )
+    assert response.status_code == 302
+    assert Call.objects.count() == calls_before + 1
+    call = Call.objects.latest("id")
+    assert (call.purpose, call.direction, call.reached, call.customer_id, call.notes) == (
+        "item_reply", "out", True, item.customer_id, "已告知",
+    )  # fmt: skip
+    done = RaisedItem.objects.get(pk=item.pk)
+    assert (done.state, done.satisfied, done.informed_at) == ("closed", True, call.occurred_at)
+    event = ItemEvent.objects.filter(item=item).latest("id")
+    assert (event.to_state, event.call_id) == ("closed", call.pk)
+    page = client.get(f"/items/{item.pk}/").content.decode()
+    assert f'href="/calls/{call.pk}/"' in page and call.register_number in page
+    register = client.get("/calls/register/").content.decode()
+    assert call.register_number in register and "Reply to a raised item" in register
+    assert ds(item, "DS-5").done_at == call.occurred_at
+
+
+def test_a_refused_call_leaves_the_item_open_and_writes_nothing(client, desk, items):
+    """Whoever may close the item but not log calls is refused as a whole (one transaction)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    item = items["complaint"]
+    cases.record_solution(item, by=desk.alice, text="更換襯套")
+    clerk = UserFactory(username="cas", branch=desk.branch_a, roles=[])
+    clerk.user_permissions.set(Permission.objects.filter(
+        content_type__app_label__in=["cases", "customers"],
+        codename__in=["view_raiseditem", "change_raiseditem", "view_customer"],
+    ))  # fmt: skip
+    before = (Call.objects.count(), events(item))
+    client.force_login(clerk)
+    response = client.post(f"/items/{item.pk}/inform/", {"told_by": "phone", "satisfied": "yes"})
+    assert response.status_code == 403
+    assert (Call.objects.count(), events(item)) == before
+    assert state(item) == "solved" and ds(item, "DS-5").done_at is None
+
+
+def test_how_the_customer_was_told_is_asked(client, desk, items):
+    item = items["complaint"]
+    cases.record_solution(item, by=desk.alice, text="更換襯套")
+    client.force_login(desk.alice)
+    client.cookies["django_language"] = "zh-hant"
+    response = client.post(f"/items/{item.pk}/inform/", {"satisfied": "yes"})
+    assert response.status_code == 200
+    assert "此欄位為必填。" in response.content.decode()
+    assert state(item) == "solved"
 
 
 def test_a_refused_transition_shows_why_and_changes_nothing(client, desk, items):
     item = items["complaint"]
     before = events(item)
     client.force_login(desk.alice)
-    response = client.post(f"/items/{item.pk}/inform/", {"satisfied": "yes"})
+    response = client.post(f"/items/{item.pk}/inform/", {"told_by": "phone", "satisfied": "yes"})
     assert response.status_code == 409
     assert "cannot be moved that way" in response.content.decode()
     assert state(item) == "open" and events(item) == before

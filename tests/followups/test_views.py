@@ -97,10 +97,47 @@ def test_form_preselects_the_purpose_of_the_obligation(client, desk, zhang):
     assert 'name="items-0-text"' in page and 'hx-get="/calls/new/item-row/"' in page
 
 
-def test_without_an_obligation_the_purpose_is_other(client, desk, zhang):
+def test_log_a_call_on_the_customer_page_preselects_the_pending_duty(client, desk, zhang):
+    """Issue 10: "Log a call" defaulted to "other" though a first follow-up was due."""
+    client.force_login(desk.alice)
+    customer_page = client.get(f"/customers/{zhang.pk}/").content.decode()
+    assert f'href="/calls/new/?customer={zhang.pk}"' in customer_page
+    page = client.get(NEW, {"customer": zhang.pk}).content.decode()
+    assert '<option value="first_followup" selected>' in page
+    assert '<option value="other" selected>' not in page
+
+
+def test_the_most_urgent_pending_duty_sets_the_purpose(client, desk, zhang):
+    from aftercare.obligations.actions import open_obligation
+
+    now = timezone.now()
+    ds3 = pending(zhang, "DS-3")
+    # A maintenance reminder due before the first follow-up wins; once done, DS-3 is next.
+    reminder = open_obligation(
+        "DS-2M", branch=desk.branch_a, owner=desk.alice, event_at=ds3.due_at - timedelta(days=5),
+        customer=zhang, triggered_at=now - timedelta(days=1),
+    )  # fmt: skip
+    assert reminder.due_at < ds3.due_at
     client.force_login(desk.alice)
     page = client.get(NEW, {"customer": zhang.pk}).content.decode()
-    assert '<option value="other" selected>' in page
+    assert '<option value="maintenance_reminder" selected>' in page
+    Obligation.objects.filter(pk=reminder.pk).update(done_at=now, done_by=desk.alice)
+    page = client.get(NEW, {"customer": zhang.pk}).content.decode()
+    assert '<option value="first_followup" selected>' in page
+    Obligation.objects.filter(pk=ds3.pk).update(done_at=now, done_by=desk.alice)
+    page = client.get(NEW, {"customer": zhang.pk}).content.decode()
+    assert '<option value="other" selected>' in page  # nothing pending: "other"
+
+
+def test_a_pending_second_follow_up_preselects_it(client, desk, zhang):
+    followups.record_call(
+        zhang, by=desk.alice, direction="out", purpose="first_followup",
+        at=timezone.now() - timedelta(days=1),
+    )  # fmt: skip
+    assert pending(zhang, "DS-6") is not None and pending(zhang, "DS-3") is None
+    client.force_login(desk.alice)
+    page = client.get(NEW, {"customer": zhang.pk}).content.decode()
+    assert '<option value="second_followup" selected>' in page
 
 
 def test_logging_a_first_follow_up_fulfils_ds3_and_opens_ds6_and_ds4(client, desk, zhang):

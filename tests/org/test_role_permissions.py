@@ -137,6 +137,12 @@ EXPECTED = {
         "obligations.view_obligation",
     },
     "administrator": {
+        # Setting the shop up (issue 10): branches and the service-item catalogue.
+        "org.add_branch",
+        "org.change_branch",
+        "workshop.add_serviceitem",
+        "workshop.change_serviceitem",
+        "workshop.view_serviceitem",
         "cases.add_raiseditem",
         "cases.change_raiseditem",
         "cases.solve_escalated",

@@ -213,6 +213,61 @@ def test_register_page_filters_and_amendments_keep_the_original(desk, client):
     assert client.get(f"/campaigns/letters/{first.pk}/").status_code == 404
 
 
+def test_a_single_letter_prints_before_it_is_registered(desk, client, pdf_text):
+    """Issue 10: a single letter had to be registered before it could be printed. Printing
+    draws the form's text and writes nothing; registering afterwards adds the register line."""
+    from aftercare.outreach.models import LetterAmendment
+
+    wang, _li = people(desk)
+    campaign = scheduled(desk, [wang])
+    client.force_login(desk.alice)
+    form = client.get(f"/campaigns/letters/new/?customer={wang.pk}&campaign={campaign.pk}")
+    page = form.content.decode()
+    assert 'formaction="/campaigns/letters/preview.pdf"' in page
+    assert 'formaction="/campaigns/letters/preview.docx"' in page
+    data = {"customer": wang.pk, "campaign": campaign.pk, "kind": "notice", "sent_at": "",
+            "subject": "", "body": ""}  # fmt: skip
+    before = (Letter.objects.count(), LetterAmendment.objects.count(), Obligation.objects.count())
+    response = client.post("/campaigns/letters/preview.pdf", data)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(response))
+    assert "王小明" in text and "免費檢測二十項" in text and "-L-2026-" not in text
+    edited = client.post("/campaigns/letters/preview.docx", {**data, "body": "改過的內容"})
+    paragraphs = Document(io.BytesIO(b"".join(edited))).paragraphs
+    assert "改過的內容" in "\n".join(p.text for p in paragraphs)
+    assert (
+        Letter.objects.count(), LetterAmendment.objects.count(), Obligation.objects.count()
+    ) == before  # fmt: skip
+
+    recorded = client.post("/campaigns/letters/new/", {**data, "sent_at": "2026-05-06T10:00"})
+    assert recorded.status_code == 302
+    letter = Letter.objects.get()
+    assert letter.customer == wang and letter.register_number == "A-L-2026-000001"
+
+
+def test_a_letter_preview_of_an_unknown_kind_is_refused_and_others_are_not_found(desk, client):
+    wang, _li = people(desk)
+    south = CustomerFactory(branch=desk.branch_b, name="南區客戶二")
+    client.force_login(desk.alice)
+    client.cookies["django_language"] = "zh-hant"
+    response = client.post("/campaigns/letters/preview.pdf", {"customer": wang.pk, "kind": "x"})
+    assert response.status_code == 422 and "選擇" in response.content.decode()
+    assert (
+        client.post(
+            "/campaigns/letters/preview.exe", {"customer": wang.pk, "kind": "notice"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/campaigns/letters/preview.pdf", {"customer": south.pk, "kind": "notice"}
+        ).status_code
+        == 404
+    )
+    assert client.get(f"/campaigns/letters/preview.pdf?customer={wang.pk}").status_code == 405
+    assert not Letter.objects.exists()
+
+
 def test_a_saved_campaign_says_whom_it_would_reach_and_can_be_edited_until_scheduled(client, desk):
     """Issue 10: a saved campaign showed "targets 0" until scheduled, and had no edit."""
     from aftercare.customers import actions as customers

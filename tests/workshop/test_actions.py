@@ -79,3 +79,48 @@ def test_check_in_drafts_a_next_service_plan_with_maintenance_due(desk, vehicle)
     plan = vehicle.customer.plans.get()
     assert "maintenance_due" in plan.suggested_topics
     assert plan.planned_contact_at == at(2026, 1, 30, 10, 0)
+
+
+def test_a_second_visit_in_the_week_moves_the_first_follow_up_of_the_vehicle(desk, vehicle, client):
+    """Two visits in one week gave the customer two first follow-up calls (DS-3): the newer
+    visit carries the call, the older one is cancelled with the reason, both kept."""
+    other = customers.add_vehicle(vehicle.customer, by=desk.alice, plate="京B54321")
+    first = actions.check_in(vehicle, by=desk.bob, at=at(2026, 1, 26, 9), items=["brake"])
+    actions.record_pickup(first, by=desk.bob, at=at(2026, 1, 26, 17))
+    second_car = actions.check_in(other, by=desk.bob, at=at(2026, 1, 27, 9), items=["brake"])
+    actions.record_pickup(second_car, by=desk.bob, at=at(2026, 1, 27, 17))
+    again = actions.check_in(vehicle, by=desk.bob, at=at(2026, 1, 29, 9), items=["brake"])
+    actions.record_pickup(again, by=desk.bob, at=at(2026, 1, 29, 17))
+
+    rows = Obligation.objects.filter(rule="DS-3").order_by("triggered_at")
+    assert [(o.subject_id, o.triggered_at, o.cancelled_at) for o in rows] == [
+        (first.pk, at(2026, 1, 26, 17), at(2026, 1, 29, 17)),
+        (second_car.pk, at(2026, 1, 27, 17), None),  # another car keeps its own call
+        (again.pk, at(2026, 1, 29, 17), None),
+    ]
+    replaced = rows[0]
+    assert replaced.cancel_reason_text == ("Replaced by the follow-up of the visit of 2026-01-29.")
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        assert replaced.cancel_reason_text == "已由 2026-01-29 來店的回訪取代。"
+    client.force_login(desk.bob)  # the owner of the follow-ups sees them on the customer page
+    page = client.get(f"/customers/{vehicle.customer_id}/").content.decode()
+    assert "Replaced by the follow-up of the visit of 2026-01-29." in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/customers/{vehicle.customer_id}/").content.decode()
+    assert "已由 2026-01-29 来店的回访取代。" in page
+
+
+def test_a_consultation_about_the_car_moves_its_pending_first_follow_up(desk, vehicle):
+    order = actions.check_in(vehicle, by=desk.bob, at=at(2026, 1, 26, 9), items=["brake"])
+    actions.record_pickup(order, by=desk.bob, at=at(2026, 1, 26, 17))
+    actions.record_consultation(
+        vehicle.customer, by=desk.bob, at=at(2026, 1, 27, 10), vehicle=vehicle
+    )
+    actions.record_consultation(vehicle.customer, by=desk.bob, at=at(2026, 1, 28, 10))
+    pending = Obligation.objects.pending().filter(rule="DS-3").order_by("triggered_at")
+    # The consultation about the car replaced the pick-up's call; one without a car is apart.
+    assert [o.triggered_at for o in pending] == [at(2026, 1, 27, 10), at(2026, 1, 28, 10)]
+    old = Obligation.objects.get(rule="DS-3", triggered_at=at(2026, 1, 26, 17))
+    assert (old.cancelled_at, old.done_at) == (at(2026, 1, 27, 10), None)

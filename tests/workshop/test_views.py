@@ -42,7 +42,7 @@ def test_check_in_form_lists_the_catalogue_by_kind(client, desk, car):
     page = client.get(f"/workshop/check-in/{car.pk}/").content.decode()
     now = timezone.localtime(timezone.now(), SHANGHAI).strftime("%Y-%m-%dT%H:")
     assert 'type="datetime-local"' in page and f'value="{now}' in page  # default: now, local
-    assert page.index("Maintenance package") < page.index("Repair")
+    assert page.index(">Maintenance package<") < page.index(">Repair<")
     for code in ("oil", "pkg-10k", "brake"):
         assert f'id="item-{code}"' in page
 

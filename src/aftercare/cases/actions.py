@@ -8,7 +8,7 @@ open | researching ──escalate (DS-4)──> escalated ──solution──> 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State
+from aftercare.cases.models import ItemEvent, Kind, RaisedItem, State, ToldBy
 from aftercare.cases.queries import SOLVE_ESCALATED
 from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.moments import event_moment
@@ -24,8 +24,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _move(item: RaisedItem, action: str, *, by, at, note: str = "") -> RaisedItem:
-    sources, target = TRANSITIONS[action]
+def _check_move(item: RaisedItem, action: str, at) -> None:
+    sources, _target = TRANSITIONS[action]
     if item.state not in sources:
         raise Conflict(
             _("A raised item that is “%(state)s” cannot be moved that way.")
@@ -35,8 +35,13 @@ def _move(item: RaisedItem, action: str, *, by, at, note: str = "") -> RaisedIte
     if at < item.raised_at:
         message = _("This cannot happen before the item was raised.")
         raise InvalidInput(message, fields={"at": [message]})
+
+
+def _move(item: RaisedItem, action: str, *, by, at, note: str = "", call=None) -> RaisedItem:
+    _check_move(item, action, at)
+    _sources, target = TRANSITIONS[action]
     ItemEvent.objects.create(
-        item=item, from_state=item.state, to_state=target, at=at, by=by, note=note
+        item=item, from_state=item.state, to_state=target, at=at, by=by, note=note, call=call
     )
     item.state = target
     return item
@@ -139,10 +144,30 @@ def record_solution(item: RaisedItem, *, by, text: str, at=None) -> RaisedItem:
 
 
 @transaction.atomic
-def inform_customer(item: RaisedItem, *, by, satisfied: bool, at=None, note: str = ""):
-    """The customer is told the solution; their satisfaction closes the item (DS-5)."""
+def inform_customer(
+    item: RaisedItem, *, by, satisfied: bool, at=None, note: str = "", told_by: str = ToldBy.OTHER
+):
+    """The customer is told the solution; their satisfaction closes the item (DS-5).
+
+    Told by phone, it is a call: its record and register line (DS-8) are written in the same
+    transaction and the timeline row links to it, so a refused call leaves the item open.
+    """
     at = event_moment(at)
-    item = _move(_locked(item, by), "inform", by=by, at=at, note=note)
+    if told_by not in ToldBy.values:
+        message = _("Choose how the customer was told.")
+        raise InvalidInput(message, fields={"told_by": [message]})
+    item = _locked(item, by)
+    call = None
+    if told_by == ToldBy.PHONE:
+        from aftercare.followups.actions import record_call
+        from aftercare.followups.choices import Direction, Purpose
+
+        _check_move(item, "inform", at)  # no register line for a move that will be refused
+        call = record_call(
+            item.customer, by=by, direction=Direction.OUT, purpose=Purpose.ITEM_REPLY, at=at,
+            reached=True, notes=note or item.solution, vehicle=item.call.vehicle,
+        )  # fmt: skip
+    item = _move(item, "inform", by=by, at=at, note=note, call=call)
     item.informed_at, item.satisfied, item.closed_at = at, satisfied, at
     item.save()
     fulfil_pending("DS-5", by=by, at=at, subject=item)

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.cases import actions, queries
-from aftercare.cases.models import Kind, State
+from aftercare.cases.models import Kind, State, ToldBy
 from aftercare.formfields import user_tz
 
 router = Router(tags=["raised items"])
@@ -20,6 +20,7 @@ class EventOut(Schema):
     at: datetime
     by_id: int
     note: str
+    call_id: int | None
 
 
 class RaisedItemOut(Schema):
@@ -119,11 +120,14 @@ class InformIn(Input):
     satisfied: bool
     at: Moment | None = None
     note: str = Field("", max_length=2000)
+    told_by: ToldBy = Field(
+        ToldBy.OTHER, description="phone: a call-register line is written too (DS-8)"
+    )
 
 
 @router.post("/raised-items/{item_id}/inform", response=responses({200: RaisedItemOut}, 404, 409))
 def inform(request, item_id: Id, payload: InformIn):
     return actions.inform_customer(
         _item(request, item_id), by=request.user, satisfied=payload.satisfied, at=payload.at,
-        note=payload.note,
+        note=payload.note, told_by=str(payload.told_by.value),
     )  # fmt: skip

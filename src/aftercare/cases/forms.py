@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.cases.models import Kind, State
+from aftercare.cases.models import Kind, State, ToldBy
 from aftercare.formfields import FilterDateField
 
 
@@ -55,6 +55,9 @@ class SolutionForm(forms.Form):
 class InformForm(forms.Form):
     """The customer was told the solution; their satisfaction closes the item (DS-5)."""
 
+    told_by = forms.ChoiceField(
+        label=_("How was the customer told?"), choices=ToldBy.choices, widget=forms.RadioSelect,
+    )  # fmt: skip
     satisfied = forms.TypedChoiceField(
         label=_("Customer satisfied?"), choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes", widget=forms.RadioSelect,
@@ -65,4 +68,5 @@ class InformForm(forms.Form):
     )  # fmt: skip
 
     def arguments(self) -> dict:
-        return {"satisfied": self.cleaned_data["satisfied"], "note": self.cleaned_data["note"]}
+        data = self.cleaned_data
+        return {"satisfied": data["satisfied"], "note": data["note"], "told_by": data["told_by"]}

@@ -69,6 +69,14 @@ class RaisedItem(models.Model):
         return f"{self.get_kind_display()}: {self.text[:40]}"
 
 
+class ToldBy(models.TextChoices):
+    """How the customer was told the solution (DS-5); by phone it is a call (DS-8)."""
+
+    PHONE = "phone", _("By phone")
+    IN_PERSON = "in_person", _("In person")
+    OTHER = "other", _("Other")
+
+
 class ItemEvent(models.Model):
     """The timeline row written by every transition (who, when, from, to)."""
 
@@ -78,6 +86,10 @@ class ItemEvent(models.Model):
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
+    # The call-register line of a move made by phone (the customer told the solution, DS-8).
+    call = models.ForeignKey(
+        "followups.Call", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]

@@ -87,7 +87,7 @@ def _render_detail(request, item, bound=None, error=None, status=200):
     moves = [{"name": name, "form": form, "label": MOVES[name][2]} for name, form in forms.items()]
     context = {
         "item": item,
-        "events": item.events.select_related("by"),
+        "events": item.events.select_related("by", "call"),
         "moves": moves,
         "error": error,
         "waiting_for_supervisor": item.state == State.ESCALATED and not is_supervisor(request.user),

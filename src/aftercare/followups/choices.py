@@ -14,6 +14,8 @@ class Purpose(models.TextChoices):
     MAINTENANCE_REMINDER = "maintenance_reminder", _("Maintenance reminder")
     CONSULTATION = "consultation", _("Inbound consultation")
     COMPLAINT = "complaint", _("Inbound complaint")
+    # Telling the customer the solution of what they raised (DS-5) is a call like any other.
+    ITEM_REPLY = "item_reply", _("Reply to a raised item")
     OTHER = "other", _("Other")
 
 

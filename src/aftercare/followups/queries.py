@@ -35,6 +35,19 @@ def get_plan_for(user, plan_id: int) -> NextServicePlan:
     return get_object_or_404(visible_plans(user), pk=plan_id)
 
 
+def pending_call_duty(customer, now: datetime) -> Obligation | None:
+    """The customer's most urgent pending duty that a call does (DS-3, DS-6, DS-7, DS-2M), by
+    due date: what "Log a call" on the customer page is most likely about."""
+    from aftercare.followups.forms import PURPOSE_FOR_RULE
+
+    return (
+        Obligation.objects.pending()
+        .filter(customer=customer, rule__in=list(PURPOSE_FOR_RULE), triggered_at__lte=now)
+        .order_by("due_at", "id")
+        .first()
+    )
+
+
 def get_followup_obligation_for(user, obligation_id: int, customer=None) -> Obligation:
     """An obligation about a customer the user may see (the desk works branch-wide)."""
     qs = Obligation.objects.filter(customer_id__in=Customer.objects.visible_to(user).values("pk"))

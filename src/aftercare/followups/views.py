@@ -110,7 +110,10 @@ def call_new(request):
         raised = [item for _form, item in _raised_rows(items)] if items.is_valid() else []
         reached = bool(request.POST.get("reached"))
     else:
-        purpose = PURPOSE_FOR_RULE.get(obligation.rule if obligation else "", Purpose.OTHER)
+        # Without a chosen duty, the customer's most urgent pending one sets the purpose: the
+        # advisor who opens "Log a call" on the customer page is usually doing it.
+        duty = obligation or queries.pending_call_duty(customer, timezone.now())
+        purpose = PURPOSE_FOR_RULE.get(duty.rule if duty else "", Purpose.OTHER)
         vehicles = list(customer.vehicles.all()[:2])
         form = CallForm(
             customer=customer, tz=tz,

@@ -249,6 +249,19 @@ def cancel(
     return obligation
 
 
+def cancel_superseded(obligation: Obligation, *, at: datetime, reason: str) -> Obligation:
+    """A business event made the duty moot (a newer visit's first follow-up replaces it).
+
+    Called inside that event's action, after its own permission check: the advisor who hands
+    over a car may not cancel work by hand, but the pick-up itself moves the follow-up. The
+    reason is a coded one (see `models.cancel_reason_text`), rendered in the reader's language.
+    """
+    obligation.cancelled_at = at
+    obligation.cancel_reason = reason
+    obligation.save(update_fields=["cancelled_at", "cancel_reason"])
+    return obligation
+
+
 @transaction.atomic
 def reassign(obligation: Obligation, *, to: User, by: User, reason: str = "") -> Obligation:
     """Give the obligation a new designated owner of the same branch."""

@@ -1,7 +1,8 @@
 """An obligation: one rule of the standard, owed by one person, by one moment."""
 
+import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -200,6 +201,36 @@ class Obligation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.done_at is None and self.cancelled_at is None
+
+    @property
+    def cancel_reason_text(self) -> str:
+        return cancel_reason_text(self.cancel_reason)
+
+
+# Reasons written by business events are stored as a code and its parameters (JSON) and
+# rendered in the reader's language; reasons typed by a person are shown as typed.
+CANCEL_REASONS = {
+    "replaced_by_visit": _("Replaced by the follow-up of the visit of %(date)s."),
+}
+
+
+def replaced_by_visit(day: date) -> str:
+    """DS-3: a newer visit with the same vehicle carries the first follow-up."""
+    return json.dumps({"code": "replaced_by_visit", "date": day.isoformat()})
+
+
+def cancel_reason_text(reason: str) -> str:
+    try:
+        data = json.loads(reason)
+    except ValueError:
+        return reason
+    if not isinstance(data, dict) or data.get("code") not in CANCEL_REASONS:
+        return reason
+    params = {key: value for key, value in data.items() if key != "code"}
+    try:
+        return str(CANCEL_REASONS[data["code"]]) % params
+    except (KeyError, TypeError):
+        return reason
 
 
 class Notification(models.Model):

@@ -95,3 +95,12 @@ def restrict(
     if not is_signed_in(user) or not user.has_perm(permission):
         raise PermissionDenied(_("You are not allowed to see this."))
     return scoped(queryset, user, branch_field=branch_field)
+
+
+def ensure_allowed_in(user: Any, permission: str, organisation: Any) -> None:
+    """The check of an organisation-wide action (branches, staff, the service catalogue): the
+    permission, then membership of the organisation, so another shop's administrator is refused.
+    """
+    ensure_permission(user, permission)
+    if not user.is_superuser and user.organisation_id != organisation.pk:
+        raise NotAllowed(_("You may only change your own organisation."))

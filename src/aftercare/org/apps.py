@@ -1,7 +1,7 @@
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.apps import MORE, SUPERVISION, AftercareApp, MenuEntry, UrlMount
+from aftercare.apps import MORE, ORGANISATION, SUPERVISION, AftercareApp, MenuEntry, UrlMount
 from aftercare.org.roles import Role
 
 
@@ -14,12 +14,17 @@ class OrgConfig(AftercareApp):
         UrlMount("accounts/", "aftercare.org.urls"),
         UrlMount("team/", "aftercare.org.team_urls"),
         UrlMount("i18n/", "aftercare.org.language_urls"),
+        # Setting the shop up (issue 10): branches and staff.
+        UrlMount("settings/", "aftercare.org.settings_urls"),
     )
     api_router = "aftercare.org.api.router"
     menu = (
         MenuEntry("team:absences", _("Absences"), "org.add_absence", 40, SUPERVISION),
         # The API's own docs; org holds the API tokens that open it.
         MenuEntry("api:openapi-view", _("API"), None, 90, MORE),
+        # Administrators manage; supervisors read their branch's staff list.
+        MenuEntry("orgsettings:staff", _("Staff"), "org.view_user", 10, ORGANISATION),
+        MenuEntry("orgsettings:branches", _("Branches"), "org.change_branch", 20, ORGANISATION),
     )
     role_permissions = {
         Role.SUPERVISOR: [
@@ -39,6 +44,8 @@ class OrgConfig(AftercareApp):
             "org.add_absence",
             "org.change_absence",
             "org.change_organisation",
+            "org.add_branch",
+            "org.change_branch",
         ],
     }
 

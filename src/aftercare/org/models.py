@@ -110,7 +110,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
     )
-    history = HistoricalRecords()
+    # Roles are groups: their history is kept with the user's, so a role change is on record.
+    history = HistoricalRecords(m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         # django-stubs types AbstractUser.Meta's names as str; Django takes lazy text as well.

@@ -30,6 +30,23 @@ def visible_users(user: User) -> QuerySet[User]:
     return qs.filter(pk=user.pk)
 
 
+def staff_for(user: User) -> QuerySet[User]:
+    """The staff pages' list, the inactive included (they can be reactivated): administrators
+    see their organisation, supervisors their branch (read-only); 403 for everyone else."""
+    if not is_signed_in(user) or not user.has_perm(VIEW_STAFF):
+        raise PermissionDenied(_("You are not allowed to see this."))
+    qs = User.objects.select_related("branch").prefetch_related("groups")
+    qs = qs.order_by("-is_active", "branch__code", "username")
+    if user.is_superuser:
+        return qs
+    # Without an organisation or branch of one's own there is nobody to list (never "IS NULL").
+    if user.has_perm(ANY_BRANCH):
+        org_id = user.organisation_id
+        return qs.none() if org_id is None else qs.filter(organisation_id=org_id)
+    branch_id = user.branch_id
+    return qs.none() if branch_id is None else qs.filter(branch_id=branch_id)
+
+
 def branches_for(user: User) -> QuerySet[Branch]:
     """The branches `user` works in: their own, or their organisation's for administrators."""
     return scoped(Branch.objects.select_related("organisation"), user, branch_field="")

@@ -24,6 +24,68 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+def mail_configured() -> bool:
+    """Whether e-mail reaches people: the embedded default only prints mail to the console."""
+    return settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "org/password_change.html"
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "org/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Sends the link in the language of the page the user asked from (their language).
+
+    Without a mail server the page says so and sends nothing: an administrator sets a new
+    password in the staff pages instead.
+    """
+
+    template_name = "org/password_reset.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["mail_configured"] = mail_configured()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not mail_configured():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["email"].widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "org/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "org/password_reset_confirm.html"
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        return form
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "org/password_reset_complete.html"
+
+
 def locked_out(
     request: HttpRequest,
     original_response: HttpResponse | None = None,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/batches/<int:batch_id>/<str:name>/", views.batch_file, name="batch-file"),
     path("letters/", views.letter_register, name="letters"),
     path("letters/new/", views.letter_new, name="letter-new"),
+    path("letters/preview.<str:fmt>", views.letter_preview, name="letter-preview"),
     path("letters/<int:pk>/", views.letter_detail, name="letter"),
     path("letters/<int:pk>/letter.<str:fmt>", views.letter_document, name="letter-document"),
 ]

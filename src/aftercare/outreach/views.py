@@ -16,6 +16,7 @@ from aftercare.customers.queries import get_customer_for
 from aftercare.errors import DomainError
 from aftercare.formfields import filter_status, local_now, show_domain_error, user_tz
 from aftercare.outreach import actions, letters, queries
+from aftercare.outreach.choices import LetterKind
 from aftercare.outreach.forms import (
     AmendLetterForm,
     BatchForm,
@@ -321,17 +322,7 @@ def letter_new(request):
     """Write one letter: for a campaign's target (?customer=&campaign=) or a raised item."""
     tz = user_tz(request.user)
     source = request.POST if request.method == "POST" else request.GET
-    raised_item = campaign = None
-    if source.get("raised_item"):
-        raised_item = get_object_or_404(
-            RaisedItem.objects.select_related("customer"), pk=source["raised_item"],
-            customer__branch__in=_visible_branches(request.user),
-        )  # fmt: skip
-        customer = raised_item.customer
-    else:
-        customer = get_customer_for(request.user, _int(source.get("customer")))
-    if source.get("campaign"):
-        campaign = queries.get_campaign_for(request.user, _int(source.get("campaign")))
+    customer, campaign, raised_item = _letter_sources(request.user, source)
     kind = "reply" if raised_item else "notice"
     draft = letters.compose(kind, customer, campaign=campaign, raised_item=raised_item) if (
         raised_item or campaign) else None  # fmt: skip
@@ -357,6 +348,47 @@ def letter_new(request):
         form = LetterForm(initial=initial, tz=tz)
     context = {"form": form, "customer": customer, "campaign": campaign, "item": raised_item}
     return render(request, "outreach/letter_new.html", context)
+
+
+def _letter_sources(user, source):
+    """The customer, campaign and raised item a letter is for, each scoped to the user."""
+    raised_item = campaign = None
+    if source.get("raised_item"):
+        raised_item = get_object_or_404(
+            RaisedItem.objects.select_related("customer"), pk=_int(source["raised_item"]),
+            customer__branch__in=_visible_branches(user),
+        )  # fmt: skip
+        customer = raised_item.customer
+    else:
+        customer = get_customer_for(user, _int(source.get("customer")))
+    if source.get("campaign"):
+        campaign = queries.get_campaign_for(user, _int(source.get("campaign")))
+    return customer, campaign, raised_item
+
+
+@login_required
+@permission_required("outreach.add_letter", raise_exception=True)
+@require_POST
+def letter_preview(request, fmt: str):
+    """Print a letter before it is registered: the letter-new form's text drawn as .docx or
+    PDF, with no register number. It writes nothing — recording it as sent (DS-9) stays the
+    separate step of the letter-new page, once the letter has really gone out."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    customer, campaign, raised_item = _letter_sources(request.user, request.POST)
+    kind = request.POST.get("kind", "")
+    if kind not in LetterKind.values:
+        form = LetterForm(request.POST, tz=user_tz(request.user))
+        form.is_valid()
+        context = {"form": form, "customer": customer, "campaign": campaign, "item": raised_item}
+        return render(request, "outreach/letter_new.html", context, status=422)
+    text = letters.compose(kind, customer, campaign=campaign, raised_item=raised_item)
+    text.subject = request.POST.get("subject", "").strip()[:200] or text.subject
+    text.body = request.POST.get("body", "").strip()[:20000] or text.body
+    name = f"letter-draft-{customer.pk}"
+    if fmt == "docx":
+        return download(letters.docx([text]), f"{name}.docx", DOCX_TYPE)
+    return download(letters.pdf([text]), f"{name}.pdf", PDF_TYPE)
 
 
 def _int(value) -> int:

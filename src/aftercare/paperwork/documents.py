@@ -279,7 +279,7 @@ def customer_archive(customer, *, orders, consultations, at: datetime) -> Docume
                     local(order.picked_up_at, tz),
                     order.vehicle.plate,
                     order.mileage,
-                    "\n".join(item.name for item in order.items.all()),
+                    "\n".join(order.item_names),
                     order.description,
                     str(order.advisor),
                 ]

@@ -36,11 +36,15 @@ class RepairOrderOut(Schema):
     mileage: int | None
     description: str
     items: list[str]
+    extra_items: list[str]
+    shop_order_number: str
+    ready_at: datetime | None
     picked_up_at: datetime | None
 
     @staticmethod
     def resolve_items(obj: RepairOrder) -> list[str]:
-        return [item.code for item in obj.items.all()]
+        """Catalogue codes, then the free-text items as typed (they have no code)."""
+        return [item.code for item in obj.items.all()] + list(obj.extra_items or [])
 
 
 class RepairOrderIn(Input):
@@ -49,6 +53,8 @@ class RepairOrderIn(Input):
     mileage: int | None = Field(None, ge=0, le=3_000_000)
     description: str = Field("", max_length=5000)
     items: list[str] = Field([], max_length=50, description="service item codes (or ids)")
+    extra_items: list[str] = Field([], max_length=20, description="items not in the catalogue")
+    shop_order_number: str = Field("", max_length=30)
 
 
 @router.post("/repair-orders", response=responses({201: RepairOrderOut}, 404))
@@ -57,15 +63,21 @@ def check_in(request, payload: RepairOrderIn):
     order = actions.check_in(
         vehicle, by=request.user, at=payload.checked_in_at, mileage=payload.mileage,
         description=payload.description, items=payload.items,
+        extra_items=payload.extra_items, shop_order_number=payload.shop_order_number,
     )  # fmt: skip
     return Status(201, order)
 
 
 @router.get("/repair-orders", response=responses({200: list[RepairOrderOut]}))
 @paginate(BoundedPagination)
-def list_repair_orders(request, customer_id: Id | None = None, vehicle_id: Id | None = None):
-    """Repair orders, newest first, in pages (`limit`, `offset`)."""
+def list_repair_orders(
+    request, customer_id: Id | None = None, vehicle_id: Id | None = None, in_shop: bool = False
+):
+    """Repair orders, newest first, in pages (`limit`, `offset`); `in_shop`: only those not
+    picked up yet (the board)."""
     orders = queries.visible_orders(request.user).prefetch_related("items")
+    if in_shop:
+        orders = orders.filter(picked_up_at__isnull=True)
     if customer_id is not None:
         orders = orders.filter(customer_id=customer_id)
     if vehicle_id is not None:
@@ -86,6 +98,17 @@ class PickupIn(Input):
 def pickup(request, order_id: Id, payload: PickupIn):
     order = queries.get_order_for(request.user, order_id)
     return actions.record_pickup(order, by=request.user, at=payload.picked_up_at)
+
+
+class ReadyIn(Input):
+    ready_at: Moment | None = None
+
+
+@router.post("/repair-orders/{order_id}/ready", response=responses({200: RepairOrderOut}, 404, 409))
+def ready(request, order_id: Id, payload: ReadyIn):
+    """The workshop is done: the car waits on the board for pick-up (same action as the page)."""
+    order = queries.get_order_for(request.user, order_id)
+    return actions.mark_ready(order, by=request.user, at=payload.ready_at)
 
 
 class ConsultationIn(Input):

@@ -44,6 +44,19 @@ class CheckInForm(MomentForm):
     items = forms.MultipleChoiceField(
         label=_("Service items"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    extra_items = forms.CharField(
+        label=_("Other items (one a line)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Work that is not in the catalogue, as the customer or the shop calls it."),
+    )
+    shop_order_number = forms.CharField(
+        label=_("Repair-order no."),
+        max_length=30,
+        required=False,
+        help_text=_("The number of the shop's own system, if there is one."),
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +82,15 @@ class CheckInForm(MomentForm):
             "mileage": data["mileage"],
             "description": data["description"],
             "items": data["items"],
+            "extra_items": data["extra_items"].splitlines(),
+            "shop_order_number": data["shop_order_number"],
         }
+
+
+class OrderNumberForm(forms.Form):
+    """The shop's repair-order number, typed on the board when it comes after check-in."""
+
+    shop_order_number = forms.CharField(label=_("Repair-order no."), max_length=30, required=False)
 
 
 class PickupForm(MomentForm):

@@ -60,6 +60,13 @@ class RepairOrder(models.Model):
     mileage = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
     description = models.TextField(_("customer's description"), blank=True)
     items = models.ManyToManyField(ServiceItem, related_name="+", blank=True)
+    # Work the catalogue does not list ("replace the left mirror"), typed at check-in; one line
+    # per item, shown beside the catalogue items wherever the order's items are shown.
+    extra_items = models.JSONField(_("other service items"), default=list, blank=True)
+    # The number the shop's own dealer system gave the order; optional, unique in a branch.
+    shop_order_number = models.CharField(_("repair-order no."), max_length=30, blank=True)
+    # The workshop has finished: the car waits on the board for the customer to collect it.
+    ready_at = models.DateTimeField(_("ready for pick-up at"), null=True, blank=True)
     picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[items])
@@ -72,12 +79,27 @@ class RepairOrder(models.Model):
             models.Index(fields=["customer", "-checked_in_at"], name="ro_customer"),
             models.Index(fields=["vehicle", "-checked_in_at"], name="ro_vehicle"),
             models.Index(fields=["branch", "-checked_in_at"], name="ro_branch"),
+            # The board: the branch's cars still in the shop.
+            models.Index(
+                fields=["branch", "checked_in_at"],
+                condition=Q(picked_up_at__isnull=True),
+                name="ro_in_shop",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(picked_up_at__isnull=True) | Q(picked_up_at__gte=F("checked_in_at")),
                 name="ro_pickup_after_checkin",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(ready_at__isnull=True) | Q(ready_at__gte=F("checked_in_at")),
+                name="ro_ready_after_checkin",
+            ),
+            models.UniqueConstraint(
+                fields=["branch", "shop_order_number"],
+                condition=~Q(shop_order_number=""),
+                name="ro_shop_order_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +108,11 @@ class RepairOrder(models.Model):
     @property
     def includes_maintenance(self) -> bool:
         return any(item.is_maintenance for item in self.items.all())
+
+    @property
+    def item_names(self) -> list[str]:
+        """Catalogue items by name, then the free-text ones, as printed and listed."""
+        return [item.name for item in self.items.all()] + list(self.extra_items or [])
 
 
 class ConsultationChannel(models.TextChoices):
@@ -107,6 +134,10 @@ class Consultation(models.Model):
     )
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The vehicle talked about, if any: its pending first follow-up moves to this visit (DS-3).
+    vehicle = models.ForeignKey(
+        "customers.Vehicle", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     occurred_at = models.DateTimeField(_("occurred at"))
     channel = models.CharField(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_alter_branch_options_alter_user_options'),
+        ('org', '0003_user_history_of_roles'),
     ]
 
     operations = [

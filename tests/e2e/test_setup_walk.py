@@ -126,7 +126,7 @@ def test_a_new_shop_is_set_up_and_checks_a_car_in(page: Page, app_url, transacti
     with page.expect_navigation():
         page.click("form button[type=submit]")
     with page.expect_navigation():
-        page.click("a[href*='/workshop/check-in/']")
+        page.locator("main a[href*='/workshop/check-in/']").first.click()
     page.fill("input[name=mileage]", "12000")
     page.check("#item-oil")
     with page.expect_navigation():

@@ -33,13 +33,11 @@ class WorkshopConfig(AftercareApp):
         # The service-item catalogue, kept by administrators (issue 10).
         UrlMount("settings/service-items/", "aftercare.workshop.catalogue_urls"),
     )
+    api_router = "aftercare.workshop.api.router"
     menu = (
         MenuEntry(
             "catalogue:list", _("Service items"), "workshop.change_serviceitem", 30, ORGANISATION
         ),
-    )
-    api_router = "aftercare.workshop.api.router"
-    menu = (
         MenuEntry("workshop:board", _("Workshop board"), "workshop.view_repairorder", 1, WORKSHOP),
         MenuEntry(
             "workshop:check-in-start", _("Check in"), "workshop.add_repairorder", 2, WORKSHOP

@@ -18,7 +18,7 @@ DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 class Crash(Exception):
-    pass
+    """The process dying mid-transaction."""
 
 
 @pytest.mark.django_db

@@ -82,4 +82,4 @@ class NewStaffForm(PasswordPairMixin, StaffForm):
 
 
 class StaffPasswordForm(PasswordPairMixin):
-    pass
+    """An administrator sets a new password for a colleague: the typed pair, nothing else."""

@@ -58,11 +58,19 @@ class MenuGroup:
     key: str
     label: Label = field(compare=False)  # lazy: compared and hashed by key and order only
     order: int = 0
+    desk: str | None = None  # DESK_DEALERSHIP / DESK_BUILDING: shown where a branch runs it
 
+
+# The two desks of the standard (rule id prefixes). A branch runs one or both
+# (``org.Branch.desks``); menu entries and groups of one desk show only where it is run.
+DESK_DEALERSHIP = "DS"
+DESK_BUILDING = "BS"
 
 # The menu bar is grouped by who works there, so a supervisor's menu fits one line on a laptop
 # screen. Top-level entries and groups share one order: entries 10 and 20, then the groups.
-FOLLOW_UP = MenuGroup("follow-up", _("Follow-up"), 30)
+FOLLOW_UP = MenuGroup("follow-up", _("Follow-up"), 30, DESK_DEALERSHIP)
+# The building-systems desk (BS-1…BS-14): sites, handover documents, contracts, the hotline.
+BUILDING = MenuGroup("building", _("Building systems"), 35, DESK_BUILDING)
 SUPERVISION = MenuGroup("supervision", _("Supervision"), 40)
 # Setting the shop up (issue 10): staff, branches, the service-item catalogue.
 ORGANISATION = MenuGroup("organisation", _("Organisation"), 80)
@@ -78,6 +86,11 @@ class MenuEntry:
     permission: str | None  # shown only to users with this permission; None: everyone
     order: int
     group: MenuGroup | None = None
+    desk: str | None = None  # None: the entry's group decides, else every desk
+
+    @property
+    def effective_desk(self) -> str | None:
+        return self.desk or (self.group.desk if self.group is not None else None)
 
 
 class ObligationRow(Protocol):

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "aftercare.safety",
     "aftercare.reviews",
     "aftercare.paperwork",
+    "aftercare.sites",
     "axes",
 ]
 

@@ -29,6 +29,7 @@ EVERYONE = frozenset(role.value for role in Role)
 DESK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ADMIN})
 SUPERVISORS = frozenset({SUPERVISOR, ADMIN})
 ADMINS = frozenset({ADMIN})
+BUILDING_READ = frozenset({SUPERVISOR, ENGINEER, COORDINATOR, PARTS, ADMIN})
 WITH_WORK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
 NOBODY: frozenset[str] = frozenset()
 
@@ -325,6 +326,8 @@ PAGES: dict[str, Row] = {
         public=True,
         note="the token is the key: anyone holding it reads advisor@A's feed",
     ),
+    # sites (building-systems desk)
+    "sites:list": Row(BUILDING_READ),
     # safety
     "safety:register": Row(DESK),
     "safety:place-add": Row(

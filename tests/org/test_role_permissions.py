@@ -207,6 +207,30 @@ EXPECTED = {
     },
 }
 
+# The building-systems desk (issue 11). Each later app adds its block here.
+BUILDING_DESK = {
+    "sites": {
+        "read": {"sites.view_site", "sites.view_system", "sites.view_equipment"},
+        "field": {"sites.add_equipment", "sites.change_equipment"},
+        "manage": {
+            "sites.add_site",
+            "sites.change_site",
+            "sites.add_system",
+            "sites.change_system",
+        },
+    },
+}
+for _app, _levels in BUILDING_DESK.items():
+    for _role, _granted in {
+        "supervisor": ("read", "field", "manage"),
+        "administrator": ("read", "field", "manage"),
+        "engineer": ("read", "field"),
+        "training_coordinator": ("read",),
+        "parts_clerk": ("read",),
+    }.items():
+        for _level in _granted:
+            EXPECTED[_role] |= _levels.get(_level, set())
+
 
 def test_every_role_keeps_exactly_its_permissions():
     merged = {role: set(names) for role, names in role_permissions().items()}

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from aftercare.apps import MenuEntry, MenuGroup, menu_entries
 from aftercare.org.models import User
+from aftercare.org.queries import desks_of
 
 
 def _link(entry: MenuEntry, current: str) -> dict[str, Any]:
@@ -16,9 +17,15 @@ def menu(user: User, current: str) -> list[dict[str, Any]]:
     """The menu bar from every app's declared entries, as far as `user` may open them.
 
     Top-level links and drop-downs are placed by one shared order; a drop-down shows when the
-    user may open something in it.
+    user may open something in it. Entries of a desk show where the user's branch runs it.
     """
-    allowed = [e for e in menu_entries() if not e.permission or user.has_perm(e.permission)]
+    desks = desks_of(user)
+    allowed = [
+        e
+        for e in menu_entries()
+        if (not e.permission or user.has_perm(e.permission))
+        and (e.effective_desk is None or e.effective_desk in desks)
+    ]
     slots: list[tuple[int, MenuEntry | MenuGroup]] = [
         (entry.order, entry) for entry in allowed if entry.group is None
     ]

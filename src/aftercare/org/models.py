@@ -68,6 +68,10 @@ class Branch(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Which desks of the standard the branch runs: a 4S shop, an ELV integrator's service
+    # department, or both under one roof. Menus and pages follow the user's branch.
+    runs_dealership = models.BooleanField(_("runs the dealership desk"), default=True)
+    runs_building_systems = models.BooleanField(_("runs the building-systems desk"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -82,6 +86,12 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def desks(self) -> frozenset[str]:
+        """Rule-id prefixes of the desks run here ("DS", "BS")."""
+        run = {"DS": self.runs_dealership, "BS": self.runs_building_systems}
+        return frozenset(desk for desk, on in run.items() if on)
 
 
 class User(AbstractUser):

@@ -104,3 +104,19 @@ def absences_around(
         absence.current = absence.starts_at <= now
         absence.open_work = open_work.get(absence.user_id, 0)
     return ahead, past
+
+
+def desks_of(user: User) -> frozenset[str]:
+    """The desks ("DS", "BS") whose pages the user works in.
+
+    A user of a branch works in the desks that branch runs; a user without a branch (an
+    organisation's administrator) in every desk one of its branches runs.
+    """
+    if user.branch_id is not None and user.branch is not None:
+        return user.branch.desks
+    if user.organisation_id is None:
+        return frozenset()
+    desks: set[str] = set()
+    for branch in Branch.objects.filter(organisation_id=user.organisation_id):
+        desks |= branch.desks
+    return frozenset(desks)

@@ -1,7 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.apps import SUPERVISION, AftercareApp, MenuEntry, NextStep, TickStep, UrlMount
+from aftercare.apps import (
+    DESK_DEALERSHIP,
+    SUPERVISION,
+    AftercareApp,
+    MenuEntry,
+    NextStep,
+    TickStep,
+    UrlMount,
+)
 from aftercare.org.roles import Role
 
 # Workshop safety (DS-12, DS-13): the desk clears bins and inspects; supervisors keep the register.
@@ -31,7 +39,14 @@ class SafetyConfig(AftercareApp):
     # First: an obligation it opens already overdue is claimed by the obligations step.
     tick_steps = (TickStep("aftercare.safety.tick.run", order=10),)
     menu = (
-        MenuEntry("safety:register", _("Workshop safety"), "safety.view_place", 50, SUPERVISION),
+        MenuEntry(
+            "safety:register",
+            _("Workshop safety"),
+            "safety.view_place",
+            50,
+            SUPERVISION,
+            desk=DESK_DEALERSHIP,
+        ),
     )
     role_permissions = {
         Role.ADVISOR: _SAFETY_DESK,

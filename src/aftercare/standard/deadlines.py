@@ -5,7 +5,7 @@ Callers never do date arithmetic themselves: they ask `window(organisation, "DS-
 
 import calendar as _month_calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from aftercare.org.models import Organisation
 from aftercare.standard import calendar as cal
@@ -85,3 +85,23 @@ def window(
         else None
     )
     return Window(opens_at=opens_at, due_at=cal.due_after_days(event_at, rule.due_after, days))
+
+
+def warranty_ends_on(organisation: Organisation, starts_on: date) -> date:
+    """Last covered day of a warranty starting on `starts_on` (BS-5).
+
+    "Two years from acceptance" ends on the day before the same date 24 months (the BS-5
+    setting) later: accepted 2026-03-16 → covered through 2028-03-15. Month arithmetic clamps
+    to the month's end, so 2024-02-29 → 2026-02-28 → covered through 2026-02-27.
+    """
+    rule = effective_rule(organisation, "BS-5")
+    months = rule.due_after if rule.due_after is not None else 24
+    return add_months(starts_on, months) - timedelta(days=1)
+
+
+def counted_back(organisation: Organisation, rule_id: str, last_day: date) -> Window:
+    """The window of a rule that falls due N days *before* `last_day` (BS-6: 60 days before the
+    last covered day), counted in the rule's days (calendar by default, or working days with
+    make-up days and closures when the organisation sets so).
+    """
+    return window(organisation, rule_id, cal.start_of_day(last_day, organisation.tz))

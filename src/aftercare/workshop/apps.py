@@ -1,6 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from aftercare.apps import ORGANISATION, AftercareApp, MenuEntry, MenuGroup, UrlMount
+from aftercare.apps import (
+    DESK_DEALERSHIP,
+    ORGANISATION,
+    AftercareApp,
+    MenuEntry,
+    MenuGroup,
+    UrlMount,
+)
 from aftercare.org.roles import Role
 
 # Check-in, pick-up and consultations (DS-1, DS-2, DS-3): the front desk.
@@ -20,7 +27,7 @@ _CATALOGUE = [
 
 
 # The front desk's own drop-down, right after Customers: the board and where a check-in starts.
-WORKSHOP = MenuGroup("workshop", _("Workshop"), 25)
+WORKSHOP = MenuGroup("workshop", _("Workshop"), 25, DESK_DEALERSHIP)
 
 
 class WorkshopConfig(AftercareApp):

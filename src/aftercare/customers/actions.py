@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aftercare.customers import archive, maintenance
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
 from aftercare.customers.identifiers import normalise_phone, normalise_plate, normalise_vin
-from aftercare.customers.models import Customer, CustomerPhone, Vehicle
+from aftercare.customers.models import Customer, CustomerContact, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key, pinyin_keys
 from aftercare.errors import Errors
 from aftercare.org.access import ensure_allowed
@@ -270,6 +270,61 @@ def refresh_archive(customer: Customer, *, by, at=None) -> bool:
     if complete:
         fulfil_pending("DS-1", by=by, at=at or timezone.now(), customer=customer)
     return complete
+
+
+# Contacts of a company customer (the building-systems desk's owners).
+
+CONTACT_FIELDS = ("name", "role", "phones", "email")
+
+
+def _clean_contact(customer: Customer, fields: dict, errors: Errors) -> dict:
+    if customer.kind != Customer.Kind.COMPANY:
+        errors.add("customer", _("Contacts are kept for company customers."))
+    cleaned = {
+        "name": (fields.get("name") or "").strip(),
+        "role": (fields.get("role") or "").strip(),
+        "email": (fields.get("email") or "").strip(),
+    }
+    if not cleaned["name"]:
+        errors.add("name", _("Enter the contact's name."))
+    if cleaned["email"]:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors.add("email", _("Enter a valid e-mail address."))
+    _check_lengths(CustomerContact, cleaned, errors)
+    raw = [p for p in (fields.get("phones") or ()) if (p or "").strip()]
+    cleaned["phones"] = [p.e164 for p in _clean_phones(raw, _region(customer.branch), errors)]
+    return cleaned
+
+
+@transaction.atomic
+def add_contact(customer: Customer, *, by, name, role="", phones=(), email="") -> CustomerContact:
+    """A contact person of a company customer: name, role or title, phones, e-mail."""
+    ensure_allowed(by, "customers.change_customer", customer.branch)
+    errors = Errors()
+    fields = {"name": name, "role": role, "phones": phones, "email": email}
+    cleaned = _clean_contact(customer, fields, errors)
+    errors.raise_if_any(_("The contact cannot be saved."))
+    position = customer.contacts.count()
+    return CustomerContact.objects.create(customer=customer, position=position, **cleaned)
+
+
+@transaction.atomic
+def update_contact(contact: CustomerContact, *, by, **fields) -> CustomerContact:
+    """Correct a contact; its history keeps what it said before."""
+    ensure_allowed(by, "customers.change_customer", contact.customer.branch)
+    errors = Errors()
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    for name in unknown:
+        errors.add(name, _("Unknown field."))
+    current = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    cleaned = _clean_contact(contact.customer, {**current, **fields}, errors)
+    errors.raise_if_any(_("The contact cannot be saved."))
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    contact.save()
+    return contact
 
 
 # Bulk import (aftercare.imports): the same cleaning and derived fields as the actions above,

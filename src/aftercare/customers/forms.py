@@ -212,3 +212,36 @@ class VehicleForm(StyledForm):
         if only_changed:
             return {k: v for k, v in data.items() if k in self.changed_data}
         return {k: v for k, v in data.items() if k not in self.OVERRIDES or v is not None}
+
+
+class ContactForm(StyledForm):
+    """A contact person of a company customer."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    role = forms.CharField(label=_("Role or title"), max_length=100, required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        help_text=_("One number per line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "inputmode": "tel"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, contact=None, **kwargs):
+        if contact is not None and not args:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": contact.name,
+                    "role": contact.role,
+                    "phones": "\n".join(contact.phones),
+                    "email": contact.email,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean_phones(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["phones"].splitlines() if line.strip()]
+
+    def action_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("name", "role", "phones", "email")}

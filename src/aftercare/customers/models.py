@@ -188,3 +188,28 @@ class Vehicle(models.Model):
         from aftercare.customers.maintenance import projected_due_date
 
         return projected_due_date(self)
+
+
+class CustomerContact(models.Model):
+    """A person to reach at a company customer (an owner's facility manager, its security
+    chief): name, role and phones. The building-systems desk calls them about sites."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role or title"), max_length=100, blank=True)
+    # E.164, normalised by customers.actions like the customer's own numbers.
+    phones = models.JSONField(_("phones"), default=list, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/vehicles/new/", views.vehicle_add, name="vehicle-add"),
     path("vehicles/<int:pk>/edit/", views.vehicle_edit, name="vehicle-edit"),
+    path("<int:pk>/contacts/new/", views.contact_add, name="contact-add"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
 ]

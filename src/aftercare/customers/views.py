@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from aftercare.customers import actions, archive, queries
 from aftercare.customers.choices import WantedService
 from aftercare.customers.forms import (
     CUSTOMER_ALIASES,
+    ContactForm,
     CustomerForm,
     SearchForm,
     VehicleForm,
 )
-from aftercare.customers.models import Customer
+from aftercare.customers.models import Customer, CustomerContact
 from aftercare.errors import DomainError
 from aftercare.followups.choices import PlanTopic, Topic
 from aftercare.formfields import show_domain_error
@@ -124,6 +125,7 @@ def customer_detail(request, pk: int):
         "obligations": obligations,
         "plan": plan,
         "plan_topics": PlanTopic.choices,
+        "contacts": customer.contacts.all(),
     }
     return render(request, "customers/detail.html", context)
 
@@ -165,3 +167,41 @@ def vehicle_edit(request, pk: int):
             return redirect("customers:detail", pk=vehicle.customer_id)
     context = {"form": form, "customer": vehicle.customer, "vehicle": vehicle}
     return render(request, "customers/vehicle_form.html", context)
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def contact_add(request, pk: int):
+    customer = queries.get_customer_for(request.user, pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_contact(customer, by=request.user, **form.action_fields())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    context = {"form": form, "customer": customer, "contact": None}
+    return render(request, "customers/contact_form.html", context)
+
+
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def contact_edit(request, pk: int):
+    contact = get_object_or_404(
+        CustomerContact.objects.select_related("customer__branch"),
+        pk=pk,
+        customer__in=Customer.objects.visible_to(request.user),
+    )
+    form = ContactForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_contact(contact, by=request.user, **form.action_fields())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("customers:detail", pk=contact.customer_id)
+    context = {"form": form, "customer": contact.customer, "contact": contact}
+    return render(request, "customers/contact_form.html", context)

@@ -22,6 +22,9 @@ class SitesConfig(AftercareApp):
     verbose_name = _("Sites and systems")
 
     urls = (UrlMount("sites/", "aftercare.sites.urls"),)
+    api_router = "aftercare.sites.api.router"
+    demo_loader = "aftercare.sites.demo.load"
+    demo_remover = "aftercare.sites.demo.remove"
     menu = (MenuEntry("sites:list", _("Sites"), "sites.view_site", 10, BUILDING),)
     role_permissions = {
         Role.SUPERVISOR: _MANAGE,

@@ -136,7 +136,7 @@ class Equipment(models.Model):
     name = models.CharField(_("name"), max_length=200)
     model = models.CharField(_("model"), max_length=100, blank=True)
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
-    serial_key = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
+    serial_key = models.CharField(max_length=100, blank=True, editable=False)
     location = models.CharField(_("location in the building"), max_length=200, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     # The item's warranty. Filled from its system's at acceptance; an item with its own
@@ -163,6 +163,13 @@ class Equipment(models.Model):
         verbose_name = _("equipment item")
         verbose_name_plural = _("equipment")
         ordering = ["system_id", "location", "name", "id"]
+        indexes = [
+            # Search by serial is a prefix match (LIKE 'KEY%'): on PostgreSQL only a
+            # pattern-ops btree serves it under a non-C collation (equality too).
+            models.Index(
+                fields=["serial_key"], name="equipment_serial_key", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(warranty_ends_on__isnull=True)

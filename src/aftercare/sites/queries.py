@@ -4,8 +4,12 @@ pages and API share); these add what the pages show alongside.
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from datetime import date
 
+from django.db.models import Count, F, Q, QuerySet
+
+from aftercare.customers.models import Customer
 from aftercare.org.models import User
 from aftercare.sites.models import Equipment, Site, System, serial_key
 
@@ -32,3 +36,75 @@ def equipment_by_serial(user: User, serial: str) -> QuerySet[Equipment]:
     if not key:
         return visible_equipment(user).none()
     return visible_equipment(user).filter(serial_key__startswith=key)
+
+
+def search_sites(user: User, text: str = "") -> QuerySet[Site]:
+    """Sites whose name, owner or address contains what was typed (the list's search box)."""
+    sites = site_list(user)
+    text = text.strip()
+    if text:
+        sites = sites.filter(
+            Q(name__icontains=text) | Q(address__icontains=text) | Q(customer__name__icontains=text)
+        )
+    return sites.order_by("name", "id")
+
+
+def get_site_for(user: User, pk: int) -> Site:
+    """A site the user may see; Site.DoesNotExist (404) otherwise."""
+    return visible_sites(user).get(pk=pk)
+
+
+def get_system_for(user: User, pk: int) -> System:
+    return visible_systems(user).get(pk=pk)
+
+
+def get_equipment_for(user: User, pk: int) -> Equipment:
+    return (
+        visible_equipment(user)
+        .select_related("system__site__customer", "replaces", "replaced_by")
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One system on its site's page: counts of its equipment in service and replaced."""
+
+    system: System
+    in_service: int
+    removed: int
+
+    def warranty_state(self, today: date) -> str:
+        return warranty_state(self.system.warranty_starts_on, self.system.warranty_ends_on, today)
+
+
+def warranty_state(starts_on: date | None, ends_on: date | None, today: date) -> str:
+    """`not_started` (no acceptance yet), `running` or `ended` on `today`."""
+    if starts_on is None or ends_on is None:
+        return "not_started"
+    return "running" if today <= ends_on else "ended"
+
+
+def site_systems(site: Site) -> list[SystemRow]:
+    """The site's systems with their equipment counts, one query."""
+    systems = site.systems.annotate(
+        in_service=Count("equipment", filter=Q(equipment__removed_on__isnull=True)),
+        removed=Count("equipment", filter=Q(equipment__removed_on__isnull=False)),
+    ).order_by("kind", "name", "id")
+    return [SystemRow(s, s.in_service, s.removed) for s in systems]
+
+
+def system_equipment(system: System) -> QuerySet[Equipment]:
+    """The system's items, those in service first, then by place in the building."""
+    return (
+        system.equipment.select_related("replaces")
+        .annotate(replaced_by_pk=F("replaced_by__id"))
+        .order_by(F("removed_on").asc(nulls_first=True), "location", "name", "id")
+    )
+
+
+def company_owners(user: User) -> QuerySet[Customer]:
+    """Who may own a new site: the company customers the user may see (their branch's)."""
+    return Customer.objects.visible_to(user).filter(kind=Customer.Kind.COMPANY).order_by(
+        "name", "id"
+    )

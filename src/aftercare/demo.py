@@ -5,6 +5,7 @@ open and upcoming work whenever the demo is loaded.
 """
 
 import random
+from importlib import import_module
 from datetime import timedelta
 
 from django.conf import settings
@@ -54,6 +55,11 @@ def print_logins() -> None:
     for username, name, branch, roles in STAFF:
         where = "all branches" if branch is None else f"branch {branch + 1}"
         print(f"  {username:<12} {name}  ({', '.join(r.value for r in roles)}; {where})")
+    # Apps whose demo adds staff list them as LOGINS beside their loader.
+    for loader in demo_loaders():
+        module = import_module(loader.rsplit(".", 1)[0])
+        for username, name, roles, where in getattr(module, "LOGINS", ()):
+            print(f"  {username:<12} {name}  ({', '.join(r.value for r in roles)}; {where})")
 
 
 def reset() -> None:

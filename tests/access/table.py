@@ -30,6 +30,7 @@ DESK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ADMIN})
 SUPERVISORS = frozenset({SUPERVISOR, ADMIN})
 ADMINS = frozenset({ADMIN})
 BUILDING_READ = frozenset({SUPERVISOR, ENGINEER, COORDINATOR, PARTS, ADMIN})
+SITES_FIELD = frozenset({SUPERVISOR, ENGINEER, ADMIN})  # who adds and replaces equipment
 WITH_WORK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
 NOBODY: frozenset[str] = frozenset()
 
@@ -115,6 +116,22 @@ PAGES: dict[str, Row] = {
         (
             get(kwargs=pk("customer")),
             post(kwargs=pk("customer"), data=lambda ids: NO_CUSTOMER_FORM),
+        ),
+        on_record=True,
+    ),
+    "customers:contact-add": Row(
+        DESK,
+        (
+            get(kwargs=pk("bs_customer")),
+            post(kwargs=pk("bs_customer"), data=lambda ids: {"name": "王工", "role": "保安"}),
+        ),
+        on_record=True,
+    ),
+    "customers:contact-edit": Row(
+        DESK,
+        (
+            get(kwargs=pk("bs_contact")),
+            post(kwargs=pk("bs_contact"), data=lambda ids: {"name": "李經理", "role": "總經理"}),
         ),
         on_record=True,
     ),
@@ -327,7 +344,41 @@ PAGES: dict[str, Row] = {
         note="the token is the key: anyone holding it reads advisor@A's feed",
     ),
     # sites (building-systems desk)
-    "sites:list": Row(BUILDING_READ),
+    "sites:list": Row(BUILDING_READ, (get(), get(query=lambda ids: {"q": "浦江", "serial": "hk0"}))),
+    "sites:create": Row(
+        SUPERVISORS,
+        (get(), post(data=lambda ids: {"customer": ids["bs_customer"], "name": "新大樓"})),
+        note="branch B's supervisor cannot choose branch A's owner: the form answers 200",
+    ),
+    "sites:site": Row(BUILDING_READ, (get(kwargs=pk("bs_site")),), on_record=True),
+    "sites:system-add": Row(
+        SUPERVISORS,
+        (
+            get(kwargs=pk("bs_site")),
+            post(kwargs=pk("bs_site"), data=lambda ids: {"kind": "bms", "name": "樓控"}),
+        ),
+        on_record=True,
+    ),
+    "sites:system": Row(BUILDING_READ, (get(kwargs=pk("bs_system")),), on_record=True),
+    "sites:equipment-add": Row(
+        SITES_FIELD,
+        (post(kwargs=pk("bs_system"), data=lambda ids: {"name": "硬盤錄像機", "serial": "NVR-1"}),),
+        on_record=True,
+    ),
+    "sites:system-labels": Row(BUILDING_READ, (get(kwargs=pk("bs_system")),), on_record=True),
+    "sites:equipment": Row(BUILDING_READ, (get(kwargs=pk("bs_equipment")),), on_record=True),
+    "sites:equipment-label": Row(BUILDING_READ, (get(kwargs=pk("bs_equipment")),), on_record=True),
+    "sites:equipment-replace": Row(
+        SITES_FIELD,
+        (
+            get(kwargs=pk("bs_equipment")),
+            post(
+                kwargs=pk("bs_equipment"),
+                data=lambda ids: {"name": "攝像機", "installed_on": "2026-06-10"},
+            ),
+        ),
+        on_record=True,
+    ),
     # safety
     "safety:register": Row(DESK),
     "safety:place-add": Row(
@@ -831,6 +882,36 @@ API: dict[str, Row] = {
     "POST /reviews/{review_id}/finalise": Row(
         frozenset({SUPERVISOR}),
         (post(kwargs=lambda ids: {"review_id": ids["review"]}, data=body(summary="準時")),),
+        on_record=True,
+    ),
+    # sites (building-systems desk)
+    "POST /sites": Row(
+        SUPERVISORS,
+        (post(data=lambda ids: {"customer_id": ids["bs_customer"], "name": "新大樓"}),),
+        on_record=True,
+    ),
+    "GET /sites": Row(BUILDING_READ),
+    "GET /sites/{site_id}": Row(
+        BUILDING_READ, (get(kwargs=lambda ids: {"site_id": ids["bs_site"]}),), on_record=True
+    ),
+    "POST /systems": Row(
+        SUPERVISORS,
+        (post(data=lambda ids: {"site_id": ids["bs_site"], "kind": "bms", "name": "樓控"}),),
+        on_record=True,
+    ),
+    "GET /systems": Row(BUILDING_READ),
+    "GET /systems/{system_id}": Row(
+        BUILDING_READ, (get(kwargs=lambda ids: {"system_id": ids["bs_system"]}),), on_record=True
+    ),
+    "POST /equipment": Row(
+        SITES_FIELD,
+        (post(data=lambda ids: {"system_id": ids["bs_system"], "name": "硬盤錄像機"}),),
+        on_record=True,
+    ),
+    "GET /equipment": Row(BUILDING_READ),
+    "GET /equipment/{equipment_id}": Row(
+        BUILDING_READ,
+        (get(kwargs=lambda ids: {"equipment_id": ids["bs_equipment"]}),),
         on_record=True,
     ),
 }

@@ -52,7 +52,8 @@ def build() -> World:
 
     now = timezone.now()
     org = demo.load(customers_per_branch=2)
-    a, b = Branch.objects.filter(organisation=org).order_by("code")  # north, south
+    # The dealership's two branches (the demo also has a building-systems branch).
+    a, b = Branch.objects.filter(organisation=org, code__in=["north", "south"]).order_by("code")
     world = World(org=org, branch_a=a, branch_b=b)
     world.actors["anonymous"] = AnonymousUser()
     for role in STAFF_ROLES:
@@ -150,4 +151,28 @@ def build() -> World:
         "branch_a": a.pk,
         "service_item": ServiceItem.objects.filter(organisation=org).order_by("id").first().pk,
     }
+    world.ids.update(_building_systems(world))
     return world
+
+
+def _building_systems(world: World) -> dict[str, object]:
+    """The installed base in branch A (issue 11): an owner with a contact, a site, a system and
+    an equipment item, made through the real actions. Names are prefixed `bs_`."""
+    from aftercare.customers import actions as customers
+    from aftercare.sites import actions as sites
+
+    supervisor = world.user("supervisor@A")
+    owner = customers.create_customer(
+        branch=world.branch_a, by=supervisor, kind="company", name="浦江置業有限公司"
+    )
+    contact = customers.add_contact(owner, by=supervisor, name="李經理", role="物業經理")
+    site = sites.create_site(by=supervisor, customer=owner, name="浦江中心", address="浦東大道1號")
+    system = sites.add_system(by=supervisor, site=site, kind="cctv", name="閉路電視", key=True)
+    item = sites.add_equipment(by=supervisor, system=system, name="攝像機", serial="HK-0001")
+    return {
+        "bs_customer": owner.pk,
+        "bs_contact": contact.pk,
+        "bs_site": site.pk,
+        "bs_system": system.pk,
+        "bs_equipment": item.pk,
+    }

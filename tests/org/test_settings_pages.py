@@ -29,10 +29,14 @@ def staff_form(desk, **overrides):
 
 def test_administrator_creates_a_branch_and_renames_it(client, desk):
     client.force_login(desk.ada)
-    response = client.post("/settings/branches/", {"code": "east", "name": "東區店"}, follow=True)
+    response = client.post(
+        "/settings/branches/",
+        {"code": "east", "name": "東區店", "runs_dealership": "on"},
+        follow=True,
+    )
     assert "Branch 東區店 created." in response.content.decode()
     east = Branch.objects.get(organisation=desk.org, code="east")
-    client.post(f"/settings/branches/{east.pk}/", {"name": "東區旗艦店"})
+    client.post(f"/settings/branches/{east.pk}/", {"name": "東區旗艦店", "runs_dealership": "on"})
     east.refresh_from_db()
     assert east.name == "東區旗艦店"
     assert [h.history_user for h in east.history.order_by("history_date")] == [desk.ada, desk.ada]

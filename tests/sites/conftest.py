@@ -47,5 +47,5 @@ def building(db) -> Building:
         owner_b=customers.create_customer(
             branch=b, by=walt, kind="company", name="杭州西湖醫院", phones=["0571-87001234"]
         ),
-        person_a=customers.create_customer(branch=a, by=vera, kind="person", name="張三"),
+        person_a=customers.create_customer(branch=a, by=vera, kind="person", name="錢小明"),
     )

@@ -16,10 +16,12 @@ from aftercare.customers.forms import (
     VehicleForm,
 )
 from aftercare.customers.models import Customer, CustomerContact
+from aftercare.apps import DESK_DEALERSHIP
 from aftercare.errors import DomainError
 from aftercare.followups.choices import PlanTopic, Topic
 from aftercare.formfields import show_domain_error
 from aftercare.obligations import queries as obligation_queries
+from aftercare.org.queries import desks_of
 from aftercare.standard.rules import RULES
 from aftercare.workshop.models import RepairOrder
 
@@ -36,6 +38,9 @@ def customer_list(request):
         .select_related("followup_advisor")
         .prefetch_related("phones", "vehicles")
     )
+    if DESK_DEALERSHIP not in desks_of(request.user):
+        # A building-systems branch serves companies (the owners of its sites).
+        found = found.filter(kind=Customer.Kind.COMPANY)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "q": text}
     # A history restore wants the whole page, not the fragment.
@@ -51,7 +56,10 @@ def _branch_for_new_customer(request, form):
 @login_required
 @permission_required("customers.add_customer", raise_exception=True)
 def customer_create(request):
-    form = CustomerForm(request.POST or None, user=request.user)
+    initial = None
+    if DESK_DEALERSHIP not in desks_of(request.user):
+        initial = {"kind": Customer.Kind.COMPANY}
+    form = CustomerForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             customer = actions.create_customer(

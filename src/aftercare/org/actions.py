@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.apps import DESK_BUILDING, DESK_DEALERSHIP
 from aftercare.errors import Errors, InvalidInput, NotAllowed
 from aftercare.org.access import ensure_allowed, ensure_allowed_in, ensure_permission
 from aftercare.org.models import (
@@ -117,6 +118,11 @@ def _check_branch(organisation: Organisation | None, code: str, name: str, error
         errors.add("name", gettext("Enter the branch's name."))
 
 
+def _check_desks(dealership: bool, building_systems: bool, errors: Errors) -> None:
+    if not (dealership or building_systems):
+        errors.add("runs_dealership", gettext("A branch runs at least one desk."))
+
+
 def _check_password(
     password: str, user: User | None, errors: Errors, field: str = "password"
 ) -> None:
@@ -180,7 +186,7 @@ def _set_roles(user: User, roles: list[str]) -> None:
 def set_up_organisation(
     *, name: str, time_zone: str, region: str, branch_code: str, branch_name: str,
     admin_username: str, admin_password: str, admin_email: str = "",
-    admin_display_name: str = "",
+    admin_display_name: str = "", desks: Iterable[str] = (DESK_DEALERSHIP,),
 ) -> User:  # fmt: skip
     """The first organisation, its first branch and its first administrator, with no demo data.
 
@@ -194,6 +200,10 @@ def set_up_organisation(
     if region not in Region.values:
         errors.add("region", gettext("Choose the holiday region: CN, TW or HK."))
     _check_branch(None, branch_code, branch_name, errors)
+    desks = set(desks)
+    if desks - {DESK_DEALERSHIP, DESK_BUILDING}:
+        errors.add("desks", gettext("Choose the desks DS, BS or both."))
+    _check_desks(DESK_DEALERSHIP in desks, DESK_BUILDING in desks, errors)
     _check_username(admin_username, errors)
     _check_email(admin_email, errors)
     candidate = User(username=admin_username, email=admin_email, display_name=admin_display_name)
@@ -202,7 +212,10 @@ def set_up_organisation(
     organisation = Organisation.objects.create(
         name=name.strip(), time_zone=time_zone, region=region
     )
-    Branch.objects.create(organisation=organisation, code=branch_code, name=branch_name.strip())
+    Branch.objects.create(
+        organisation=organisation, code=branch_code, name=branch_name.strip(),
+        runs_dealership=DESK_DEALERSHIP in desks, runs_building_systems=DESK_BUILDING in desks,
+    )  # fmt: skip
     candidate.organisation = organisation
     candidate.set_password(admin_password)
     candidate.save()
@@ -212,14 +225,17 @@ def set_up_organisation(
 
 @transaction.atomic
 def create_branch(organisation: Organisation, *, by: User, code: str, name: str,
-                  address: str = "", phone: str = "") -> Branch:  # fmt: skip
+                  address: str = "", phone: str = "", runs_dealership: bool = True,
+                  runs_building_systems: bool = False) -> Branch:  # fmt: skip
     """A new shop of the organisation; its code is fixed in register numbers, so it is unique."""
     ensure_allowed_in(by, "org.add_branch", organisation)
     errors = Errors()
     _check_branch(organisation, code, name, errors)
+    _check_desks(runs_dealership, runs_building_systems, errors)
     errors.raise_if_any(gettext("The branch cannot be created."))
     branch = Branch(organisation=organisation, code=code, name=name.strip(), address=address,
-                    phone=phone)  # fmt: skip
+                    phone=phone, runs_dealership=runs_dealership,
+                    runs_building_systems=runs_building_systems)  # fmt: skip
     _recorded_by(branch, by)
     branch.save()
     return branch
@@ -227,15 +243,23 @@ def create_branch(organisation: Organisation, *, by: User, code: str, name: str,
 
 @transaction.atomic
 def update_branch(branch: Branch, *, by: User, name: str, address: str = "", phone: str = "",
+                  runs_dealership: bool | None = None, runs_building_systems: bool | None = None,
                   ) -> Branch:  # fmt: skip
-    """Rename a branch or change its address; the code stays, registers are numbered by it."""
+    """Rename a branch, change its address or the desks it runs; the code stays, registers are
+    numbered by it."""
     ensure_allowed(by, "org.change_branch", branch)
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     errors = Errors()
     if not name.strip():
         errors.add("name", gettext("Enter the branch's name."))
+    if runs_dealership is None:
+        runs_dealership = branch.runs_dealership
+    if runs_building_systems is None:
+        runs_building_systems = branch.runs_building_systems
+    _check_desks(runs_dealership, runs_building_systems, errors)
     errors.raise_if_any(gettext("The branch cannot be changed."))
     branch.name, branch.address, branch.phone = name.strip(), address, phone
+    branch.runs_dealership, branch.runs_building_systems = runs_dealership, runs_building_systems
     _recorded_by(branch, by)
     branch.save()
     return branch

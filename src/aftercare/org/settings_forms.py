@@ -25,6 +25,15 @@ class BranchForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs=TEXT)
     )
+    # The desks the branch runs: menus, My work and pages follow them.
+    runs_dealership = forms.BooleanField(
+        label=_("Runs the dealership desk (DS)"), required=False, initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
+    runs_building_systems = forms.BooleanField(
+        label=_("Runs the building-systems desk (BS)"), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
 
 
 class BranchEditForm(BranchForm):

@@ -60,7 +60,11 @@ def branches(request: StaffRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def branch_edit(request: StaffRequest, pk: int) -> HttpResponse:
     branch = get_object_or_404(branches_for(request.user), pk=pk)
-    initial = {"name": branch.name, "address": branch.address, "phone": branch.phone}
+    initial = {
+        "name": branch.name, "address": branch.address, "phone": branch.phone,
+        "runs_dealership": branch.runs_dealership,
+        "runs_building_systems": branch.runs_building_systems,
+    }  # fmt: skip
     form = BranchEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

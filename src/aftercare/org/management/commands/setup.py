@@ -58,6 +58,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--admin-email", default=None, help="their e-mail address")
         parser.add_argument(
+            "--desks", choices=["DS", "BS", "both"], default="DS",
+            help="the desks the first branch runs: DS (dealership), BS (building systems) "
+            "or both; default DS",
+        )  # fmt: skip
+        parser.add_argument(
             "--another", action="store_true",
             help="add an organisation although one exists already",
         )  # fmt: skip
@@ -97,7 +102,12 @@ class Command(BaseCommand):
         from aftercare.org.actions import set_up_organisation
 
         try:
-            admin = set_up_organisation(admin_password=password, **values)  # type: ignore[arg-type]
+            desks = ["DS", "BS"] if options["desks"] == "both" else [options["desks"]]
+            admin = set_up_organisation(
+                admin_password=password,
+                desks=desks,
+                **values,  # type: ignore[arg-type]
+            )
         except InvalidInput as error:
             lines = [f"{error.message} Nothing was written."]
             for field, messages in error.fields.items():

@@ -366,6 +366,7 @@ PAGES: dict[str, Row] = {
         on_record=True,
     ),
     "sites:system-labels": Row(BUILDING_READ, (get(kwargs=pk("bs_system")),), on_record=True),
+    "sites:equipment-import": Row(SITES_FIELD, (get(kwargs=pk("bs_system")),), on_record=True),
     "sites:equipment": Row(BUILDING_READ, (get(kwargs=pk("bs_equipment")),), on_record=True),
     "sites:equipment-label": Row(BUILDING_READ, (get(kwargs=pk("bs_equipment")),), on_record=True),
     "sites:equipment-replace": Row(

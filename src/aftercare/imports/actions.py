@@ -20,7 +20,7 @@ from aftercare.errors import Conflict, InvalidInput
 from aftercare.imports import checking, files
 from aftercare.imports.checking import Checked, advisor_key
 from aftercare.imports.columns import BY_KEY, match_headers
-from aftercare.imports.models import ImportJob
+from aftercare.imports.models import KIND_PERMISSIONS, ImportJob
 from aftercare.org.access import ensure_allowed
 from aftercare.org.models import User
 from aftercare.records.bulk import insert_with_history
@@ -32,8 +32,8 @@ MAX_REPORTED_ERRORS = 10_000  # a file of garbage should not make a 100 MB repor
 Status = ImportJob.Status
 
 
-def ensure_can_import(user, branch) -> None:
-    ensure_allowed(user, "customers.add_customer", branch)
+def ensure_can_import(user, branch, kind: str = ImportJob.Kind.CUSTOMERS) -> None:
+    ensure_allowed(user, KIND_PERMISSIONS[kind], branch)
 
 
 def _format_of(file_name: str) -> str:
@@ -46,7 +46,7 @@ def _format_of(file_name: str) -> str:
     raise InvalidInput(message, fields={"file": [message]})
 
 
-def _check_header(content: bytes, file_format: str) -> int | None:
+def _check_header(content: bytes, file_format: str, kind: str = "customers") -> int | None:
     """Refuse a file whose header row we do not understand; return about how many rows follow."""
     try:
         header, estimated = files.read_head(content, file_format)
@@ -55,7 +55,12 @@ def _check_header(content: bytes, file_format: str) -> int | None:
             "format": file_format.upper()
         }
         raise InvalidInput(message, fields={"file": [message]}) from None
-    _found, unknown, missing = match_headers(header)
+    if kind == ImportJob.Kind.EQUIPMENT:
+        from aftercare.sites.importing import match_headers as match_equipment_headers
+
+        _found, unknown, missing = match_equipment_headers(header)
+    else:
+        _found, unknown, missing = match_headers(header)
     problems = []
     if missing:
         problems.append(_("Missing columns: %(names)s.") % {"names": "、".join(missing)})
@@ -74,17 +79,28 @@ def _check_header(content: bytes, file_format: str) -> int | None:
 @transaction.atomic
 def start_import(
     *, branch, by, file_name: str, content: bytes, mode: str = ImportJob.Mode.ALL_OR_NOTHING,
-    language: str | None = None,
+    language: str | None = None, kind: str = ImportJob.Kind.CUSTOMERS, system=None,
 ) -> ImportJob:  # fmt: skip
-    """Keep the upload and queue the check; the worker does the rest."""
+    """Keep the upload and queue the check; the worker does the rest.
+
+    An equipment list (`kind="equipment"`) goes into `system`, in the system's branch.
+    """
     from aftercare.imports.tasks import run_import
 
-    ensure_can_import(by, branch)
+    if kind == ImportJob.Kind.EQUIPMENT:
+        if system is None:
+            raise InvalidInput(_("Choose the system."), fields={"system": [_("Choose the system.")]})
+        branch = system.site.branch
+    elif kind not in ImportJob.Kind.values:
+        raise InvalidInput(_("Unknown import kind."), fields={"kind": [_("Unknown import kind.")]})
+    ensure_can_import(by, branch, kind)
     if mode not in ImportJob.Mode.values:
         raise InvalidInput(_("Unknown import mode."), fields={"mode": [_("Unknown import mode.")]})
     file_format = _format_of(file_name)
-    estimated = _check_header(content, file_format)
+    estimated = _check_header(content, file_format, kind)
     job = ImportJob.objects.create(
+        kind=kind,
+        system=system if kind == ImportJob.Kind.EQUIPMENT else None,
         organisation_id=branch.organisation_id,
         branch=branch,
         created_by=by,
@@ -105,7 +121,7 @@ def import_valid_rows(job: ImportJob, *, by) -> ImportJob:
     """The user chose to import the valid rows of a file that has errors."""
     from aftercare.imports.tasks import run_import
 
-    ensure_can_import(by, job.branch)
+    ensure_can_import(by, job.branch, job.kind)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != Status.VALIDATED:
         raise Conflict(_("This import is not waiting for a decision."))
@@ -120,7 +136,7 @@ def import_valid_rows(job: ImportJob, *, by) -> ImportJob:
 
 @transaction.atomic
 def cancel_import(job: ImportJob, *, by) -> ImportJob:
-    ensure_can_import(by, job.branch)
+    ensure_can_import(by, job.branch, job.kind)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != Status.VALIDATED:
         raise Conflict(_("Only an import waiting for a decision can be cancelled."))
@@ -176,7 +192,8 @@ def _run(job: ImportJob) -> str:
         started_at=job.started_at or now,
         processed_rows=0,
     )
-    check = check_rows(job)
+    equipment = job.kind == ImportJob.Kind.EQUIPMENT
+    check = check_equipment_rows(job) if equipment else check_rows(job)
     job.total_rows, job.valid_rows = check.total, len(check.valid)
     job.error_rows, job.errors = check.error_rows, check.errors
     job.processed_rows, job.validated_at = check.total, timezone.now()
@@ -191,8 +208,36 @@ def _run(job: ImportJob) -> str:
         "status", "finished_at",
     ])  # fmt: skip
     if proceed:
-        write_rows(job, check.valid)
+        (write_equipment_rows if equipment else write_rows)(job, check.valid)
     return ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def check_equipment_rows(job: ImportJob):
+    """An equipment list, checked by the sites app's rules against its system."""
+    from aftercare.sites import importing
+
+    rows = files.read_rows(bytes(job.content), job.format)
+    try:
+        return importing.check_rows(job.system, rows, progress=lambda n: _progress(job, n))
+    except ValueError:
+        raise files.UnreadableFile("header") from None
+
+
+def write_equipment_rows(job: ImportJob, rows: list) -> None:
+    from aftercare.sites import importing
+
+    by = job.confirmed_by or job.created_by
+    reason = _("Imported from %(file)s (import #%(id)d)") % {"file": job.file_name, "id": job.pk}
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != Status.IMPORTING:
+            return  # another run finished or the user cancelled meanwhile
+        done = importing.write_rows(job.system, rows, by=by, reason=reason)
+        locked.status, locked.finished_at = Status.DONE, timezone.now()
+        locked.imported_equipment, locked.processed_rows = done, locked.total_rows
+        locked.save(
+            update_fields=["status", "finished_at", "imported_equipment", "processed_rows"]
+        )
 
 
 def _progress(job: ImportJob, processed: int) -> None:

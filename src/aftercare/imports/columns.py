@@ -334,6 +334,9 @@ def _date(value):
     return parsed
 
 
+parse_date = _date  # for other apps' imports (sites.importing): the same date reading
+
+
 @lru_cache(maxsize=4096)
 def _date_text(raw: str) -> date | None:
     """A sheet holds a few thousand distinct dates at most, and strptime is slow: once each."""

@@ -5,12 +5,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# Who may run (and see) an import of each kind.
+KIND_PERMISSIONS = {"customers": "customers.add_customer", "equipment": "sites.add_equipment"}
+
+
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Who may import sees the branch's jobs; administrators their organisation's."""
-        from aftercare.org.access import restrict
+        """Who may import sees the branch's jobs of the kinds they may import; administrators
+        their organisation's."""
+        from django.core.exceptions import PermissionDenied
 
-        return restrict(self, user, "customers.add_customer")
+        from aftercare.org.access import is_signed_in, scoped
+
+        kinds = [k for k, perm in KIND_PERMISSIONS.items() if is_signed_in(user)
+                 and user.has_perm(perm)]  # fmt: skip
+        if not kinds:
+            raise PermissionDenied
+        return scoped(self, user).filter(kind__in=kinds)
 
 
 class ImportJob(models.Model):
@@ -23,6 +34,10 @@ class ImportJob(models.Model):
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all_or_nothing", _("Import only if every row is valid")
         VALID_ONLY = "valid_only", _("Import the valid rows, skip the others")
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers and vehicles")
+        EQUIPMENT = "equipment", _("Equipment of a system")
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Waiting")
@@ -53,6 +68,12 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("valid rows confirmed by"),
     )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CUSTOMERS)
+    # The system an equipment list goes into (kind `equipment`).
+    system = models.ForeignKey(
+        "sites.System", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("system"),
+    )  # fmt: skip
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"), editable=False)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
@@ -69,6 +90,7 @@ class ImportJob(models.Model):
     error_rows = models.PositiveIntegerField(_("rows in error"), default=0)
     imported_customers = models.PositiveIntegerField(_("customers imported"), default=0)
     imported_vehicles = models.PositiveIntegerField(_("vehicles imported"), default=0)
+    imported_equipment = models.PositiveIntegerField(_("equipment imported"), default=0)
     # [{"row": 7, "column": "電話", "message": "…"}], in row order.
     errors = models.JSONField(_("error report"), default=list, blank=True)
     failure = models.TextField(_("reason of the failure"), blank=True)

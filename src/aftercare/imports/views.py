@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required, permission_required, user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,10 +10,21 @@ from django.views.decorators.http import require_POST
 from aftercare.errors import DomainError
 from aftercare.imports import actions, files, queries
 from aftercare.imports.forms import FormatForm, UploadForm
-from aftercare.imports.models import ImportJob
+from aftercare.imports.models import KIND_PERMISSIONS, ImportJob
 
 SHOWN_ERRORS = 200
 can_import = permission_required("customers.add_customer", raise_exception=True)
+
+
+def can_follow(view):
+    """A job's pages: for whoever may import one of the kinds (the job's scope decides)."""
+
+    def check(user):
+        if any(user.has_perm(perm) for perm in KIND_PERMISSIONS.values()):
+            return True
+        raise PermissionDenied
+
+    return user_passes_test(check)(view)
 
 
 def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
@@ -55,7 +67,7 @@ def new(request):
 
 
 @login_required
-@can_import
+@can_follow
 def detail(request, pk: int):
     job = queries.get_job_for(request.user, pk)
     context = {"job": job, "shown_errors": job.errors[:SHOWN_ERRORS]}
@@ -79,7 +91,7 @@ def template(request):
 
 
 @login_required
-@can_import
+@can_follow
 def error_report(request, pk: int):
     job = queries.get_job_for(request.user, pk)
     headings = (_("Row"), _("Column"), _("Reason"))
@@ -88,7 +100,7 @@ def error_report(request, pk: int):
 
 
 @login_required
-@can_import
+@can_follow
 @require_POST
 def import_valid(request, pk: int):
     job = queries.get_job_for(request.user, pk)
@@ -100,7 +112,7 @@ def import_valid(request, pk: int):
 
 
 @login_required
-@can_import
+@can_follow
 @require_POST
 def cancel(request, pk: int):
     job = queries.get_job_for(request.user, pk)

@@ -66,6 +66,16 @@ def _check_equipment(
     )
 
 
+def clean_equipment(
+    errors: Errors, *, name: str, model: str, serial: str, location: str
+) -> dict[str, str]:
+    """An item's fields cleaned as `add_equipment` cleans them (the import checks rows so)."""
+    name, model, serial, location = _check_equipment(
+        errors, name=name, model=model, serial=serial, location=location
+    )
+    return {"name": name, "model": model, "serial": serial, "location": location}
+
+
 @transaction.atomic
 def add_equipment(
     *,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftercare import moments
 from aftercare.customers.models import Customer
+from aftercare.imports.models import ImportJob
 from aftercare.sites.choices import SystemKind
 
 TEXT = {"class": "form-control"}
@@ -106,3 +107,27 @@ class ReplaceForm(forms.Form):
         widget=forms.TextInput(attrs={**TEXT, "autocapitalize": "characters"}),
     )
     installed_on = DayField(label=_("Installed on"))
+
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class EquipmentImportForm(forms.Form):
+    """An equipment list (.xlsx or .csv) for one system, through the import machinery."""
+
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+    mode = forms.ChoiceField(
+        label=_("When some rows are invalid"),
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload

@@ -11,6 +11,7 @@ urlpatterns = [
     path("systems/<int:pk>/", views.system_detail, name="system"),
     path("systems/<int:pk>/equipment/new/", views.equipment_add, name="equipment-add"),
     path("systems/<int:pk>/labels/", views.system_labels, name="system-labels"),
+    path("systems/<int:pk>/import/", views.equipment_import, name="equipment-import"),
     path("equipment/<int:pk>/", views.equipment_detail, name="equipment"),
     path("equipment/<int:pk>/replace/", views.equipment_replace, name="equipment-replace"),
     path("equipment/<int:pk>/label/", views.equipment_label, name="equipment-label"),

@@ -17,8 +17,17 @@ from django.utils.translation import gettext as _
 from aftercare.errors import DomainError
 from aftercare.formfields import show_domain_error
 from aftercare.org.http import StaffRequest
-from aftercare.sites import actions, labels, queries
-from aftercare.sites.forms import EquipmentForm, ReplaceForm, SearchForm, SiteForm, SystemForm
+from aftercare.imports import actions as import_actions
+from aftercare.imports.models import ImportJob
+from aftercare.sites import actions, importing, labels, queries
+from aftercare.sites.forms import (
+    EquipmentForm,
+    EquipmentImportForm,
+    ReplaceForm,
+    SearchForm,
+    SiteForm,
+    SystemForm,
+)
 from aftercare.sites.models import Equipment, Site, System
 
 PAGE_SIZE = 50
@@ -145,6 +154,7 @@ def _system_page(request: StaffRequest, system: System, form: EquipmentForm) -> 
             system.warranty_starts_on, system.warranty_ends_on, today
         ),
         "handover_url": _optional_url("documents:handover", system.pk),
+        "import_url": reverse("sites:equipment-import", args=[system.pk]),
     }
     return render(request, "sites/system.html", context)
 
@@ -224,3 +234,36 @@ def system_labels(request: StaffRequest, pk: int) -> HttpResponse:
     items = items.order_by("location", "name", "id")
     context = {"labels": [_label(request, item) for item in items], "system": system}
     return render(request, "sites/labels.html", context)
+
+
+@login_required
+@permission_required("sites.add_equipment", raise_exception=True)
+def equipment_import(request: StaffRequest, pk: int) -> HttpResponse:
+    """Upload an equipment list for the system; the import's own page shows its progress."""
+    system = _system(request, pk)
+    if request.GET.get("template"):
+        response = HttpResponse(
+            importing.template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="equipment.xlsx"'
+        return response
+    form = EquipmentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_actions.start_import(
+                branch=system.site.branch,
+                by=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+                mode=form.cleaned_data["mode"],
+                language=request.LANGUAGE_CODE,
+                kind=ImportJob.Kind.EQUIPMENT,
+                system=system,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            return redirect("imports:detail", pk=job.pk)
+    return render(request, "sites/import.html", {"form": form, "system": system})

@@ -5,8 +5,8 @@ open and upcoming work whenever the demo is loaded.
 """
 
 import random
-from importlib import import_module
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password

@@ -344,7 +344,9 @@ PAGES: dict[str, Row] = {
         note="the token is the key: anyone holding it reads advisor@A's feed",
     ),
     # sites (building-systems desk)
-    "sites:list": Row(BUILDING_READ, (get(), get(query=lambda ids: {"q": "浦江", "serial": "hk0"}))),
+    "sites:list": Row(
+        BUILDING_READ, (get(), get(query=lambda ids: {"q": "浦江", "serial": "hk0"}))
+    ),
     "sites:create": Row(
         SUPERVISORS,
         (get(), post(data=lambda ids: {"customer": ids["bs_customer"], "name": "新大樓"})),

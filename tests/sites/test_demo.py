@@ -38,6 +38,7 @@ def test_the_demo_has_a_building_systems_branch_with_three_sites(db, capsys):
 
     demo.reset()
     assert Site.objects.filter(branch__name="弱電工程部").count() == 3
-    assert Equipment.objects.count() == Equipment.objects.filter(
-        system__site__branch__name="弱電工程部"
-    ).count()
+    assert (
+        Equipment.objects.count()
+        == Equipment.objects.filter(system__site__branch__name="弱電工程部").count()
+    )

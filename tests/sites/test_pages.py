@@ -8,7 +8,7 @@ from datetime import date
 from aftercare.customers import actions as customers
 from aftercare.customers.models import CustomerContact
 from aftercare.sites import actions
-from aftercare.sites.models import Equipment, Site, System
+from aftercare.sites.models import Equipment, Site
 
 
 def _tower(building):
@@ -19,8 +19,8 @@ def _tower(building):
     actions.add_system(by=building.vera, site=site, kind="cabling", name="綜合布線")
     for n in range(3):
         actions.add_equipment(
-            by=building.vera, system=cctv, name="半球攝像機", model="DS-2CD3", serial=f"HK-2026-{n:04}",
-            location=f"{n + 1}F 電梯廳", installed_on=date(2026, 3, 2),
+            by=building.vera, system=cctv, name="半球攝像機", model="DS-2CD3",
+            serial=f"HK-2026-{n:04}", location=f"{n + 1}F 電梯廳", installed_on=date(2026, 3, 2),
         )  # fmt: skip
     return site, cctv
 
@@ -84,7 +84,12 @@ def test_an_engineer_adds_equipment_on_the_system_page(client, building):
     assert 'id="handover-link"' not in page  # the documents app is not installed here
     response = client.post(
         f"/sites/systems/{cctv.pk}/equipment/new/",
-        {"name": "NVR", "serial": "NVR-01", "location": "B1 監控中心", "installed_on": "2026-03-05"},
+        {
+            "name": "NVR",
+            "serial": "NVR-01",
+            "location": "B1 監控中心",
+            "installed_on": "2026-03-05",
+        },
     )
     assert response.status_code == 302
     item = Equipment.objects.get(serial="NVR-01")
@@ -121,7 +126,8 @@ def test_replacing_a_part_keeps_the_old_item_and_starts_its_own_warranty(client,
     client.force_login(building.eric)
     response = client.post(
         f"/sites/equipment/{old.pk}/replace/",
-        {"name": "半球攝像機", "model": "DS-2CD5", "serial": "HK-2027-0100", "installed_on": "2026-06-10"},
+        {"name": "半球攝像機", "model": "DS-2CD5", "serial": "HK-2027-0100",
+         "installed_on": "2026-06-10"},
     )  # fmt: skip
     new = Equipment.objects.get(serial="HK-2027-0100")
     assert response["Location"] == f"/sites/equipment/{new.pk}/"
@@ -131,7 +137,9 @@ def test_replacing_a_part_keeps_the_old_item_and_starts_its_own_warranty(client,
     assert new.location == old.location and new.replaces == old
     page = client.get(f"/sites/equipment/{old.pk}/").content.decode()
     assert "Replaced on 2026-06-10" in page and f"/sites/equipment/{new.pk}/" in page
-    again = client.post(f"/sites/equipment/{old.pk}/replace/", {"name": "x", "installed_on": "2026-06-11"})
+    again = client.post(
+        f"/sites/equipment/{old.pk}/replace/", {"name": "x", "installed_on": "2026-06-11"}
+    )
     assert again.status_code == 200 and "already replaced" in again.content.decode()
     assert Equipment.objects.count() == 4
 
@@ -163,10 +171,15 @@ def test_contacts_are_added_and_corrected_on_a_company_customer(client, building
     assert contact.phones == ["+8613900139000", "+862163005678"]
     page = client.get(f"/customers/{building.owner_a.pk}/").content.decode()
     assert "王工" in page and "保安主任" in page
-    client.post(f"/customers/contacts/{contact.pk}/edit/", {"name": "王工", "role": "保安經理", "phones": "13900139000"})
+    client.post(
+        f"/customers/contacts/{contact.pk}/edit/",
+        {"name": "王工", "role": "保安經理", "phones": "13900139000"},
+    )
     contact.refresh_from_db()
     assert contact.role == "保安經理" and contact.history.count() == 2
-    bad = client.post(f"/customers/{building.owner_a.pk}/contacts/new/", {"name": "趙", "phones": "12"})
+    bad = client.post(
+        f"/customers/{building.owner_a.pk}/contacts/new/", {"name": "趙", "phones": "12"}
+    )
     assert bad.status_code == 200 and CustomerContact.objects.count() == 1
     person = client.post(f"/customers/{building.person_a.pk}/contacts/new/", {"name": "趙"})
     assert "company customers" in person.content.decode()

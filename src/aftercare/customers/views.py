@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from aftercare.apps import DESK_DEALERSHIP
 from aftercare.customers import actions, archive, queries
 from aftercare.customers.choices import WantedService
 from aftercare.customers.forms import (
@@ -16,7 +17,6 @@ from aftercare.customers.forms import (
     VehicleForm,
 )
 from aftercare.customers.models import Customer, CustomerContact
-from aftercare.apps import DESK_DEALERSHIP
 from aftercare.errors import DomainError
 from aftercare.followups.choices import PlanTopic, Topic
 from aftercare.formfields import show_domain_error

@@ -89,7 +89,9 @@ def start_import(
 
     if kind == ImportJob.Kind.EQUIPMENT:
         if system is None:
-            raise InvalidInput(_("Choose the system."), fields={"system": [_("Choose the system.")]})
+            raise InvalidInput(
+                _("Choose the system."), fields={"system": [_("Choose the system.")]}
+            )
         branch = system.site.branch
     elif kind not in ImportJob.Kind.values:
         raise InvalidInput(_("Unknown import kind."), fields={"kind": [_("Unknown import kind.")]})
@@ -235,9 +237,7 @@ def write_equipment_rows(job: ImportJob, rows: list) -> None:
         done = importing.write_rows(job.system, rows, by=by, reason=reason)
         locked.status, locked.finished_at = Status.DONE, timezone.now()
         locked.imported_equipment, locked.processed_rows = done, locked.total_rows
-        locked.save(
-            update_fields=["status", "finished_at", "imported_equipment", "processed_rows"]
-        )
+        locked.save(update_fields=["status", "finished_at", "imported_equipment", "processed_rows"])
 
 
 def _progress(job: ImportJob, processed: int) -> None:

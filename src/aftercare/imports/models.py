@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Who may run (and see) an import of each kind.
 KIND_PERMISSIONS = {"customers": "customers.add_customer", "equipment": "sites.add_equipment"}
 

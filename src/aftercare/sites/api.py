@@ -5,6 +5,7 @@ documents app's router; this one declares no catch-all under `/systems/`.
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -51,11 +52,12 @@ class SiteFilters(Schema):
 
 
 @router.post("/sites", response=responses({201: SiteOut}, 404))
-def create_site(request: StaffRequest, payload: SiteIn) -> Status:
+def create_site(request: StaffRequest, payload: SiteIn) -> Status[Any]:
     """A site of a company customer (its owner); a person is refused (422), a customer of
     another branch is not found (404)."""
     _require(request, "sites.add_site")
-    customer = Customer.objects.visible_to(request.user).get(pk=payload.customer_id)
+    customers: QuerySet[Customer] = Customer.objects.visible_to(request.user)  # type: ignore[no-untyped-call]
+    customer = customers.get(pk=payload.customer_id)
     site = actions.create_site(
         by=request.user, customer=customer, name=payload.name, address=payload.address
     )
@@ -103,7 +105,7 @@ class SystemFilters(Schema):
 
 
 @router.post("/systems", response=responses({201: SystemOut}, 404))
-def add_system(request: StaffRequest, payload: SystemIn) -> Status:
+def add_system(request: StaffRequest, payload: SystemIn) -> Status[Any]:
     """A system of a site; `key` marks it for BS-2 (two trained people on the owner's side)."""
     _require(request, "sites.add_system")
     site = queries.get_site_for(request.user, payload.site_id)
@@ -162,7 +164,7 @@ class EquipmentFilters(Schema):
 
 
 @router.post("/equipment", response=responses({201: EquipmentOut}, 404))
-def add_equipment(request: StaffRequest, payload: EquipmentIn) -> Status:
+def add_equipment(request: StaffRequest, payload: EquipmentIn) -> Status[Any]:
     """An item of a system; added after acceptance it carries the system's warranty."""
     _require(request, "sites.add_equipment")
     system = queries.get_system_for(request.user, payload.system_id)

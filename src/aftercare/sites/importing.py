@@ -90,7 +90,7 @@ def _cell_text(value: object) -> str:
 def _cell_date(value: object) -> date:
     from aftercare.imports.columns import parse_date  # the archive import's date reader
 
-    day: date = parse_date(value)
+    day: date = parse_date(value)  # type: ignore[no-untyped-call]
     if not moments.plausible_year(day):
         raise ValueError(str(moments.DATE_OUT_OF_RANGE))
     return day
@@ -139,7 +139,9 @@ def check_rows(
         if key and key in existing:
             errors.add("serial", _("This serial number is already in the system."))
         elif key and key in seen:
-            errors.add("serial", _("The same serial number is on row %(row)d.") % {"row": seen[key]})
+            errors.add(
+                "serial", _("The same serial number is on row %(row)d.") % {"row": seen[key]}
+            )
         elif key:
             seen[key] = number
         if not errors:

@@ -167,7 +167,9 @@ class Equipment(models.Model):
             # Search by serial is a prefix match (LIKE 'KEY%'): on PostgreSQL only a
             # pattern-ops btree serves it under a non-C collation (equality too).
             models.Index(
-                fields=["serial_key"], name="equipment_serial_key", opclasses=["varchar_pattern_ops"]
+                fields=["serial_key"],
+                name="equipment_serial_key",
+                opclasses=["varchar_pattern_ops"],
             ),
         ]
         constraints = [

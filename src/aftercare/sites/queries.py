@@ -91,7 +91,7 @@ def site_systems(site: Site) -> list[SystemRow]:
         in_service=Count("equipment", filter=Q(equipment__removed_on__isnull=True)),
         removed=Count("equipment", filter=Q(equipment__removed_on__isnull=False)),
     ).order_by("kind", "name", "id")
-    return [SystemRow(s, s.in_service, s.removed) for s in systems]
+    return [SystemRow(s, s.in_service, s.removed) for s in systems]  # type: ignore[attr-defined]
 
 
 def system_equipment(system: System) -> QuerySet[Equipment]:
@@ -105,6 +105,6 @@ def system_equipment(system: System) -> QuerySet[Equipment]:
 
 def company_owners(user: User) -> QuerySet[Customer]:
     """Who may own a new site: the company customers the user may see (their branch's)."""
-    return Customer.objects.visible_to(user).filter(kind=Customer.Kind.COMPANY).order_by(
-        "name", "id"
+    return (
+        Customer.objects.visible_to(user).filter(kind=Customer.Kind.COMPANY).order_by("name", "id")
     )

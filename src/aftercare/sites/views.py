@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from aftercare.errors import DomainError
 from aftercare.formfields import show_domain_error
-from aftercare.org.http import StaffRequest
 from aftercare.imports import actions as import_actions
 from aftercare.imports.models import ImportJob
+from aftercare.org.http import StaffRequest
 from aftercare.sites import actions, importing, labels, queries
 from aftercare.sites.forms import (
     EquipmentForm,

@@ -104,9 +104,9 @@ class Command(BaseCommand):
         try:
             desks = ["DS", "BS"] if options["desks"] == "both" else [options["desks"]]
             admin = set_up_organisation(
-                admin_password=password,
+                admin_password=password,  # type: ignore[arg-type]
                 desks=desks,
-                **values,  # type: ignore[arg-type]
+                **values,
             )
         except InvalidInput as error:
             lines = [f"{error.message} Nothing was written."]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftercare import moments
 from aftercare.customers.models import Customer
@@ -78,7 +79,10 @@ class SystemForm(forms.Form):
 class EquipmentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     model = forms.CharField(
-        label=_("Model"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
+        label=pgettext_lazy("building", "Model"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs=TEXT),
     )
     serial = forms.CharField(
         label=_("Serial number"),
@@ -98,7 +102,10 @@ class EquipmentForm(forms.Form):
 class ReplaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     model = forms.CharField(
-        label=_("Model"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT)
+        label=pgettext_lazy("building", "Model"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs=TEXT),
     )
     serial = forms.CharField(
         label=_("Serial number of the new part"),

@@ -105,6 +105,5 @@ def system_equipment(system: System) -> QuerySet[Equipment]:
 
 def company_owners(user: User) -> QuerySet[Customer]:
     """Who may own a new site: the company customers the user may see (their branch's)."""
-    return (
-        Customer.objects.visible_to(user).filter(kind=Customer.Kind.COMPANY).order_by("name", "id")
-    )
+    customers: QuerySet[Customer] = Customer.objects.visible_to(user)  # type: ignore[no-untyped-call]
+    return customers.filter(kind=Customer.Kind.COMPANY).order_by("name", "id")

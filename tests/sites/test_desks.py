@@ -103,3 +103,13 @@ def test_setup_sets_the_desks_of_the_first_branch(db, desks, expected):
     out = io.StringIO()
     call_command("setup", *flags, stdout=out)
     assert Branch.objects.get().desks == frozenset(expected)
+
+
+def test_the_customer_page_of_a_site_owner_shows_sites_not_cars(client, building):
+    from aftercare.sites import actions
+
+    site = actions.create_site(by=building.vera, customer=building.owner_a, name="浦江中心")
+    client.force_login(building.vera)
+    page = client.get(f"/customers/{building.owner_a.pk}/").content.decode()
+    assert f"/sites/{site.pk}/" in page and 'id="contacts"' in page
+    assert 'id="vehicles"' not in page and 'id="log-call"' not in page

@@ -134,6 +134,8 @@ def customer_detail(request, pk: int):
         "plan": plan,
         "plan_topics": PlanTopic.choices,
         "contacts": customer.contacts.all(),
+        # A building-systems branch's customers are site owners: no cars, no workshop.
+        "dealership": DESK_DEALERSHIP in desks_of(user),
     }
     return render(request, "customers/detail.html", context)
 

@@ -132,7 +132,7 @@ def get_system(request: StaffRequest, system_id: Id) -> System:
 # -------------------------------------------------------------------------------- equipment
 
 
-class EquipmentIn(Input):
+class InstalledEquipmentIn(Input):
     system_id: Id
     name: str = Field(..., min_length=1, max_length=200)
     model: str = Field("", max_length=100)
@@ -141,7 +141,7 @@ class EquipmentIn(Input):
     installed_on: Day | None = None
 
 
-class EquipmentOut(Schema):
+class InstalledEquipmentOut(Schema):
     id: int
     system_id: int
     name: str
@@ -156,15 +156,15 @@ class EquipmentOut(Schema):
     removed_on: date | None
 
 
-class EquipmentFilters(Schema):
+class InstalledEquipmentFilters(Schema):
     system_id: Id | None = None
     serial: str | None = Field(
         None, max_length=100, description="prefix; spaces, dashes and case are ignored"
     )
 
 
-@router.post("/equipment", response=responses({201: EquipmentOut}, 404))
-def add_equipment(request: StaffRequest, payload: EquipmentIn) -> Status[Any]:
+@router.post("/equipment", response=responses({201: InstalledEquipmentOut}, 404))
+def add_equipment(request: StaffRequest, payload: InstalledEquipmentIn) -> Status[Any]:
     """An item of a system; added after acceptance it carries the system's warranty."""
     _require(request, "sites.add_equipment")
     system = queries.get_system_for(request.user, payload.system_id)
@@ -180,9 +180,11 @@ def add_equipment(request: StaffRequest, payload: EquipmentIn) -> Status[Any]:
     return Status(201, item)
 
 
-@router.get("/equipment", response=responses({200: list[EquipmentOut]}))
+@router.get("/equipment", response=responses({200: list[InstalledEquipmentOut]}))
 @paginate(BoundedPagination)
-def list_equipment(request: StaffRequest, filters: Query[EquipmentFilters]) -> QuerySet[Equipment]:
+def list_equipment(
+    request: StaffRequest, filters: Query[InstalledEquipmentFilters]
+) -> QuerySet[Equipment]:
     items = queries.visible_equipment(request.user)
     if filters.system_id is not None:
         items = items.filter(system_id=filters.system_id)
@@ -192,6 +194,6 @@ def list_equipment(request: StaffRequest, filters: Query[EquipmentFilters]) -> Q
     return items.order_by("id")
 
 
-@router.get("/equipment/{equipment_id}", response=responses({200: EquipmentOut}, 404))
+@router.get("/equipment/{equipment_id}", response=responses({200: InstalledEquipmentOut}, 404))
 def get_equipment(request: StaffRequest, equipment_id: Id) -> Equipment:
     return queries.get_equipment_for(request.user, equipment_id)

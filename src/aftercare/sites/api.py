@@ -190,7 +190,9 @@ def list_equipment(
         items = items.filter(system_id=filters.system_id)
     if filters.serial is not None:
         key = serial_key(filters.serial)
+        # In the index's order: the first page is the first entries of the prefix range.
         items = items.filter(serial_key__startswith=key) if key else items.none()
+        return items.order_by("serial_key", "id")
     return items.order_by("id")
 
 

@@ -131,7 +131,11 @@ class Equipment(models.Model):
     """One device of a system, found by its serial and its place in the building."""
 
     system = models.ForeignKey(
-        System, on_delete=models.PROTECT, related_name="equipment", verbose_name=_("system")
+        System,
+        on_delete=models.PROTECT,
+        related_name="equipment",
+        verbose_name=_("system"),
+        db_index=False,  # equipment_system_removed below leads with it
     )
     name = models.CharField(_("name"), max_length=200)
     model = models.CharField(_("model"), max_length=100, blank=True)
@@ -165,12 +169,15 @@ class Equipment(models.Model):
         ordering = ["system_id", "location", "name", "id"]
         indexes = [
             # Search by serial is a prefix match (LIKE 'KEY%'): on PostgreSQL only a
-            # pattern-ops btree serves it under a non-C collation (equality too).
+            # pattern-ops btree serves it under a non-C collation (equality too). With the
+            # system in the index, counting the matches of a branch reads no equipment rows.
             models.Index(
-                fields=["serial_key"],
-                name="equipment_serial_key",
-                opclasses=["varchar_pattern_ops"],
+                fields=["serial_key", "system"],
+                name="equipment_serial_system",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
+            # A site page counts each system's items in service and replaced from the index.
+            models.Index(fields=["system", "removed_on"], name="equipment_system_removed"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -118,17 +118,18 @@ def generate(args) -> None:
                FROM sites_site s CROSS JOIN generate_series(1, {SYSTEMS_PER_SITE}) AS k"""  # noqa: S608
         )
         cur.execute(
-            f"""INSERT INTO sites_equipment (system_id, name, model, serial, serial_key,
+            f"""INSERT INTO sites_equipment (system_id, branch_id, name, model, serial, serial_key,
                    location, installed_on, warranty_starts_on, warranty_ends_on, own_warranty,
                    removed_on, created_at)
-               SELECT y.id, '設備' || n, 'M-' || (y.id % 50),
+               SELECT y.id, s.branch_id, '設備' || n, 'M-' || (y.id % 50),
                    ({prefixes})[1 + y.id % 10] || '-' || (2020 + y.id % 6) || '-'
                        || lpad((y.id * {ITEMS_PER_SYSTEM} + n)::text, 7, '0'),
                    ({prefixes})[1 + y.id % 10] || (2020 + y.id % 6)
                        || lpad((y.id * {ITEMS_PER_SYSTEM} + n)::text, 7, '0'),
                    (1 + n % 30) || 'F 電梯廳', date '2025-05-01' + (n % 20),
                    y.warranty_starts_on, y.warranty_ends_on, false, NULL, now()
-               FROM sites_system y CROSS JOIN generate_series(1, {ITEMS_PER_SYSTEM}) AS n"""  # noqa: S608
+               FROM sites_system y JOIN sites_site s ON s.id = y.site_id
+               CROSS JOIN generate_series(1, {ITEMS_PER_SYSTEM}) AS n"""  # noqa: S608
         )
     with connection.cursor() as cur:
         for table in ("customers_customer", "customers_customercontact", "sites_site",
@@ -188,6 +189,9 @@ def main(argv=None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 20 000 sites, 2 M items")
     parser.add_argument("--branches", type=int, default=10)
     parser.add_argument("-n", type=int, default=200, help="timed requests per case")
+    parser.add_argument(
+        "--cases", default="site,api,page,coverage", help="which cases to time (comma-separated)"
+    )
     args = parser.parse_args(argv)
 
     url = database.setup(args.database_url, reset=args.reset)
@@ -228,16 +232,19 @@ def main(argv=None) -> None:
     load_before = os.getloadavg()
     results = []
     # Each request by the supervisor of the site's branch: one measure() per sample.
+    cases = set(args.cases.split(","))
     site_samples = [rng.choice(site_ids) for _ in range(args.n)]
-    results.append(
-        _pooled(clients, [(b, f"/sites/{s}/") for s, b in site_samples], bare, "site page")
-    )
+    if "site" in cases:
+        sites = [(b, f"/sites/{s}/") for s, b in site_samples]
+        results.append(_pooled(clients, sites, bare, "site page"))
     serials = [random_item() for _ in range(args.n)]
-    api = [(b, f"/api/v1/equipment?serial={typed(s)}") for s, b in serials]
-    results.append(_pooled(clients, api, bare, "serial search (API)"))
-    page = [(b, f"/sites/?serial={typed(s)}") for s, b in serials]
-    results.append(_pooled(clients, page, bare, "serial search (Sites page)"))
-    coverage = time_coverage(args.n, rng)
+    if "api" in cases:
+        api = [(b, f"/api/v1/equipment?serial={typed(s)}") for s, b in serials]
+        results.append(_pooled(clients, api, bare, "serial search (API)"))
+    if "page" in cases:
+        page = [(b, f"/sites/?serial={typed(s)}") for s, b in serials]
+        results.append(_pooled(clients, page, bare, "serial search (Sites page)"))
+    coverage = time_coverage(args.n, rng) if "coverage" in cases else None
     if coverage is not None:
         results.append(coverage)
     load_after = os.getloadavg()

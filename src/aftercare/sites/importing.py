@@ -164,6 +164,7 @@ def write_rows(system: System, rows: Sequence[Row], *, by: Any, reason: str) -> 
     for row in rows:
         item = Equipment(
             system=system,
+            branch_id=system.site.branch_id,
             warranty_starts_on=system.warranty_starts_on,
             warranty_ends_on=system.warranty_ends_on,
             **row.fields,

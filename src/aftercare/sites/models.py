@@ -124,7 +124,7 @@ class System(models.Model):
 
 class EquipmentQuerySet(models.QuerySet["Equipment"]):
     def visible_to(self, user: object) -> models.QuerySet[Equipment]:
-        return restrict(self, user, "sites.view_site", branch_field="system__site__branch")
+        return restrict(self, user, "sites.view_site", branch_field="branch")
 
 
 class Equipment(models.Model):
@@ -136,6 +136,17 @@ class Equipment(models.Model):
         related_name="equipment",
         verbose_name=_("system"),
         db_index=False,  # equipment_system_removed below leads with it
+    )
+    # The site's branch, kept on the item (a site never changes branch) so a branch's search
+    # by serial is one index range, not a join per match (bench/RESULTS.md, "Installed base").
+    branch = models.ForeignKey(
+        "org.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("branch"),
+        db_index=False,  # equipment_branch_serial below leads with it
     )
     name = models.CharField(_("name"), max_length=200)
     model = models.CharField(_("model"), max_length=100, blank=True)
@@ -176,6 +187,12 @@ class Equipment(models.Model):
                 name="equipment_serial_system",
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
+            # The common case: a branch's own items by serial prefix.
+            models.Index(
+                fields=["branch", "serial_key"],
+                name="equipment_branch_serial",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
             # A site page counts each system's items in service and replaced from the index.
             models.Index(fields=["system", "removed_on"], name="equipment_system_removed"),
         ]
@@ -192,4 +209,6 @@ class Equipment(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.serial_key = serial_key(self.serial)
+        if self.branch_id is None:
+            self.branch_id = self.system.site.branch_id
         super().save(*args, **kwargs)  # type: ignore[arg-type]

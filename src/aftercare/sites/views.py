@@ -72,7 +72,9 @@ def site_list(request: StaffRequest) -> HttpResponse:
     if form.is_valid():
         text, serial = form.cleaned_data["q"], form.cleaned_data["serial"]
     sites = queries.search_sites(request.user, text)
-    page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = None
+    if not serial.strip() or text.strip():  # a serial search alone shows only its items
+        page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
     found = None
     if serial.strip():
         found = list(

@@ -31,6 +31,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from aftercare.apischema import contains_nul, nul_message
 from aftercare.apps import api_routers
 from aftercare.errors import DomainError
+from aftercare.uploads import UploadTooLarge
 
 
 class MomentEncoder(NinjaJSONEncoder):
@@ -277,7 +278,9 @@ def on_data_error(request, exc):
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request, exc):
-    """DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) is the limit of an API body."""
+    """DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) is the limit of an API body; uploads have their own."""
+    if isinstance(exc, UploadTooLarge):
+        return _error(request, 413, "too_large", exc.message)
     return _error(request, 413, "too_large", _("The request body is too large (at most 2 MB)."))
 
 

@@ -226,6 +226,8 @@ def _field_errors(errors) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path")]
+        if len(loc) > 1 and loc[0] in ("form", "file"):  # multipart: the source, then the field
+            loc = loc[1:]
         if loc and loc[0] == "payload":
             loc = loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(_field_message(error))

@@ -30,8 +30,11 @@ class UploadTooLarge(RequestDataTooBig):
 
     @property
     def message(self) -> str:
-        return _("The upload is too large (at most %(mb)s MB).") % {
-            "mb": f"{self.limit / 1024 / 1024:.0f}"
+        # The limit allows for the form's other fields; the person sending thinks in files.
+        fields = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        files = self.limit - fields if self.limit > 2 * fields else self.limit
+        return _("The file is too large (at most %(mb)s MB).") % {
+            "mb": f"{files / 1024 / 1024:.0f}"
         }
 
 

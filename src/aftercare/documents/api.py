@@ -60,19 +60,21 @@ class UploadForm(Schema):
 
 
 @router.post("/documents", response=responses({201: DocumentOut}, 404, 409))
-def upload_document(request: StaffRequest, form: Form[UploadForm], file: File[UploadedFile]) -> Any:
+def upload_document(
+    request: StaffRequest, payload: Form[UploadForm], file: File[UploadedFile]
+) -> Any:
     """Archive a file as the next version of (place, kind, title): version 1 for a new title.
     An empty file, one over the size limit (413 while it is sent) or an unknown kind is
     refused and nothing is stored."""
     _require(request, "documents.add_documentversion")
     system = site = None
-    if form.system_id is not None:
-        system = queries.get_system_for(request.user, form.system_id)
-    if form.site_id is not None:
-        site = queries.get_site_for(request.user, form.site_id)
+    if payload.system_id is not None:
+        system = queries.get_system_for(request.user, payload.system_id)
+    if payload.site_id is not None:
+        site = queries.get_site_for(request.user, payload.site_id)
     version = actions.upload_document(
-        by=request.user, system=system, site=site, kind=form.kind.value, title=form.title,
-        file=file, note=form.note,
+        by=request.user, system=system, site=site, kind=payload.kind.value, title=payload.title,
+        file=file, note=payload.note,
     )  # fmt: skip
     return Status(201, version)
 

@@ -25,7 +25,7 @@ def test_the_page_lists_the_checklist_and_every_version(building, client):
     assert 'id="kind-om_manual" data-kind="om_manual" data-present="no"' in html
     assert 'id="kind-software_doc" data-kind="software_doc" data-present="yes"' in html
     assert html.count('data-title="軟件說明書"') == 2  # versions 2 and 1
-    assert "1 required kind missing" in html
+    assert "Required kinds missing: 1" in html
     assert 'id="acceptance-form"' not in html  # engineers do not record acceptance
 
 

@@ -9,7 +9,7 @@ Does nothing where no building-systems site exists.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,7 +18,7 @@ from aftercare.documents import actions
 from aftercare.documents.choices import DocumentKind
 from aftercare.documents.models import DocumentVersion
 from aftercare.obligations.actions import branch_supervisors
-from aftercare.org.models import Branch, Organisation
+from aftercare.org.models import Branch, Organisation, User
 from aftercare.sites.models import System
 from aftercare.standard import calendar as cal
 from aftercare.standard.deadlines import add_months
@@ -49,7 +49,7 @@ def load(organisation: Organisation, now: datetime) -> None:
             _load_branch(by, systems, now=now, today=today)
 
 
-def _load_branch(by, systems: list[System], *, now: datetime, today) -> None:  # type: ignore[no-untyped-def]
+def _load_branch(by: User, systems: list[System], *, now: datetime, today: date) -> None:
     in_handover = systems[-1] if len(systems) > 1 else None
     complete: list[System] = []
     for index, system in enumerate(systems):

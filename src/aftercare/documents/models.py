@@ -111,7 +111,7 @@ class DocumentVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Written once: a version in the archive is never changed (a correction is a new one).
-        if self.pk is not None:
+        if not self._state.adding:
             raise Conflict(FROZEN_MESSAGE, code="document_archived")
         super().save(*args, **kwargs)
 

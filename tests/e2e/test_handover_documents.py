@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import ARTIFACTS_DIR
+
 from aftercare.customers.models import Customer
 from aftercare.documents.models import DocumentVersion
 from aftercare.obligations.models import Obligation
@@ -86,6 +88,8 @@ def test_a_supervisor_hands_over_accepts_and_prints_in_chinese(page: Page, log_i
     assert system.accepted_on == date(2026, 3, 16)
     assert Obligation.objects.get(rule="BS-6").owner.username == "supervisor1"
     _fits(page)
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS_DIR / "handover-page-375.png", full_page=True)
 
     with page.expect_navigation():
         page.click("#print-list")
@@ -93,6 +97,7 @@ def test_a_supervisor_hands_over_accepts_and_prints_in_chinese(page: Page, log_i
     expect(page.locator("#form-subtitle")).to_have_count(0)  # zh-Hant: the title is its name
     expect(page.locator("#handover-table .record")).to_have_count(5)
     expect(page.locator("#signatures")).to_contain_text("接收人（業主代表，簽字）")
+    page.screenshot(path=ARTIFACTS_DIR / "handover-list-375.png", full_page=True)
 
 
 def test_the_same_in_english_with_a_corrected_version(page: Page, log_in, app_url, system):

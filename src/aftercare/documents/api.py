@@ -54,14 +54,19 @@ class DocumentOut(Schema):
 class UploadForm(Schema):
     kind: DocumentKind
     title: str = Field(..., min_length=1, max_length=200)
-    system_id: Id | None = None
-    site_id: Id | None = None
+    # Multipart has no null: absent is the only "none" (a default, not an accepted value).
+    system_id: Id = None  # type: ignore[assignment]
+    site_id: Id = None  # type: ignore[assignment]
     note: str = Field("", max_length=500)
 
 
 @router.post("/documents", response=responses({201: DocumentOut}, 404, 409))
 def upload_document(
-    request: StaffRequest, payload: Form[UploadForm], file: File[UploadedFile]
+    request: StaffRequest,
+    payload: Form[UploadForm],
+    # Optional in the schema: a missing or empty file is the action's 422 on `file` ("Choose
+    # a file." / "The file is empty."), in the same words as the page.
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     """Archive a file as the next version of (place, kind, title): version 1 for a new title.
     An empty file, one over the size limit (413 while it is sent) or an unknown kind is

@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS_DIR
-
 from aftercare.customers.models import Customer
 from aftercare.documents.models import DocumentVersion
 from aftercare.obligations.models import Obligation
 from aftercare.org.models import Branch, User
 from aftercare.sites import actions as sites
+from tests.e2e.conftest import ARTIFACTS_DIR
 
 PHONE = {"width": 375, "height": 812}
 KINDS = {

@@ -60,6 +60,7 @@ def _page(
         "acceptance_form": acceptance_form
         or AcceptanceForm(initial={"accepted_on": today.isoformat()}),
         "today": today,
+        "max_mb": actions.max_bytes() // (1024 * 1024),
     }
     return render(request, "documents/handover.html", context, status=status)
 

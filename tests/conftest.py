@@ -64,6 +64,12 @@ def pdf_text():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploaded files (handover documents) go to the test run's temporary folder."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     """Unit tests run tasks in-process; the worker itself is tested in test_worker.py."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -31,6 +31,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from aftercare.apischema import contains_nul, nul_message
 from aftercare.apps import api_routers
 from aftercare.errors import DomainError
+from aftercare.uploads import UploadTooLarge
 
 
 class MomentEncoder(NinjaJSONEncoder):
@@ -225,6 +226,8 @@ def _field_errors(errors) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
         loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path")]
+        if len(loc) > 1 and loc[0] in ("form", "file"):  # multipart: the source, then the field
+            loc = loc[1:]
         if loc and loc[0] == "payload":
             loc = loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(_field_message(error))
@@ -277,7 +280,9 @@ def on_data_error(request, exc):
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request, exc):
-    """DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) is the limit of an API body."""
+    """DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) is the limit of an API body; uploads have their own."""
+    if isinstance(exc, UploadTooLarge):
+        return _error(request, 413, "too_large", exc.message)
     return _error(request, 413, "too_large", _("The request body is too large (at most 2 MB)."))
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "aftercare.reviews",
     "aftercare.paperwork",
     "aftercare.sites",
+    "aftercare.documents",
     "axes",
 ]
 
@@ -182,6 +183,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 # A request body (JSON or form fields) above 2 MB is refused (the API answers 413). Uploaded
 # files do not count: they stream to disk and the import form keeps its own 50 MB limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Handover documents (BS-14): the largest file one version may hold (default 100 MB). A request
+# larger than that plus the form fields' allowance is stopped while it is read (uploads.py):
+# the API answers 413, and nothing is stored.
+AFTERCARE_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("AFTERCARE_DOCUMENT_MAX_BYTES", 100 * 1024 * 1024)
+)
+AFTERCARE_UPLOAD_MAX_BYTES = AFTERCARE_DOCUMENT_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+FILE_UPLOAD_HANDLERS = [
+    "aftercare.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -47,6 +47,7 @@ class Call:
     data: Any = None  # ids -> form data (pages) or JSON body (API)
     query: Any = None  # ids -> query string
     path: str = ""  # for a route that cannot be reversed (a catch-all)
+    multipart: bool = False  # API: send `data` as multipart/form-data (an upload)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,18 @@ def patch(**kw) -> Call:
 
 def pk(name: str):
     return lambda ids: {"pk": ids[name]}
+
+
+# documents: who uploads (the desk's engineers too), a small file, an acceptance body.
+UPLOADERS = frozenset({SUPERVISOR, ENGINEER, ADMIN})
+ACCEPTANCE = {"accepted_on": "2026-03-16", "accepted_by": "周先生"}
+
+
+def an_upload(**fields) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"kind": "other", "title": "現場照片", "file": SimpleUploadedFile("a.pdf", b"%PDF")}
+    return {**data, **fields}
 
 
 NO_CUSTOMER_FORM = {"name": "新客戶", "kind": "person", "phones": "13900001111"}
@@ -382,6 +395,23 @@ PAGES: dict[str, Row] = {
         ),
         on_record=True,
     ),
+    # documents (building-systems desk: handover archive BS-14, acceptance BS-5)
+    "documents:handover": Row(BUILDING_READ, (get(kwargs=pk("doc_system")),), on_record=True),
+    "documents:upload": Row(
+        UPLOADERS, (post(kwargs=pk("doc_system"), data=lambda ids: an_upload()),), on_record=True
+    ),
+    "documents:equipment-list": Row(UPLOADERS, (post(kwargs=pk("doc_system")),), on_record=True),
+    "documents:acceptance": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("doc_system"), data=lambda ids: ACCEPTANCE),),
+        on_record=True,
+        note="the handover is incomplete: allowed callers meet the 422 naming what is missing",
+    ),
+    "documents:handover-list": Row(BUILDING_READ, (get(kwargs=pk("doc_system")),), on_record=True),
+    "documents:handover-list-pdf": Row(
+        BUILDING_READ, (get(kwargs=pk("doc_system")),), on_record=True
+    ),
+    "documents:file": Row(BUILDING_READ, (get(kwargs=pk("document")),), on_record=True),
     # safety
     "safety:register": Row(DESK),
     "safety:place-add": Row(
@@ -857,6 +887,25 @@ API: dict[str, Row] = {
         DESK,
         (post(kwargs=lambda ids: {"bin_id": ids["bin"]}, data=body(note="清")),),
         on_record=True,
+    ),
+    # documents (BS-14, BS-5)
+    "POST /documents": Row(
+        UPLOADERS,
+        (Call("POST", data=lambda ids: an_upload(system_id=ids["doc_system"]), multipart=True),),
+        on_record=True,
+    ),
+    "GET /documents": Row(BUILDING_READ),
+    "GET /documents/{document_id}/file": Row(
+        BUILDING_READ, (get(kwargs=lambda ids: {"document_id": ids["document"]}),), on_record=True
+    ),
+    "GET /systems/{system_id}/handover": Row(
+        BUILDING_READ, (get(kwargs=lambda ids: {"system_id": ids["doc_system"]}),), on_record=True
+    ),
+    "POST /systems/{system_id}/acceptance": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"system_id": ids["doc_system"]}, data=lambda ids: ACCEPTANCE),),
+        on_record=True,
+        note="the handover is incomplete: allowed callers meet the 422 naming what is missing",
     ),
     "GET /compliance": Row(SUPERVISORS),
     "GET /reviews": Row(SUPERVISORS),

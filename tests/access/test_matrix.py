@@ -31,7 +31,7 @@ from tests.access import table, world
 BUSINESS_APPS = {
     "auth", "org", "standard", "customers", "obligations", "workshop", "followups", "cases",
     "imports", "outreach", "messaging", "safety", "reviews", "paperwork", "django_tasks_db",
-    "sites",
+    "sites", "documents",
 }  # fmt: skip
 API_PREFIX = "/api/v1"
 ACTORS = [
@@ -186,6 +186,8 @@ def _api_request(client, key, call, ids):
     body = call.data(ids) if call.data else {}
     if method == "GET":
         return client.get(url)
+    if call.multipart:  # an upload: form fields and files, as a browser or curl -F sends them
+        return client.post(url, body)
     return client.generic(
         method, url, data=__import__("json").dumps(body), content_type="application/json"
     )

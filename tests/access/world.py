@@ -124,6 +124,7 @@ def build() -> World:
         org, date(now.year + 1, 1, 2), kind="closure", by=world.user("administrator"), reason="盤點"
     )
     world.ids = {
+        **_documents(a, supervisor=world.user("supervisor@A")),
         "customer": customer.pk,
         "vehicle": vehicle.pk,
         "order": order.pk,
@@ -176,3 +177,25 @@ def _building_systems(world: World) -> dict[str, object]:
         "bs_system": system.pk,
         "bs_equipment": item.pk,
     }
+
+
+# --- building-systems desk ------------------------------------------------------------------
+
+
+def _documents(branch: Branch, *, supervisor) -> dict[str, object]:
+    """documents: a site and a system of branch A with one archived document (handover
+    incomplete, so acceptance answers 422 to allowed callers and writes nothing)."""
+    from django.core.files.base import ContentFile
+
+    from aftercare.customers.models import Customer
+    from aftercare.documents import actions as documents
+    from aftercare.sites import actions as sites
+
+    owner = Customer.objects.create(branch=branch, name="環球置業有限公司", kind="company")
+    site = sites.create_site(by=supervisor, customer=owner, name="環球大廈")
+    system = sites.add_system(by=supervisor, site=site, kind="cctv", name="閉路電視")
+    document = documents.upload_document(
+        by=supervisor, system=system, kind="as_built_drawing", title="竣工圖",
+        file=ContentFile(b"%PDF-1.4", name="drawing.pdf"),
+    )  # fmt: skip
+    return {"doc_site": site.pk, "doc_system": system.pk, "document": document.pk}

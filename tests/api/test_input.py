@@ -473,7 +473,8 @@ def test_every_request_body_is_a_closed_object_in_the_openapi_document(client):
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             body = operation.get("requestBody")
-            if body:
+            # An upload (POST /documents) is multipart: form fields and a file, read by name.
+            if body and "multipart/form-data" not in body["content"]:
                 bodies[f"{method.upper()} {path}"] = body["content"]["application/json"]["schema"]
     assert len(bodies) >= 25
     for label, schema in bodies.items():

@@ -219,6 +219,10 @@ BUILDING_DESK = {
             "sites.change_system",
         },
     },
+    "documents": {
+        "read": {"documents.view_documentversion"},
+        "field": {"documents.add_documentversion"},
+    },
 }
 for _app, _levels in BUILDING_DESK.items():
     for _role, _granted in {

@@ -170,7 +170,6 @@ def test_on_file_since_is_the_local_date(client, desk, zhang):
     assert timezone.localtime(zhang.created_at, desk.org.tz).date().isoformat() in html
 
 
-
 def header_line(text: str, title: str, next_title: str) -> str:
     """The first printed line of the table between two section titles of the PDF."""
     section = text.split(f"\n{title}\n", 1)[1].split(f"\n{next_title}\n", 1)[0]

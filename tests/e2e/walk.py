@@ -9,7 +9,7 @@ covered as soon as they are in the menu, and the walk stays short.
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,10 +52,15 @@ def shape(url: str) -> str:
 
 @dataclass
 class Walk:
-    """The pages one signed-in person reaches from the menu, in the order they were found."""
+    """The pages one signed-in person reaches from the menu, in the order they were found.
+
+    `covered` holds the shapes of pages already checked (for another role): their menu pages
+    are checked again (the menu and the lists differ by role), deeper pages are not.
+    """
 
     page: Page
     origin: str
+    covered: set[str] = field(default_factory=set)
     depth: int = 2
 
     def _usable(self, url: str) -> bool:
@@ -67,20 +72,21 @@ class Walk:
         """Every page, found from the menu of the current page (My work)."""
         menu = [url for url in self.page.evaluate(MENU_LINKS) if self._usable(url)]
         found: dict[str, str] = {}
-        frontier = []
         for url in menu:
             found.setdefault(shape(url), url)
-            frontier.append(url)
+        frontier = list(found.values())
         for _level in range(self.depth):
             next_frontier = []
             for url in frontier:
                 if not open_page(self.page, url):
                     continue
                 for link in self.page.evaluate(NEXT_LINKS):
-                    if self._usable(link) and shape(link) not in found:
-                        found[shape(link)] = link
+                    key = shape(link)
+                    if self._usable(link) and key not in found and key not in self.covered:
+                        found[key] = link
                         next_frontier.append(link)
             frontier = next_frontier
+        self.covered.update(found)
         return list(found.values())
 
 
@@ -140,16 +146,14 @@ def describe_violations(url: str, width: int, language: str, violations: list[di
 def resize(page: Page, width: int) -> None:
     """Give the page another width and wait for it to lay out (and for its resize handlers)."""
     page.set_viewport_size({"width": width, "height": 800})
-    page.evaluate("() => new Promise(go => requestAnimationFrame(() => requestAnimationFrame(go)))")
+    # The resize event would come with the next frame; the page's handlers run now instead.
+    page.evaluate("() => window.dispatchEvent(new Event('resize'))")
 
 
-def open_menu_if_folded(page: Page) -> None:
-    """On a phone the menu is folded behind its toggler: unfold it so its links are checked."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
-        toggler.click()
-        page.locator("#mainnav.show").wait_for()
-        page.wait_for_timeout(400)  # the collapse transition
+def unfold_menu(page: Page) -> None:
+    """On a phone the menu is folded behind its toggler: unfold it (at once, without the
+    animation) so that axe checks its links too."""
+    page.evaluate("() => document.getElementById('mainnav')?.classList.add('show')")
 
 
 # --- language --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from aftercare.paperwork.documents import FORM_TITLES
 from tests.e2e.walk import (
     CHROME_TEXT,
     CJK,
+    HTML_LANG,
     WIDTHS,
     Walk,
     axe_violations,
@@ -41,8 +42,6 @@ from tests.e2e.walk import (
 ROLES = ("advisor1", "supervisor1", "admin")
 AXE_LANGUAGES = ("zh-hant", "en")
 LANGUAGES = ("zh-hant", "en", "zh-hans")
-# BCP 47 as browsers, screen readers and translation tools expect it; Django's codes are lower case.
-HTML_LANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
 
 
 def _strings(value: Any) -> list[str]:

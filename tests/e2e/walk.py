@@ -20,6 +20,8 @@ AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min
 # WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 FAILING_IMPACTS = {"serious", "critical"}
+# `<html lang>` of each of Django's language codes: BCP 47, the script subtag capitalised.
+HTML_LANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
 WIDTHS = (1280, 375)
 
 # Links that are no page to check: files, other tools (the API's Swagger UI, Django's admin),

@@ -18,6 +18,7 @@ from tests.e2e.walk import foreign_text
         ("zh-hant", "服务顾问", "务 顾 问"),
         ("zh-hant", "服務顧問 · 儀表板 · 台灣 · 里程（公里）· 後來", ""),
         ("zh-hant", "客戶 Log the call", "Log the call"),
+        ("zh-hans", "Log a call", "Log a call"),
         ("zh-hans", "Aftercare · DS-3 · VIN", ""),
     ],
 )

@@ -207,16 +207,16 @@ TRAD_SIMP_PAIRS = (
     "後后麼么嗎吗讓让應应該该將将當当點点擊击線线級级紀纪維维護护養养產产廠厂價价費费買买賣卖"
     "貨货運运轉转換换輛辆駛驶險险償偿責责質质題题訪访談谈滿满聽听視视覺觉環环場场動动華华訊讯"
     "郵邮錯错誤误驗验證证稱称頭头義义寫写讀读錢钱鐘钟歲岁標标準准範范並并於于臺台裡里麵面乾干"
-    "髮发組组織织構构機机優优預预約约訂订決决沒没爲为儀仪滅灭畫画週周總总結结撰撰廢废紗纱負负"
-    "嚴严實实際际積积極极勢势雙双邊边歸归親亲屬属測测試试顯显示示隱隐藏藏級级層层遞递參参與与"
+    "髮发組组織织構构機机優优預预約约訂订決决沒没爲为儀仪滅灭畫画總总結结廢废紗纱負负嚴严實实"
+    "積积極极勢势雙双邊边歸归親亲屬属測测試试顯显隱隐層层遞递參参"
 )
 _PAIRS = [(TRAD_SIMP_PAIRS[i], TRAD_SIMP_PAIRS[i + 1]) for i in range(0, len(TRAD_SIMP_PAIRS), 2)]
-_SHARED = set("台后里于干面只周注准范划据并撰示藏")
-TRADITIONAL_ONLY = {t for t, s in _PAIRS if t != s and t not in _SHARED}
-SIMPLIFIED_ONLY = {s for t, s in _PAIRS if t != s and s not in _SHARED}
-# English left untranslated: two words with small letters ("Log a call"); brand names,
-# codes (DS-3, VIN, PDF) and single words of the data are no sentence.
-ENGLISH_WORDS = re.compile(r"\b[A-Za-z][a-z]+(?:\s+[a-z]{2,})+\b")
+_SHARED = set("台后里于干面只周注准范划据并")
+TRADITIONAL_ONLY = {t for t, s in _PAIRS if t not in _SHARED}
+SIMPLIFIED_ONLY = {s for t, s in _PAIRS if s not in _SHARED}
+# English left untranslated: words in a row, the later ones in small letters ("Log a call");
+# brand names, codes (DS-3, VIN, PDF) and single words of the data are no sentence.
+ENGLISH_WORDS = re.compile(r"\b[A-Za-z][a-z]+(?:\s+[a-z]+)+\b")
 
 
 def foreign_text(language: str, text: str) -> str:

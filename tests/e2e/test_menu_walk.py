@@ -14,6 +14,7 @@ One walk, two checks:
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
@@ -61,11 +62,12 @@ def data_pattern() -> re.Pattern[str]:
     for model in apps.get_models():
         if not model.__module__.startswith("aftercare."):
             continue
-        for field in model._meta.concrete_fields:
-            text = isinstance(field, models.CharField | models.TextField) and not field.choices
-            if not (text or isinstance(field, models.JSONField)):
+        for column in model._meta.concrete_fields:
+            text = isinstance(column, models.CharField | models.TextField) and not column.choices
+            if not (text or isinstance(column, models.JSONField)):
                 continue
-            for value in model._default_manager.values_list(field.attname, flat=True).distinct():
+            values = model._default_manager.values_list(column.attname, flat=True).distinct()
+            for value in values:
                 found.update(s.strip() for s in _strings(value) if CJK.search(s))
     ordered = sorted((s for s in found if s), key=len, reverse=True)
     return re.compile("|".join(re.escape(s) for s in ordered))
@@ -77,53 +79,71 @@ def use_language(page: Page, origin: str, language: str) -> None:
     )
 
 
-def log_out(page: Page) -> None:
-    page.context.clear_cookies()
+@dataclass
+class Findings:
+    """What the walk found, kept to the end so one run reports everything."""
+
+    data: re.Pattern[str]
+    axe: list[str] = field(default_factory=list)
+    rules: Counter[str] = field(default_factory=Counter)
+    language: list[str] = field(default_factory=list)
+
+    def check(self, page: Page, origin: str, urls: list[str]) -> None:
+        """Open each page in each language; axe in zh-Hant and English at both widths."""
+        for language in LANGUAGES:
+            use_language(page, origin, language)
+            for url in visit(page, urls):
+                self._check_language(page, url, language)
+                if language in AXE_LANGUAGES:
+                    for width in WIDTHS:
+                        self._check_axe(page, url, language, width)
+                    resize(page, WIDTHS[0])
+
+    def _check_language(self, page: Page, url: str, language: str) -> None:
+        lang = page.locator("html").get_attribute("lang")
+        if lang != HTML_LANG[language]:
+            self.language.append(f"{url} [{language}] <html lang={lang!r}>")
+        for item in page.evaluate(CHROME_TEXT):
+            wrong = foreign_text(language, self.data.sub(" ", item["text"]))
+            if wrong:
+                self.language.append(
+                    f"{url} [{language}] {item['where']}: {item['text'][:120]!r} → {wrong}"
+                )
+
+    def _check_axe(self, page: Page, url: str, language: str, width: int) -> None:
+        resize(page, width)
+        if width < 768:
+            unfold_menu(page)
+        violations = axe_violations(page)
+        for violation in violations:
+            self.rules[violation["id"]] += len(violation["nodes"])
+        self.axe += describe_violations(url, width, language, violations)
+
+    def report(self) -> str:
+        lines = []
+        if self.axe:
+            summary = ", ".join(f"{rule}: {count}" for rule, count in self.rules.most_common())
+            lines.append(f"{len(self.axe)} serious/critical axe violations ({summary}):")
+            lines += self.axe
+        if self.language:
+            lines.append(f"{len(self.language)} texts in another language than the page's:")
+            lines += self.language
+        return "\n".join(lines)
 
 
 def test_every_menu_page_is_accessible_and_in_one_language(page: Page, log_in, live_server):
-    data = data_pattern()
+    findings = Findings(data_pattern())
+    # The sign-in form, before anyone is signed in.
+    findings.check(page, live_server.url, [live_server.url + "/accounts/login/"])
     covered: set[str] = set()
-    axe_problems: list[str] = []
-    rules: Counter[str] = Counter()
-    language_problems: list[str] = []
     walked = []
     for username in ROLES:
-        log_out(page)
+        page.context.clear_cookies()  # signed out, language forgotten
         log_in(username)
         urls = Walk(page, live_server.url, covered).urls()
         assert len(urls) > 5, urls
         walked.append(f"{username}: {len(urls)} pages")
-        for language in LANGUAGES:
-            use_language(page, live_server.url, language)
-            for url in visit(page, urls):
-                lang = page.locator("html").get_attribute("lang")
-                if lang != HTML_LANG[language]:
-                    language_problems.append(f"{url} [{language}] <html lang={lang!r}>")
-                for item in page.evaluate(CHROME_TEXT):
-                    wrong = foreign_text(language, data.sub(" ", item["text"]))
-                    if wrong:
-                        language_problems.append(
-                            f"{url} [{language}] {item['where']}: {item['text'][:120]!r} → {wrong}"
-                        )
-                if language not in AXE_LANGUAGES:
-                    continue
-                for width in WIDTHS:
-                    resize(page, width)
-                    if width < 768:
-                        unfold_menu(page)
-                    violations = axe_violations(page)
-                    for violation in violations:
-                        rules[violation["id"]] += len(violation["nodes"])
-                    axe_problems += describe_violations(url, width, language, violations)
-                resize(page, WIDTHS[0])
-    report = []
-    if axe_problems:
-        summary = ", ".join(f"{rule}: {count}" for rule, count in rules.most_common())
-        report.append(f"{len(axe_problems)} serious/critical axe violations ({summary}):")
-        report += axe_problems
-    if language_problems:
-        report.append(f"{len(language_problems)} texts in another language than the page's:")
-        report += language_problems
+        findings.check(page, live_server.url, urls)
     print(*walked, sep="\n")
-    assert not report, "\n".join(report)
+    report = findings.report()
+    assert not report, report

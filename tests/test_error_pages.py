@@ -76,7 +76,7 @@ def test_server_error_page_stands_alone_and_is_translated(db):
     assert response.status_code == 500
     page = response.content.decode()
     assert "發生錯誤" in page
-    assert 'lang="zh-hant"' in page
+    assert 'lang="zh-Hant"' in page
     assert "Traceback" not in page
 
 

@@ -289,7 +289,7 @@ def test_pages_speak_the_users_language(client, desk, zhang):
     client.force_login(desk.alice)
     client.cookies["django_language"] = "zh-hant"
     page = client.get(f"/customers/{zhang['customer'].pk}/").content.decode()
-    assert '<html lang="zh-hant">' in page
+    assert '<html lang="zh-Hant">' in page
 
 
 def test_the_customer_page_shows_phones_grouped_with_a_dialable_link(client, desk):

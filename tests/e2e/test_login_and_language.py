@@ -15,6 +15,7 @@ from aftercare.obligations import queries
 from aftercare.obligations.models import Obligation
 from aftercare.org.models import User
 from aftercare.standard.models import RuleSetting
+from tests.e2e.walk import HTML_LANG
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WRONG_PASSWORD = "Wrong username or password. Please try again."
@@ -28,7 +29,7 @@ def switch_language(page: Page, code: str) -> None:
         expect(select).to_be_visible()
     with page.expect_navigation():
         page.select_option("#language-select", code)
-    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[code])
 
 
 def row_ids(page: Page) -> list[int]:
@@ -41,7 +42,7 @@ def test_advisor_switches_languages_and_sees_worklist(page: Page, log_in):
     log_in("advisor1")
     assert page.url.endswith("/work/")
     html = page.locator("html")
-    expect(html).to_have_attribute("lang", "zh-hant")
+    expect(html).to_have_attribute("lang", "zh-Hant")
 
     advisor = User.objects.get(username="advisor1")
     expected = sorted(queries.worklist(advisor).values_list("id", flat=True))
@@ -165,7 +166,7 @@ def test_readme_screenshot(page: Page, log_in):
     """docs/screenshot.png: advisor1's work in zh-Hant (AFTERCARE_UPDATE_SCREENSHOT=1)."""
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in("advisor1")
-    expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     expect(page.locator("tr.obligation").first).to_be_visible()
     if os.environ.get("AFTERCARE_UPDATE_SCREENSHOT") == "1":
         target = REPO_ROOT / "docs" / "screenshot.png"

@@ -49,6 +49,8 @@ def test_language_switcher_on_every_page_sets_the_language(client, desk):
     client.force_login(desk.alice)
     page = client.get("/work/").content.decode()
     assert 'id="language-select"' in page
-    for code in ("zh-hans", "en", "zh-hant"):
+    # <html lang> in BCP 47 (zh-Hant), not Django's lower-case code: screen readers and
+    # translation tools read the script subtag.
+    for code, lang in (("zh-hans", "zh-Hans"), ("en", "en"), ("zh-hant", "zh-Hant")):
         client.post("/i18n/setlang/", {"language": code, "next": "/work/"})
-        assert f'<html lang="{code}">' in client.get("/work/").content.decode()
+        assert f'<html lang="{lang}">' in client.get("/work/").content.decode()

@@ -168,3 +168,24 @@ def test_on_file_since_is_the_local_date(client, desk, zhang):
     from django.utils import timezone
 
     assert timezone.localtime(zhang.created_at, desk.org.tz).date().isoformat() in html
+
+
+def header_line(text: str, title: str, next_title: str) -> str:
+    """The first printed line of the table between two section titles of the PDF."""
+    section = text.split(f"\n{title}\n", 1)[1].split(f"\n{next_title}\n", 1)[0]
+    return next(line for line in section.splitlines() if line.strip())
+
+
+def test_pdf_prints_each_column_header_on_one_line(client, desk, zhang, pdf_text):
+    """Issue 10: narrow columns printed 服務顧問 one character per line (WeasyPrint ignores
+    `word-break: keep-all`); every header word stays whole on the header's first line."""
+    client.force_login(desk.alice)
+    response = client.get(urls(zhang)[1], HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    vehicles = header_line(text, "車輛", "維修保養記錄")
+    for header in ("序號", "車牌號碼", "車型", "車種", "購車日期", "里程", "下一次保養日期"):
+        assert header in vehicles.split(), (header, vehicles)
+    history = header_line(text, "維修保養記錄", "諮詢記錄")
+    for header in ("序號", "進廠時間", "接車出廠", "車輛", "里程", "客戶描述", "服務顧問"):
+        assert header in history.split(), (header, history)

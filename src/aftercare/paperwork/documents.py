@@ -5,10 +5,13 @@ labelled fields, checklists and numbered tables in the active language, with mom
 organisation's time zone. The renderings only lay the Document out, so they cannot disagree.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,6 +68,22 @@ class Checklist:
     note: str = ""
 
 
+def header_html(header: str) -> SafeString:
+    """A column header that breaks only between words: at spaces and before a bracket.
+
+    Narrow columns broke Chinese headers one character per line (服/務/顧/問, issue 10), and
+    WeasyPrint ignores `word-break: keep-all`; so each word is a `white-space: nowrap` span:
+    "里程（公里）" may break before its bracket, "服務顧問" nowhere.
+    """
+    words = [
+        format_html_join(
+            mark_safe("<wbr>"), '<span class="word">{}</span>', ([part] for part in chunk)
+        )
+        for chunk in (re.split(r"(?=[（(])", word) for word in str(header).split())
+    ]
+    return mark_safe(" ".join(words))  # noqa: S308 - every part is escaped by format_html_join
+
+
 @dataclass
 class Table:
     """A numbered table: the renderings add the 序號 column in front of `headers`."""
@@ -83,8 +102,11 @@ class Table:
         return "wide" if index in self.wide else "nowrap" if index in self.nowrap else ""
 
     @property
-    def columns(self) -> list[tuple[str, str]]:
-        return [(header, self._css(index)) for index, header in enumerate(self.headers)]
+    def columns(self) -> list[tuple[SafeString, str]]:
+        """Each header (as HTML that breaks only between words) with the column's CSS class."""
+        return [
+            (header_html(header), self._css(index)) for index, header in enumerate(self.headers)
+        ]
 
     @property
     def display_rows(self) -> list[list[tuple[str, str]]]:

@@ -81,7 +81,7 @@ def test_an_engineer_adds_equipment_on_the_system_page(client, building):
     client.force_login(building.eric)
     page = client.get(f"/sites/systems/{cctv.pk}/").content.decode()
     assert page.count('class="item') == 3 and "HK-2026-0001" in page
-    assert 'id="handover-link"' not in page  # the documents app is not installed here
+    assert f'href="/documents/systems/{cctv.pk}/"' in page  # the handover archive (BS-14)
     response = client.post(
         f"/sites/systems/{cctv.pk}/equipment/new/",
         {

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -39,10 +40,22 @@ class ObligationOut(Schema):
     done_by: int | None = Field(None, alias="done_by_id")
     outcome: str
     cancel_reason: str
+    subject: dict[str, int] | None = Field(
+        None,
+        description='What the obligation is about, named by its kind: {"system_id": 7}, '
+        '{"contract_id": 3}, {"repairorder_id": 12}; null when only the customer is.',
+    )
 
     @staticmethod
     def resolve_owner_name(obj: Obligation) -> str:
         return str(obj.owner)
+
+    @staticmethod
+    def resolve_subject(obj: Obligation) -> dict[str, int] | None:
+        if obj.subject_type_id is None or obj.subject_id is None:
+            return None
+        model = ContentType.objects.get_for_id(obj.subject_type_id).model  # cached per process
+        return {f"{model}_id": obj.subject_id}
 
     @staticmethod
     def resolve_title(obj: Obligation) -> str:

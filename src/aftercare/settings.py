@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "aftercare.reviews",
     "aftercare.paperwork",
     "aftercare.sites",
+    "aftercare.contracts",
     "axes",
 ]
 

@@ -1,6 +1,5 @@
 """API of service calendars, maintenance contracts (BS-6) and coverage."""
 
-from __future__ import annotations
 
 import re
 from datetime import date, datetime

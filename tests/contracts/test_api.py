@@ -129,7 +129,9 @@ def test_the_message_is_in_the_readers_language(b, client):
         HTTP_ACCEPT_LANGUAGE="zh-hant",
     )
     assert response.status_code == 422
-    assert response.json()["fields"]["weekly.0"] == ["星期一：時段 09:00–13:00 與 12:00–18:00 重疊。"]
+    assert response.json()["fields"]["weekly.0"] == [
+        "星期一：時段 09:00–13:00 與 12:00–18:00 重疊。"
+    ]
 
 
 def test_offer_sign_and_ask_coverage(b, api_client):
@@ -225,12 +227,18 @@ def test_another_branch_sees_nothing(b, api_client):
     contract = api.post("/contracts", contract_body(b)).json()
     other = api_client.as_user(b.sue)
     assert other.get(f"/contracts/{contract['id']}").status_code == 404
-    assert other.post(f"/contracts/{contract['id']}/sign", {"signed_on": "2026-01-05"}).status_code == 404
+    assert (
+        other.post(f"/contracts/{contract['id']}/sign", {"signed_on": "2026-01-05"}).status_code
+        == 404
+    )
     assert other.get("/contracts").json()["items"] == []
     assert other.get("/coverage", system_id=b.cctv.pk).status_code == 404
     engineer = api_client.as_user(b.eve)
     assert engineer.get(f"/contracts/{contract['id']}").status_code == 200
-    assert engineer.post(f"/contracts/{contract['id']}/sign", {"signed_on": "2026-01-05"}).status_code == 403
+    assert (
+        engineer.post(f"/contracts/{contract['id']}/sign", {"signed_on": "2026-01-05"}).status_code
+        == 403
+    )
     assert Contract.objects.get().signed_on is None
 
 

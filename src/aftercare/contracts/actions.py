@@ -244,7 +244,8 @@ def offer_contract(
         created_by=by,
     )
     ContractSystem.objects.bulk_create(
-        ContractSystem(contract=contract, system=system) for system in {s.pk: s for s in systems}.values()
+        ContractSystem(contract=contract, system=system)
+        for system in {s.pk: s for s in systems}.values()
     )
     ContractTarget.objects.bulk_create(
         ContractTarget(

@@ -1,6 +1,5 @@
 """API of service calendars, maintenance contracts (BS-6) and coverage."""
 
-
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -90,9 +89,7 @@ class DueOut(Schema):
     due: datetime
 
 
-@router.get(
-    "/service-calendars/{calendar_id}/due", response=responses({200: DueOut}, 404)
-)
+@router.get("/service-calendars/{calendar_id}/due", response=responses({200: DueOut}, 404))
 def preview_due(
     request: StaffRequest,
     calendar_id: Id,
@@ -261,9 +258,7 @@ def offer_contract(request: StaffRequest, payload: ContractIn) -> Status[dict[st
             pk=payload.service_calendar_id, organisation_id=site.branch.organisation_id
         ).first()
         if calendar is None:
-            errors.add(
-                "service_calendar_id", _("Choose a service calendar of your organisation.")
-            )
+            errors.add("service_calendar_id", _("Choose a service calendar of your organisation."))
     emergency = None
     if payload.emergency is not None:
         ids = {step.user_id for step in payload.emergency.escalation}
@@ -350,7 +345,8 @@ def list_contracts(request: StaffRequest, filters: Query[ContractFilters]) -> Qu
     if filters.customer_id is not None:
         contracts = contracts.filter(customer_id=filters.customer_id)
     if filters.status is not None:
-        contracts = contracts.filter(current_status=filters.status.value)
+        today = queries.user_today(request.user, timezone.now())
+        contracts = contracts.in_status(filters.status.value, today)
     return contracts.order_by("-starts_on", "-id")
 
 
@@ -425,7 +421,7 @@ def get_coverage(request: StaffRequest, filters: Query[CoverageQuery]) -> dict[s
     if filters.system_id is not None:
         item = System.objects.visible_to(request.user).get(pk=filters.system_id)
     else:
+        assert filters.equipment_id is not None
         item = Equipment.objects.visible_to(request.user).get(pk=filters.equipment_id)
     found = queries.coverage(item, filters.at or timezone.now())
     return {"kind": found.kind, "until": found.until, "contract_id": found.contract_id}
-

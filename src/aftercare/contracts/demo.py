@@ -62,9 +62,7 @@ def load(organisation: Organisation, now: datetime) -> None:
                 actions.Target("line_fault", Decimal(2), Decimal(4)),
                 actions.Target("equipment_fault", Decimal(4), Decimal(24)),
             ],
-            emergency=actions.Emergency(
-                Decimal(1), Decimal(4), ((30, supervisor), (60, admin))
-            ),
+            emergency=actions.Emergency(Decimal(1), Decimal(4), ((30, supervisor), (60, admin))),
             price=Decimal("48000.00") + 12000 * index,
             parts_included=index == 0,
             labour_included=True,

@@ -196,7 +196,10 @@ class ContractForm(forms.Form):
         if (data.get("emergency_arrival") is None) != (data.get("emergency_fix") is None):
             self.add_error("emergency_fix", gettext("Give both emergency targets, or neither."))
         for row in range(1, ESCALATION_ROWS + 1):
-            minutes, user = data.get(f"escalation_{row}_minutes"), data.get(f"escalation_{row}_user")
+            minutes, user = (
+                data.get(f"escalation_{row}_minutes"),
+                data.get(f"escalation_{row}_user"),
+            )
             if (minutes is None) != (user is None):
                 self.add_error(
                     f"escalation_{row}_user",

@@ -11,7 +11,7 @@ is the SQL twin of ``Contract.status_on``).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -102,11 +102,23 @@ class ServiceCalendar(models.Model):
 
 
 class ContractQuerySet(models.QuerySet["Contract"]):
-    def visible_to(self, user: Any) -> models.QuerySet[Contract]:
+    def visible_to(self, user: Any) -> ContractQuerySet:
         """The one read scope of contracts (403 without the permission, else the branch)."""
-        return restrict(self, user, "contracts.view_contract")
+        return cast(ContractQuerySet, restrict(self, user, "contracts.view_contract"))
 
-    def with_status(self, today: date) -> models.QuerySet[Contract]:
+    def in_status(self, status: str, today: date) -> ContractQuerySet:
+        """The contracts whose status on `today` is `status` (as ``Contract.status_on``)."""
+        conditions = {
+            ContractStatus.OFFERED: Q(signed_on__isnull=True),
+            ContractStatus.SIGNED: Q(signed_on__isnull=False, starts_on__gt=today),
+            ContractStatus.ACTIVE: Q(
+                signed_on__isnull=False, starts_on__lte=today, ends_on__gte=today
+            ),
+            ContractStatus.EXPIRED: Q(signed_on__isnull=False, ends_on__lt=today),
+        }
+        return self.filter(conditions[ContractStatus(status)])
+
+    def with_status(self, today: date) -> ContractQuerySet:
         """Annotate ``current_status`` on `today` (the organisation's local date)."""
         return self.annotate(
             current_status=Case(
@@ -118,7 +130,7 @@ class ContractQuerySet(models.QuerySet["Contract"]):
             )
         )
 
-    def running_on(self, day: date) -> models.QuerySet[Contract]:
+    def running_on(self, day: date) -> ContractQuerySet:
         """Signed contracts whose term includes `day`."""
         return self.filter(signed_on__isnull=False, starts_on__lte=day, ends_on__gte=day)
 
@@ -252,6 +264,9 @@ class ContractSystem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["system", "contract"], name="contractsystem_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.system_id}"
 
 
 class ContractTarget(models.Model):

@@ -18,7 +18,12 @@ from django.db.models import Prefetch, QuerySet
 
 from aftercare.apps import ObligationRow
 from aftercare.contracts.choices import CoverageKind
-from aftercare.contracts.models import Contract, EscalationStep, ServiceCalendar
+from aftercare.contracts.models import (
+    Contract,
+    ContractQuerySet,
+    EscalationStep,
+    ServiceCalendar,
+)
 from aftercare.org.models import Organisation, User
 from aftercare.sites.models import Equipment, Site, System
 from aftercare.standard.calendar import local_date
@@ -54,35 +59,17 @@ def coverage(item: System | Equipment, at: datetime | date) -> Coverage:
     the system's running contract (through the (system, contract) index of the coverage table).
     """
     if isinstance(item, Equipment):
-        row = (
-            Equipment.objects.filter(pk=item.pk)
-            .values(
-                "own_warranty",
-                "warranty_starts_on",
-                "warranty_ends_on",
-                "system_id",
-                "system__warranty_starts_on",
-                "system__warranty_ends_on",
-                "system__site__branch__organisation__time_zone",
-            )
-            .get()
+        own = _equipment_row(item.pk)
+        system_id = own["system_id"]
+        system_starts, system_ends = (
+            own["system__warranty_starts_on"],
+            own["system__warranty_ends_on"],
         )
-        system_id = row["system_id"]
-        system_starts, system_ends = row["system__warranty_starts_on"], row["system__warranty_ends_on"]
-        zone = row["system__site__branch__organisation__time_zone"]
-        day = _day(at, zone)
-        if row["own_warranty"] and _within(day, row["warranty_starts_on"], row["warranty_ends_on"]):
-            return Coverage(CoverageKind.WARRANTY.value, row["warranty_ends_on"])
+        day = _day(at, own["system__site__branch__organisation__time_zone"])
+        if own["own_warranty"] and _within(day, own["warranty_starts_on"], own["warranty_ends_on"]):
+            return Coverage(CoverageKind.WARRANTY.value, own["warranty_ends_on"])
     else:
-        row = (
-            System.objects.filter(pk=item.pk)
-            .values(
-                "warranty_starts_on",
-                "warranty_ends_on",
-                "site__branch__organisation__time_zone",
-            )
-            .get()
-        )
+        row = _system_row(item.pk)
         system_id = item.pk
         system_starts, system_ends = row["warranty_starts_on"], row["warranty_ends_on"]
         day = _day(at, row["site__branch__organisation__time_zone"])
@@ -97,6 +84,31 @@ def coverage(item: System | Equipment, at: datetime | date) -> Coverage:
     if contract is None:
         return NONE
     return Coverage(CoverageKind.CONTRACT.value, contract.ends_on, contract.pk, contract)
+
+
+def _equipment_row(pk: int) -> dict[str, Any]:
+    """The item's own warranty, its system's, and the organisation's time zone: one query."""
+    return dict(
+        Equipment.objects.filter(pk=pk)
+        .values(
+            "own_warranty",
+            "warranty_starts_on",
+            "warranty_ends_on",
+            "system_id",
+            "system__warranty_starts_on",
+            "system__warranty_ends_on",
+            "system__site__branch__organisation__time_zone",
+        )
+        .get()
+    )
+
+
+def _system_row(pk: int) -> dict[str, Any]:
+    return dict(
+        System.objects.filter(pk=pk)
+        .values("warranty_starts_on", "warranty_ends_on", "site__branch__organisation__time_zone")
+        .get()
+    )
 
 
 def _day(at: datetime | date, zone: str) -> date:
@@ -130,12 +142,16 @@ def today_of(organisation: Organisation, now: datetime) -> date:
     return local_date(now, organisation.tz)
 
 
-def visible_contracts(user: User, now: datetime) -> QuerySet[Contract]:
-    """The contracts the user may read, with ``current_status`` on the organisation's today."""
-    contracts = Contract.objects.visible_to(user)
+def user_today(user: User, now: datetime) -> date:
     organisation = user.organisation
     zone = organisation.tz if organisation is not None else ZoneInfo("Asia/Shanghai")
-    return contracts.with_status(local_date(now, zone)).select_related(
+    return local_date(now, zone)
+
+
+def visible_contracts(user: User, now: datetime) -> ContractQuerySet:
+    """The contracts the user may read, with ``current_status`` on the organisation's today."""
+    contracts = Contract.objects.visible_to(user)
+    return contracts.with_status(user_today(user, now)).select_related(
         "site", "customer", "branch__organisation", "service_calendar"
     )
 
@@ -154,8 +170,8 @@ def contract_detail(user: User, pk: int, now: datetime) -> Contract:
 
 
 def get_site_for(user: User, pk: int) -> Site:
-    return Site.objects.visible_to(user).select_related("customer", "branch__organisation").get(
-        pk=pk
+    return (
+        Site.objects.visible_to(user).select_related("customer", "branch__organisation").get(pk=pk)
     )
 
 
@@ -171,9 +187,15 @@ def site_of_subject(obligation: ObligationRow) -> int | None:
         return None
     model = ContentType.objects.get_for_id(type_id).model_class()
     if model is System:
-        return System.objects.filter(pk=obligation.subject_id).values_list("site_id", flat=True).first()
+        return (
+            System.objects.filter(pk=obligation.subject_id)
+            .values_list("site_id", flat=True)
+            .first()
+        )
     if model is Contract:
         return (
-            Contract.objects.filter(pk=obligation.subject_id).values_list("site_id", flat=True).first()
+            Contract.objects.filter(pk=obligation.subject_id)
+            .values_list("site_id", flat=True)
+            .first()
         )
     return None

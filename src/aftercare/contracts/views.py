@@ -128,9 +128,7 @@ def contract_list(request: StaffRequest) -> HttpResponse:
 
 
 def _contract_form(request: StaffRequest, site: Any, data: Any = None) -> ContractForm:
-    colleagues = User.objects.filter(is_active=True, branch_id=site.branch_id).order_by(
-        "username"
-    )
+    colleagues = User.objects.filter(is_active=True, branch_id=site.branch_id).order_by("username")
     today = local_date(timezone.now(), site.branch.organisation.tz)
     initial: dict[str, Any] = {"starts_on": today}
     for category in FaultCategory:
@@ -190,15 +188,15 @@ def contract_new(request: StaffRequest) -> HttpResponse:
             )
         except DomainError as error:
             show_domain_error(
-                form, error, aliases={"system_ids": "systems", "service_calendar_id": "service_calendar"}
+                form,
+                error,
+                aliases={"system_ids": "systems", "service_calendar_id": "service_calendar"},
             )
         else:
             messages.success(request, _("Contract offered."))
             return redirect("contracts:detail", pk=contract.pk)
     status = 422 if request.method == "POST" else 200
-    return render(
-        request, "contracts/new.html", {"form": form, "site": site}, status=status
-    )
+    return render(request, "contracts/new.html", {"form": form, "site": site}, status=status)
 
 
 @login_required
@@ -212,10 +210,10 @@ def _today(contract: Any) -> Any:
     return local_date(timezone.now(), contract.branch.organisation.tz)
 
 
-def _detail_page(request: StaffRequest, contract: Any, form: SignForm, status: int = 200) -> Any:
-    days = [
-        (WEEKDAYS[i], day_text(day)) for i, day in enumerate(contract.service_calendar.weekly)
-    ]
+def _detail_page(
+    request: StaffRequest, contract: Any, form: SignForm, status: int = 200
+) -> HttpResponse:
+    days = [(WEEKDAYS[i], day_text(day)) for i, day in enumerate(contract.service_calendar.weekly)]
     can_sign = contract.signed_on is None and request.user.has_perm("contracts.sign_contract")
     return render(
         request,

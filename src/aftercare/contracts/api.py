@@ -83,13 +83,13 @@ def list_service_calendars(request: StaffRequest) -> QuerySet[ServiceCalendar]:
     return queries.visible_calendars(request.user)
 
 
-class DueOut(Schema):
+class ServiceDueOut(Schema):
     at: datetime
     hours: float
     due: datetime
 
 
-@router.get("/service-calendars/{calendar_id}/due", response=responses({200: DueOut}, 404))
+@router.get("/service-calendars/{calendar_id}/due", response=responses({200: ServiceDueOut}, 404))
 def preview_due(
     request: StaffRequest,
     calendar_id: Id,
@@ -130,7 +130,7 @@ PriceIn = Annotated[
 Hours = Annotated[float, Field(ge=0.01, le=999.99)]
 
 
-class TargetIn(Input):
+class ContractTargetIn(Input):
     category: FaultCategory
     arrival_hours: Hours
     fix_hours: Hours
@@ -154,7 +154,7 @@ class ContractIn(Input):
     starts_on: Day
     ends_on: Day
     service_calendar_id: Id | None = None
-    targets: list[TargetIn] = Field(default_factory=list, max_length=10)
+    targets: list[ContractTargetIn] = Field(default_factory=list, max_length=10)
     emergency: EmergencyIn | None = None
     price: PriceIn = Decimal(0)
     parts_included: bool = False
@@ -162,7 +162,7 @@ class ContractIn(Input):
     visits_per_year: int = Field(0, ge=0, le=365)
 
 
-class TargetOut(Schema):
+class ContractTargetOut(Schema):
     category: str
     arrival_hours: Decimal
     fix_hours: Decimal
@@ -189,7 +189,7 @@ class ContractOut(Schema):
     starts_on: date
     ends_on: date
     service_calendar_id: int
-    targets: list[TargetOut]
+    targets: list[ContractTargetOut]
     emergency: EmergencyOut | None
     price: Decimal
     parts_included: bool
@@ -355,12 +355,14 @@ def get_contract(request: StaffRequest, contract_id: Id) -> dict[str, Any]:
     return _one(request, contract_id)
 
 
-class SignIn(Input):
+class ContractSignIn(Input):
     signed_on: Day
 
 
 @router.post("/contracts/{contract_id}/sign", response=responses({200: ContractOut}, 404, 409))
-def sign_contract(request: StaffRequest, contract_id: Id, payload: SignIn) -> dict[str, Any]:
+def sign_contract(
+    request: StaffRequest, contract_id: Id, payload: ContractSignIn
+) -> dict[str, Any]:
     """Record the owner's signature (a local date, not in the future). Fulfils the pending BS-6
     offers of its systems (and of the contract it renews) and opens its own renewal offer."""
     contract = queries.contract_detail(request.user, contract_id, timezone.now())

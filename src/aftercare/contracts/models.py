@@ -24,7 +24,7 @@ from aftercare.contracts.choices import ContractStatus, FaultCategory
 from aftercare.errors import Errors
 from aftercare.org.access import ensure_permission, is_signed_in, restrict
 from aftercare.standard import deadlines
-from aftercare.standard.calendar import ServiceHours
+from aftercare.standard.calendar import HolidayDays, ServiceHours
 
 #: The built-in calendar's name (a data row per organisation, created on first need).
 ALWAYS_NAME = "24×7"
@@ -95,9 +95,22 @@ class ServiceCalendar(models.Model):
         return week
 
     def service_hours(self) -> ServiceHours:
-        """The calendar as ``standard.calendar.ServiceHours`` in the organisation's zone."""
+        """The calendar as ``standard.calendar.ServiceHours`` in the organisation's zone.
+
+        Following holidays, the organisation's working-day calendar closes its holidays and
+        closures and opens its make-up days, but the weekdays are the calendar's own: plain
+        ``WorkingDays`` would close every Saturday of a Mon–Sat calendar.
+        """
         organisation = self.organisation
-        days = deadlines.working_days(organisation) if self.follows_holidays else None
+        days = None
+        if self.follows_holidays:
+            working = deadlines.working_days(organisation)
+            days = HolidayDays(
+                tz=working.tz,
+                region=working.region,
+                closures=working.closures,
+                extra_working_days=working.extra_working_days,
+            )
         return ServiceHours(tz=organisation.tz, weekly=self.week, days=days)
 
 

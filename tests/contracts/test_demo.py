@@ -41,3 +41,18 @@ def test_no_building_sites_no_contracts():
     demo.load(org, timezone.now())
     assert not Contract.objects.exists()
     assert ServiceCalendar.objects.filter(organisation=org).count() == 2
+
+
+def test_a_pending_offer_stays_pending():
+    """The system whose contract offer is due soon keeps its BS-6 on the worklist."""
+    from datetime import date
+
+    from tests.contracts.helpers import accept
+
+    b = building()
+    duty = accept(b, b.cctv, date(2025, 1, 6))
+    demo.load(b.org, timezone.now())
+    contract = Contract.objects.get(site=b.site)
+    assert list(contract.systems.all()) == [b.fire]
+    duty.refresh_from_db()
+    assert duty.done_at is None

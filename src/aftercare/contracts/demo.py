@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+
 from aftercare.contracts import actions
 from aftercare.contracts.models import Contract, ServiceCalendar
+from aftercare.obligations.models import Obligation
 from aftercare.org.models import Organisation, User
 from aftercare.org.roles import Role
-from aftercare.sites.models import Site
+from aftercare.sites.models import Site, System
 from aftercare.standard.calendar import local_date
 
 OFFICE_HOURS = [[["09:00", "12:00"], ["13:00", "18:00"]]] * 5 + [[], []]
@@ -40,8 +43,15 @@ def load(organisation: Organisation, now: datetime) -> None:
     sites = Site.objects.filter(
         branch__organisation=organisation, branch__runs_building_systems=True
     ).order_by("id")
+    # A system whose contract offer is still to be made (BS-6 pending) stays without a signed
+    # contract: the demo shows that duty on the supervisor's worklist.
+    waiting = set(
+        Obligation.objects.pending()
+        .filter(rule="BS-6", subject_type=ContentType.objects.get_for_model(System))
+        .values_list("subject_id", flat=True)
+    )
     for index, site in enumerate(sites[:3]):
-        systems = list(site.systems.order_by("id"))
+        systems = [s for s in site.systems.order_by("id") if index == 1 or s.pk not in waiting]
         if not systems or Contract.objects.filter(site=site).exists():
             continue
         supervisor = (

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "aftercare.paperwork",
     "aftercare.sites",
     "aftercare.documents",
+    "aftercare.contracts",
     "axes",
 ]
 

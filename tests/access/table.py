@@ -89,6 +89,40 @@ def an_upload(**fields) -> dict:
     return {**data, **fields}
 
 
+YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
+
+
+def contract_form(ids):
+    return {
+        "systems": [ids["contract_system"]],
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=364)).isoformat(),
+        "service_calendar": ids["service_calendar"],
+        "price": "36000",
+        "visits_per_year": "4",
+        "line_fault_arrival": "2",
+        "line_fault_fix": "4",
+    }
+
+
+def contract_body(ids):
+    return {
+        "customer_id": ids["contract_owner"],
+        "site_id": ids["contract_site"],
+        "system_ids": [ids["contract_system"]],
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=364)).isoformat(),
+        "service_calendar_id": ids["service_calendar"],
+        "targets": [{"category": "line_fault", "arrival_hours": 2, "fix_hours": 4}],
+        "emergency": {
+            "arrival_hours": 1,
+            "fix_hours": 4,
+            "escalation": [{"after_minutes": 30, "user_id": ids["supervisor_a"]}],
+        },
+        "price": "36000.00",
+    }
+
+
 NO_CUSTOMER_FORM = {"name": "新客戶", "kind": "person", "phones": "13900001111"}
 
 PAGES: dict[str, Row] = {
@@ -412,6 +446,32 @@ PAGES: dict[str, Row] = {
         BUILDING_READ, (get(kwargs=pk("doc_system")),), on_record=True
     ),
     "documents:file": Row(BUILDING_READ, (get(kwargs=pk("document")),), on_record=True),
+    # contracts (building-systems desk, BS-6)
+    "contracts:list": Row(BUILDING_READ),
+    "contracts:new": Row(
+        SUPERVISORS,
+        (
+            get(query=lambda ids: {"site": ids["contract_site"]}),
+            post(query=lambda ids: {"site": ids["contract_site"]}, data=contract_form),
+        ),
+        on_record=True,
+        note="for a site of branch A (without ?site= it lists the caller's own sites)",
+    ),
+    "contracts:detail": Row(BUILDING_READ, (get(kwargs=pk("contract")),), on_record=True),
+    "contracts:sign": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("contract"), data=lambda ids: {"signed_on": YESTERDAY}),),
+        on_record=True,
+    ),
+    "contracts:calendars": Row(BUILDING_READ),
+    "contracts:calendar-new": Row(
+        SUPERVISORS, (get(), post(data=lambda ids: {"name": "新日曆", "monday": "09:00-18:00"}))
+    ),
+    "contracts:calendar": Row(
+        BUILDING_READ,
+        (get(kwargs=pk("service_calendar")),),
+        note="calendars are the organisation's: branch B sees them too",
+    ),
     # safety
     "safety:register": Row(DESK),
     "safety:place-add": Row(
@@ -906,6 +966,51 @@ API: dict[str, Row] = {
         (post(kwargs=lambda ids: {"system_id": ids["doc_system"]}, data=lambda ids: ACCEPTANCE),),
         on_record=True,
         note="the handover is incomplete: allowed callers meet the 422 naming what is missing",
+    ),
+    # contracts (building-systems desk, BS-6)
+    "POST /service-calendars": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=body(
+                    name="新日曆", weekly=[[["09:00", "18:00"]]] * 5 + [[], []], holidays=True
+                )
+            ),
+        ),
+    ),
+    "GET /service-calendars": Row(BUILDING_READ),
+    "GET /service-calendars/{calendar_id}/due": Row(
+        BUILDING_READ,
+        (
+            get(
+                kwargs=lambda ids: {"calendar_id": ids["service_calendar"]},
+                query=lambda ids: {"at": "2026-05-15T17:00:00+08:00", "hours": 4},
+            ),
+        ),
+        note="calendars are the organisation's: branch B sees them too",
+    ),
+    "POST /contracts": Row(SUPERVISORS, (post(data=contract_body),), on_record=True),
+    "GET /contracts": Row(BUILDING_READ),
+    "GET /contracts/{contract_id}": Row(
+        BUILDING_READ, (get(kwargs=lambda ids: {"contract_id": ids["contract"]}),), on_record=True
+    ),
+    "POST /contracts/{contract_id}/sign": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=lambda ids: {"contract_id": ids["contract"]},
+                data=body(signed_on=YESTERDAY),
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /coverage": Row(
+        BUILDING_READ,
+        (
+            get(query=lambda ids: {"system_id": ids["contract_system"]}),
+            get(query=lambda ids: {"equipment_id": ids["contract_equipment"], "at": "2027-01-01"}),
+        ),
+        on_record=True,
     ),
     "GET /compliance": Row(SUPERVISORS),
     "GET /reviews": Row(SUPERVISORS),

@@ -153,6 +153,7 @@ def build() -> World:
         "service_item": ServiceItem.objects.filter(organisation=org).order_by("id").first().pk,
     }
     world.ids.update(_building_systems(world))
+    world.ids.update(_contracts(world))
     return world
 
 
@@ -199,3 +200,40 @@ def _documents(branch: Branch, *, supervisor) -> dict[str, object]:
         file=ContentFile(b"%PDF-1.4", name="drawing.pdf"),
     )  # fmt: skip
     return {"doc_site": site.pk, "doc_system": system.pk, "document": document.pk}
+
+
+# --- contracts (building-systems desk): a site of branch A with a system, a service calendar
+# and an offered contract, made through the real actions.
+def _contracts(world: World) -> dict[str, object]:
+    from decimal import Decimal
+
+    from aftercare.contracts import actions as contracts
+    from aftercare.customers.models import Customer
+    from aftercare.sites import actions as sites
+
+    supervisor = world.user("supervisor@A")
+    owner = Customer.objects.create(branch=world.branch_a, name="宏遠置業有限公司", kind="company")
+    site = sites.create_site(by=supervisor, customer=owner, name="宏遠大廈")
+    system = sites.add_system(by=supervisor, site=site, kind="cctv", name="閉路電視")
+    item = sites.add_equipment(by=supervisor, system=system, name="球機", serial="CAM-1")
+    calendar = contracts.create_service_calendar(
+        by=supervisor, organisation=world.org, name="辦公時間",
+        weekly=[[["09:00", "12:00"], ["13:00", "18:00"]]] * 5 + [[], []],
+    )  # fmt: skip
+    today = timezone.localdate()
+    contract = contracts.offer_contract(
+        by=supervisor, customer=owner, site=site, systems=[system], starts_on=today,
+        ends_on=today + timedelta(days=364), service_calendar=calendar,
+        targets=[contracts.Target("line_fault", Decimal(2), Decimal(4))],
+        emergency=contracts.Emergency(Decimal(1), Decimal(4), [(30, supervisor)]),
+        price=Decimal("36000"),
+    )  # fmt: skip
+    return {
+        "contract_owner": owner.pk,
+        "contract_site": site.pk,
+        "contract_system": system.pk,
+        "contract_equipment": item.pk,
+        "service_calendar": calendar.pk,
+        "contract": contract.pk,
+        "supervisor_a": supervisor.pk,
+    }

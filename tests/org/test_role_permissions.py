@@ -223,6 +223,14 @@ BUILDING_DESK = {
         "read": {"documents.view_documentversion"},
         "field": {"documents.add_documentversion"},
     },
+    "contracts": {
+        "read": {"contracts.view_contract", "contracts.view_servicecalendar"},
+        "manage": {
+            "contracts.add_contract",
+            "contracts.sign_contract",
+            "contracts.add_servicecalendar",
+        },
+    },
 }
 for _app, _levels in BUILDING_DESK.items():
     for _role, _granted in {

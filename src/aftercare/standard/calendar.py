@@ -24,6 +24,7 @@ import holidays
 __all__ = [
     "MIDNIGHT",
     "CalendarDays",
+    "HolidayDays",
     "ServiceHours",
     "WorkingDays",
     "add_service_hours",
@@ -167,6 +168,22 @@ class WorkingDays:
                 if idle > _MAX_IDLE_DAYS:
                     raise ValueError("no working day within three years: check the closures")
         return day
+
+
+@dataclass(frozen=True)
+class HolidayDays(WorkingDays):
+    """The days of a service calendar that follows the organisation's calendar: holidays and
+    closures off, make-up working days on (with Monday's hours, see ``ServiceHours``), and
+    every other day, Saturdays and Sundays included, left to the calendar's own week — a
+    Mon–Sat calendar works ordinary Saturdays (DESIGN.md, "Service calendars").
+    """
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.closures:
+            return False
+        if self.is_make_up_day(day):
+            return True
+        return day not in _holidays(self.region, day.year)
 
 
 DayCalendar = CalendarDays | WorkingDays

@@ -19,8 +19,10 @@ Beside each, the SQL the request ran, replayed on a bare psycopg connection (tot
 - serial search: `GET /api/v1/equipment?serial=<prefix>` — the first 12 characters of a real
   serial typed with a dash and in lower case (a prefix match on `serial_key`, a handful of
   hits), and the same search on the Sites page (`GET /sites/?serial=`);
-- coverage lookup: `contracts.queries.coverage(item, at)` — only when `aftercare.contracts`
-  is installed (the contracts app of issue 11); skipped otherwise.
+- coverage lookup: `contracts.queries.coverage(item, at)` for a random equipment item now —
+  a quarter of the systems are under warranty, half of the sites under a signed contract for
+  all their systems (10 000 contracts, 100 000 covered systems), the rest uncovered, so the
+  lookup answers warranty, contract and none; beside it the statements it ran, replayed.
 """
 
 import argparse
@@ -65,6 +67,51 @@ def build_staff(branches: int):
         boss.groups.add(supervisor)
         rows.append(branch.pk)
     return org, rows
+
+
+CONTRACT_TABLES: tuple[str, ...] = ()
+
+
+def _contracts_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("aftercare.contracts")
+
+
+def _has_contracts() -> bool:
+    from aftercare.contracts.models import Contract
+
+    return Contract.objects.exists()
+
+
+def generate_contracts(org) -> None:
+    """Half the sites under a signed maintenance contract for all their systems (2026–2027):
+    with the quarter under warranty, coverage answers warranty, contract and none in mix."""
+    from django.db import connection
+
+    from aftercare.contracts.models import ServiceCalendar
+
+    global CONTRACT_TABLES
+    CONTRACT_TABLES = ("contracts_contract", "contracts_contractsystem")
+    calendar = ServiceCalendar.objects.create(
+        organisation=org, name="24×7", weekly=[[["00:00", "24:00"]]] * 7
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            """INSERT INTO contracts_contract (branch_id, customer_id, site_id, starts_on,
+                   ends_on, service_calendar_id, price, parts_included, labour_included,
+                   visits_per_year, emergency_arrival_hours, emergency_fix_hours, signed_on,
+                   created_at)
+               SELECT s.branch_id, s.customer_id, s.id, date '2026-01-01', date '2027-12-31',
+                   %s, 36000, false, true, 4, 1, 4, date '2025-12-20', now()
+               FROM sites_site s WHERE s.id %% 4 IN (1, 2)""",
+            [calendar.pk],
+        )
+        cur.execute(
+            """INSERT INTO contracts_contractsystem (contract_id, system_id)
+               SELECT c.id, y.id FROM contracts_contract c
+               JOIN sites_system y ON y.site_id = c.site_id"""
+        )
 
 
 def generate(args) -> None:
@@ -131,9 +178,11 @@ def generate(args) -> None:
                FROM sites_system y JOIN sites_site s ON s.id = y.site_id
                CROSS JOIN generate_series(1, {ITEMS_PER_SYSTEM}) AS n"""  # noqa: S608
         )
+    if _contracts_installed():
+        generate_contracts(_org)
     with connection.cursor() as cur:
         for table in ("customers_customer", "customers_customercontact", "sites_site",
-                      "sites_system", "sites_equipment"):  # fmt: skip
+                      "sites_system", "sites_equipment", *CONTRACT_TABLES):  # fmt: skip
             cur.execute(f"VACUUM ANALYZE {table}")
     print(f"generated {sites:,} sites in {time.perf_counter() - started:.1f} s", flush=True)
 
@@ -146,7 +195,7 @@ def check_serial_keys() -> None:
         assert item.serial_key == serial_key(item.serial), (item.serial, item.serial_key)
 
 
-def time_coverage(n: int, rng: random.Random) -> dict | None:
+def time_coverage(n: int, rng: random.Random, bare) -> dict | None:
     """The contracts app's coverage function, where it is installed (after the merge)."""
     from django.apps import apps
     from django.utils import timezone
@@ -163,20 +212,25 @@ def time_coverage(n: int, rng: random.Random) -> dict | None:
     last = Equipment.objects.order_by("-id").values_list("id", flat=True).first() or 1
     at = timezone.now()
     times, counts = [], []
+    sqls, kinds = [], {}
     for index in range(n + 5):
         item = Equipment.objects.filter(pk__gte=rng.randint(1, last)).order_by("pk").first()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            coverage(item, at)
+            answer = coverage(item, at)
             elapsed = time.perf_counter() - started
         if index >= 5:
             times.append(elapsed)
             counts.append(len(captured.captured_queries))
+            sqls.append(replay(bare, [q["sql"] for q in captured.captured_queries])[0])
+            kinds[answer.kind] = kinds.get(answer.kind, 0) + 1
+    print("coverage answers:", kinds, flush=True)
     return {
-        "url": "contracts.queries.coverage(item, at)",
+        "url": "coverage lookup",
         "p50": statistics.median(times),
         "p95": percentile(times, 95),
-        "sql": None,
+        "sql": statistics.median(sqls),
+        "sql95": percentile(sqls, 95),
         "slowest": None,
         "queries": max(counts),
     }
@@ -205,6 +259,15 @@ def main(argv=None) -> None:
 
     if not User.objects.filter(username="bench-bs-01").exists():
         generate(args)
+    elif _contracts_installed() and not _has_contracts():
+        from django.db import connection
+
+        from aftercare.org.models import Organisation
+
+        generate_contracts(Organisation.objects.get(name="華東弱電集團"))
+        with connection.cursor() as cur:
+            for table in CONTRACT_TABLES:
+                cur.execute(f"VACUUM ANALYZE {table}")
     check_serial_keys()
     counts = (Site.objects.count(), System.objects.count(), Equipment.objects.count())
     rng = random.Random(11)
@@ -244,7 +307,7 @@ def main(argv=None) -> None:
     if "page" in cases:
         page = [(b, f"/sites/?serial={typed(s)}") for s, b in serials]
         results.append(_pooled(clients, page, bare, "serial search (Sites page)"))
-    coverage = time_coverage(args.n, rng) if "coverage" in cases else None
+    coverage = time_coverage(args.n, rng, bare) if "coverage" in cases else None
     if coverage is not None:
         results.append(coverage)
     load_after = os.getloadavg()

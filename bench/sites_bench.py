@@ -101,10 +101,12 @@ def generate_contracts(org) -> None:
             """INSERT INTO contracts_contract (branch_id, customer_id, site_id, starts_on,
                    ends_on, service_calendar_id, price, parts_included, labour_included,
                    visits_per_year, emergency_arrival_hours, emergency_fix_hours, signed_on,
-                   created_at)
+                   signed_by_id, created_by_id, created_at)
                SELECT s.branch_id, s.customer_id, s.id, date '2026-01-01', date '2027-12-31',
-                   %s, 36000, false, true, 4, 1, 4, date '2025-12-20', now()
-               FROM sites_site s WHERE s.id %% 4 IN (1, 2)""",
+                   %s, 36000, false, true, 4, 1, 4, date '2025-12-20', u.id, u.id, now()
+               FROM sites_site s
+               JOIN org_user u ON u.branch_id = s.branch_id AND u.username LIKE 'bench-bs-%%'
+               WHERE s.id %% 4 IN (1, 2)""",
             [calendar.pk],
         )
         cur.execute(

@@ -1,11 +1,18 @@
+import contextlib
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 
 from tests.factories import BranchFactory, OrganisationFactory, UserFactory
+
+T = TypeVar("T")
 
 
 def pytest_configure(config):
@@ -69,14 +76,46 @@ def _media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+TEST_SETTINGS = {
+    # Unit tests run tasks in-process; the worker itself is tested in test_worker.py.
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "LANGUAGE_CODE": "en",
+    # The production hasher costs ~0.3 s per user; tests create many users.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
-    """Unit tests run tasks in-process; the worker itself is tested in test_worker.py."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LANGUAGE_CODE = "en"
-    # The production hasher costs ~0.3 s per user; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def build_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Data built once for a whole module, which each of its tests starts from.
+
+    `with build_once(make) as built:` in a module-scoped fixture. The build runs in a
+    transaction kept open across the module; each test's own transaction (the `db` fixture) is
+    a savepoint inside it, so every test sees exactly what was built and its writes are undone
+    after it, as if it had built the data itself. For modules that would otherwise build the
+    same large world (the demo, the access matrix's) for each of dozens of tests. Under
+    xdist each worker builds it once for the run of the module's tests it is given (not
+    `--dist loadgroup`: schemathesis gives all its cases one node id, and that mode would run
+    one of them). Transactional tests cannot use it.
+    """
+    media = tmp_path_factory.getbasetemp() / "media"
+
+    @contextlib.contextmanager
+    def build(make: Callable[[], T], **overrides: object) -> Iterator[T]:
+        with django_db_blocker.unblock(), transaction.atomic():
+            with override_settings(**{**TEST_SETTINGS, "MEDIA_ROOT": media, **overrides}):
+                built = make()
+            yield built
+            transaction.set_rollback(True)
+
+    return build
 
 
 @dataclass
@@ -136,3 +175,49 @@ def api_client(client):
             return client.patch(f"/api/v1{path}", body or {}, content_type="application/json")
 
     return Api()
+
+
+@pytest.fixture(scope="session")
+def migrated_home(tmp_path_factory, worker_id):
+    """`new_home = migrated_home(path)`: an AFTERCARE_HOME whose SQLite database is migrated.
+
+    Tests that start `aftercare` as a process (serve, demo, setup, production mode) would each
+    spend ~45 s migrating a fresh database. The first of them in the run (any xdist worker,
+    under a file lock) runs the real `aftercare migrate` once; every home gets a copy, in
+    rollback-journal mode so that the WAL a test sees is the one `aftercare` switched on. The
+    commands still run `migrate` themselves (finding nothing to do).
+    """
+    import fcntl
+    import os
+    import sqlite3
+    import sys
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    template = shared / "migrated.sqlite3"
+
+    with open(shared / "migrated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            home = shared / "migrated-home"
+            environment = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": ""}
+            environment.pop("DJANGO_SETTINGS_MODULE", None)
+            migrated = subprocess.run(
+                [sys.executable, "-m", "aftercare.cli", "migrate", "--noinput", "-v", "0"],
+                env=environment, capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+            assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+            with sqlite3.connect(home / "var" / "aftercare.sqlite3") as source:
+                source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                source.execute("PRAGMA journal_mode=DELETE")
+            partial = shared / "migrated.sqlite3.partial"
+            shutil.copyfile(home / "var" / "aftercare.sqlite3", partial)
+            partial.rename(template)
+
+    def new_home(path):
+        (path / "var").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, path / "var" / "aftercare.sqlite3")
+        return path
+
+    return new_home

@@ -36,9 +36,10 @@ def fetch(url: str) -> tuple[int, dict[str, str], str]:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
-    """``aftercare serve --web-only`` in production mode on a fresh home; yields its base URL."""
-    home = tmp_path_factory.mktemp("aftercare-production")
+def production_server(tmp_path_factory, migrated_home):
+    """``aftercare serve --web-only`` in production mode on a fresh (migrated) home; yields its
+    base URL. CI's own production step starts it on an unmigrated one."""
+    home = migrated_home(tmp_path_factory.mktemp("aftercare-production"))
     port = free_port()
     env = {
         **os.environ,

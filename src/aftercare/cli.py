@@ -201,6 +201,20 @@ def collect_static() -> bool:
     return True
 
 
+def _end_with_parent() -> None:
+    """In the child before exec: SIGTERM when `serve` dies, however it dies.
+
+    The children lead their own process groups, so a SIGKILL to `serve` (an OOM killer, a
+    supervisor's hard stop) would otherwise leave gunicorn serving and the worker running with
+    nobody to stop them. Linux only; elsewhere the graceful path below still applies.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _supervise(commands: list[list[str]]) -> int:
     """Run the processes side by side; when one dies or Ctrl-C comes, stop them all.
 
@@ -208,7 +222,10 @@ def _supervise(commands: list[list[str]]) -> int:
     stopped with it: a worker orphaned by a slow master would otherwise keep serving, and keep
     the terminal's output open, after Ctrl-C.
     """
-    children = [subprocess.Popen(command, start_new_session=True) for command in commands]
+    children = [
+        subprocess.Popen(command, start_new_session=True, preexec_fn=_end_with_parent)
+        for command in commands
+    ]
     stopping = False
 
     def stop(signum=None, frame=None):

@@ -233,14 +233,24 @@ def groups() -> dict[str, list[tuple[str, str]]]:
 GROUPS = groups()
 
 
+# Refused or not, nothing here should reach a worker: queued tasks are kept, not run.
+QUEUED_NOT_RUN = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture(scope="module")
+def _built_world(build_once):
+    """The world, built once for the module; each test rolls back to it (build_once)."""
+    with build_once(world.build, TASKS=QUEUED_NOT_RUN) as built:
+        yield built
+
+
 @pytest.fixture
-def matrix_world(db, settings):
-    # Refused or not, nothing here should reach a worker: queued tasks are kept, not run.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def matrix_world(db, settings, _built_world):
+    settings.TASKS = QUEUED_NOT_RUN
     # Logging in writes last_login on the user; that is not the route writing.
     user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     try:
-        yield world.build()
+        yield _built_world
     finally:
         user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
 

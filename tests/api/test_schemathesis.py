@@ -72,11 +72,15 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def _demo(build_once):
+    with build_once(lambda: demo.load(customers_per_branch=3)):
+        yield
+
+
 @pytest.fixture
-def supervisor(db, settings) -> User:
+def supervisor(db, _demo) -> User:
     """A supervisor of the demo's first branch, with staff, customers and work around them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo.load(customers_per_branch=3)
     return User.objects.get(username="supervisor1")
 
 

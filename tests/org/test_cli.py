@@ -38,9 +38,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """One demo installation under a fresh AFTERCARE_HOME, shared by the tests below."""
-    path = tmp_path_factory.mktemp("aftercare-home")
+def home(tmp_path_factory, migrated_home):
+    """One demo installation under a fresh AFTERCARE_HOME (migrated), shared by the tests below."""
+    path = migrated_home(tmp_path_factory.mktemp("aftercare-home"))
     result = run(["demo"], path)
     assert result.returncode == 0, result.stderr
     assert "advisor1" in result.stdout and "aftercare-demo" in result.stdout
@@ -48,7 +48,11 @@ def home(tmp_path_factory):
 
 
 def test_data_lives_under_aftercare_home(home):
-    assert (home / "var" / "aftercare.sqlite3").exists()
+    import sqlite3
+
+    with sqlite3.connect(home / "var" / "aftercare.sqlite3") as db:
+        users = {name for (name,) in db.execute("SELECT username FROM org_user")}
+    assert {"advisor1", "supervisor1", "admin"} <= users  # the demo went there
     assert (home / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 

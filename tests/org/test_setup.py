@@ -100,11 +100,12 @@ def test_the_demo_loads_only_into_an_empty_development_database():
     assert not should_load_demo(production=True, no_demo=False, has_organisation=False)
 
 
-def test_setup_as_a_command_exits_1_on_a_second_run(tmp_path):
-    first = run(["setup", *FLAGS], tmp_path)
+def test_setup_as_a_command_exits_1_on_a_second_run(tmp_path, migrated_home):
+    home = migrated_home(tmp_path)
+    first = run(["setup", *FLAGS], home)
     assert first.returncode == 0, first.stderr
     assert "Log in as boss" in first.stdout
-    second = run(["setup", *FLAGS], tmp_path)
+    second = run(["setup", *FLAGS], home)
     assert second.returncode == 1
     assert "An organisation exists already (東海汽車); nothing was written." in second.stderr
 

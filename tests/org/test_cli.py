@@ -1,5 +1,6 @@
 """The `aftercare` command line is a contract for deployment scripts; test it as they use it."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.helpers import descendants
+from tests.ops.helpers import descendants, running
 
 AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
 
@@ -115,7 +116,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
+def start_serving(home: Path) -> tuple[subprocess.Popen, int, str]:
+    """`aftercare serve` (web, worker and tick) on a free port; the process, the port and the
+    sign-in page once it answers."""
     port = free_port()
     env = {**os.environ, "AFTERCARE_HOME": str(home), "DATABASE_URL": "", "AFTERCARE_DEBUG": "0"}
     proc = subprocess.Popen(
@@ -126,17 +129,20 @@ def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
         text=True,
         start_new_session=True,
     )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
+                return proc, port, page.read().decode()
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    pytest.fail("aftercare serve did not answer within 60 s")
+
+
+def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
+    proc, port, body = start_serving(home)
     try:
-        deadline = time.monotonic() + 60
-        body = None
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as page:
-                    body = page.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert body is not None, "aftercare serve did not answer within 60 s"
         assert 'name="password"' in body
         # As `make run` serves: DEBUG off, static files from the source tree, no collect step.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/img/favicon.svg") as icon:
@@ -153,8 +159,28 @@ def test_serve_serves_pages_and_ctrl_c_stops_every_process(home):
         assert "Demo logins" in output
         assert f"http://127.0.0.1:{port}/" in output
         time.sleep(0.5)
-        left = [pid for pid in family if Path(f"/proc/{pid}").exists()]
+        left = [pid for pid in family if running(pid)]
         assert left == [], f"still running after Ctrl-C: {left}"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_killed_serve_takes_its_children_with_it(home):
+    """Killed outright (OOM killer, a hard stop), `serve` cannot stop its children; they lead
+    process groups of their own, so they must notice by themselves and end."""
+    proc, _port, _body = start_serving(home)
+    family = descendants(proc.pid)
+    try:
+        assert len(family) >= 4  # gunicorn master + workers, worker, tick
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while [pid for pid in family if running(pid)] and time.monotonic() < deadline:
+            time.sleep(0.3)
+        left = [pid for pid in family if running(pid)]
+        assert left == [], f"still running 30 s after serve was killed: {left}"
+    finally:
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -5,13 +5,16 @@ there on first run. Production: ``AFTERCARE_ENV=production`` plus ``DATABASE_URL
 ``AFTERCARE_SECRET_KEY``.
 """
 
+import importlib.util
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 
@@ -196,8 +199,39 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+
+def _file_storage() -> dict[str, Any]:
+    """Uploaded files (handover documents): on the local disk under var/media by default; in
+    an S3-compatible bucket (AWS S3, MinIO, Ceph, an object store's S3 API) through
+    django-storages when AFTERCARE_S3_BUCKET is set, so several web machines share them.
+    Names are never reused (``file_overwrite`` off): the archive keeps every version's file.
+    """
+    bucket = os.environ.get("AFTERCARE_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "AFTERCARE_S3_BUCKET is set but django-storages is not installed: "
+            "pip install 'aftercare[s3]'"
+        )
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("AFTERCARE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AFTERCARE_S3_REGION") or None,
+            "access_key": os.environ.get("AFTERCARE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("AFTERCARE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("AFTERCARE_S3_PREFIX", ""),
+            "file_overwrite": False,
+            "querystring_auth": True,  # downloads go through the app's own checks anyway
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

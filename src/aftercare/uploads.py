@@ -4,7 +4,8 @@ Django limits form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not files: a 200
 would be streamed to a temporary file before any view could refuse it. This handler stops the
 request as soon as its declared length (or, without one, the bytes received) passes
 ``AFTERCARE_UPLOAD_MAX_BYTES``: nothing is stored. The API answers 413 with the translated
-message (``api.on_body_too_large``); a page answers Django's 400.
+message (``api.on_body_too_large``); a page answers 413 with the same message on the site's own
+error page (``bad_request``, the project's ``handler400``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 
 def upload_limit() -> int:
@@ -60,3 +64,11 @@ class LimitedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 400 handler: an upload over the limit is named as such (413, with the
+    limit in the reader's language), not left as Django's generic bad request."""
+    if isinstance(exception, UploadTooLarge):
+        return render(request, "413.html", {"message": exception.message}, status=413)
+    return defaults.bad_request(request, exception)

@@ -7,6 +7,9 @@ from django.views.generic import RedirectView
 from aftercare.api import api
 from aftercare.apps import url_mounts
 
+# An upload over the size limit reaches Django as a bad request; it gets its own page.
+handler400 = "aftercare.uploads.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="obligations:my-work"), name="home"),
     *(path(mount.prefix, include(mount.module)) for mount in url_mounts()),

@@ -122,3 +122,21 @@ def test_the_list_shows_the_acceptance_once_recorded(building, client):
     html = client.get(reverse("documents:handover-list", args=[building.system.pk])).content
     assert "2026-03-16" in html.decode() and "周先生" in html.decode()
     assert "Every required document has been handed over." in html.decode()
+
+
+def test_an_upload_over_the_limit_on_the_page_is_named_and_stores_nothing(
+    building, client, settings
+):
+    client.force_login(building.sam)
+    client.cookies.load({"django_language": "zh-hant"})
+    url = reverse("documents:upload", args=[building.system.pk])
+    answer = client.post(
+        url,
+        {"kind": "om_manual", "title": "手冊", "file": a_file()},
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert answer.status_code == 413
+    html = answer.content.decode()
+    assert "檔案太大（最多 100 MB）。" in html
+    assert 'id="error-page"' in html
+    assert DocumentVersion.objects.count() == 0

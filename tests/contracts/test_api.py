@@ -76,6 +76,12 @@ def test_a_calendar_with_a_lunch_break_and_its_preview(b, api_client):
         f"/service-calendars/{calendar['id']}/due", at="2026-05-15T17:00:00+08:00", hours=4
     ).json()
     assert due["due"] == "2026-05-18T12:00:00+08:00"
+    assert due["counted"] == [
+        {"starts_at": "2026-05-15T17:00:00+08:00", "ends_at": "2026-05-15T18:00:00+08:00",
+         "minutes": 60.0},
+        {"starts_at": "2026-05-18T09:00:00+08:00", "ends_at": "2026-05-18T12:00:00+08:00",
+         "minutes": 180.0},
+    ]  # fmt: skip
     # A week earlier Saturday 2026-05-09 is a make-up working day: it opens with Monday's hours.
     due = api.get(
         f"/service-calendars/{calendar['id']}/due", at="2026-05-08T17:00:00+08:00", hours=4

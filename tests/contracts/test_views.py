@@ -38,6 +38,9 @@ def test_a_calendar_with_a_lunch_break_previews_its_deadline(b, client):
     text = page.content.decode()
     assert "A fault reported at 2026-12-07 11:00 with 2 service hours is due at " in text
     assert "2026-12-07 14:00 (Monday)" in text
+    # How it is counted: the hour before lunch, the hour after it.
+    assert "2026-12-07 (Mon) 11:00–12:00: 1 h 00 min" in text
+    assert "2026-12-07 (Mon) 13:00–14:00: 1 h 00 min" in text
     listing = client.get(reverse("contracts:calendars")).content.decode()
     assert "24×7" in listing and "午休日曆" in listing
 
@@ -129,3 +132,22 @@ def test_the_contract_list_shows_todays_status(b, client):
     client.force_login(b.sam)
     text = client.get(reverse("contracts:list")).content.decode()
     assert "Active" in text and "Offered" in text
+
+
+def test_the_preview_explains_a_fault_reported_before_the_may_holidays(b, client):
+    """Issue 12's example: reported Thursday 2026-04-30 16:30 on Mon–Fri 09:00–18:00 following
+    the mainland's holidays (1–5 May): 1 h 30 on 30 April, 30 min on 6 May → due 09:30."""
+    client.force_login(b.sam)
+    office = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), "09:00-18:00")
+    client.post(
+        reverse("contracts:calendar-new"), {"name": "辦公", **office, "follows_holidays": "on"}
+    )
+    calendar = ServiceCalendar.objects.get(name="辦公")
+    client.cookies.load({"django_language": "zh-hant"})
+    page = client.get(
+        reverse("contracts:calendar", args=[calendar.pk]), {"at": "2026-04-30T16:30", "hours": "2"}
+    )
+    text = page.content.decode()
+    assert "2026-05-06 09:30" in text
+    assert "2026-04-30（星期四）16:30–18:00：1 小時 30 分鐘" in text
+    assert "2026-05-06（星期三）09:00–09:30：0 小時 30 分鐘" in text

@@ -1,7 +1,7 @@
 """API of service calendars, maintenance contracts (BS-6) and coverage."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -24,7 +24,7 @@ from aftercare.errors import Errors, InvalidInput
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import User
 from aftercare.sites.models import Equipment, System
-from aftercare.standard.calendar import add_service_hours
+from aftercare.standard.clocks import read_clock
 
 router = Router(tags=["contracts"])
 
@@ -83,10 +83,19 @@ def list_service_calendars(request: StaffRequest) -> QuerySet[ServiceCalendar]:
     return queries.visible_calendars(request.user)
 
 
+class CountedStretchOut(Schema):
+    """A stretch of service time the clock counted: together they make up `hours`."""
+
+    starts_at: datetime
+    ends_at: datetime
+    minutes: float
+
+
 class ServiceDueOut(Schema):
     at: datetime
     hours: float
     due: datetime
+    counted: list[CountedStretchOut]
 
 
 @router.get("/service-calendars/{calendar_id}/due", response=responses({200: ServiceDueOut}, 404))
@@ -99,8 +108,12 @@ def preview_due(
     """When `hours` of service time from `at` run out on this calendar: "a fault reported at
     … is due at …"."""
     calendar = queries.get_calendar_for(request.user, calendar_id)
-    hours_of = calendar.service_hours()
-    return {"at": at, "hours": hours, "due": add_service_hours(at, hours, hours_of)}
+    reading = read_clock(at, timedelta(hours=hours), calendar.service_hours())
+    counted = [
+        {"starts_at": s.starts_at, "ends_at": s.ends_at, "minutes": s.length.total_seconds() / 60}
+        for s in reading.counted
+    ]
+    return {"at": at, "hours": hours, "due": reading.due_at, "counted": counted}
 
 
 # -- contracts --------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -31,7 +34,8 @@ from aftercare.errors import DomainError
 from aftercare.formfields import local_now, show_domain_error, user_tz
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import User
-from aftercare.standard.calendar import add_service_hours, local_date
+from aftercare.standard.calendar import local_date
+from aftercare.standard.clocks import Stretch, read_clock
 
 
 def _found(lookup: Any, *args: Any) -> Any:
@@ -90,6 +94,26 @@ def calendar_new(request: StaffRequest) -> HttpResponse:
     return render(request, "contracts/calendar_new.html", {"form": form}, status=status)
 
 
+@dataclass(frozen=True)
+class CountedRow:
+    """One stretch of service time in the preview's explanation, in the reader's zone: its
+    day, its hours (an end at midnight reads 24:00, the end of that day) and its length."""
+
+    day: date
+    starts: str
+    ends: str
+    hours: int
+    minutes: int
+
+    @classmethod
+    def of(cls, stretch: Stretch, tz: ZoneInfo) -> CountedRow:
+        starts, ends = stretch.starts_at.astimezone(tz), stretch.ends_at.astimezone(tz)
+        hours, minutes = divmod(round(stretch.length.total_seconds() / 60), 60)
+        midnight = ends.date() > starts.date() and ends.time() == time(0)
+        until = "24:00" if midnight else ends.strftime("%H:%M")
+        return cls(starts.date(), starts.strftime("%H:%M"), until, hours, minutes)
+
+
 @login_required
 @permission_required("contracts.view_servicecalendar", raise_exception=True)
 def calendar_detail(request: StaffRequest, pk: int) -> HttpResponse:
@@ -97,15 +121,17 @@ def calendar_detail(request: StaffRequest, pk: int) -> HttpResponse:
     tz = user_tz(request.user)
     data = request.GET if "at" in request.GET else None
     form = PreviewForm(data, tz=tz, initial={"at": local_now(tz), "hours": 4})
-    due = None
+    due, counted = None, []
     if form.is_bound and form.is_valid():
         at, hours = form.cleaned_data["at"], form.cleaned_data["hours"]
-        due = timezone.localtime(add_service_hours(at, float(hours), calendar.service_hours()), tz)
+        reading = read_clock(at, timedelta(hours=float(hours)), calendar.service_hours())
+        due = timezone.localtime(reading.due_at, tz) if reading.due_at else None
+        counted = [CountedRow.of(stretch, tz) for stretch in reading.counted]
     days = [(WEEKDAYS[i], day_text(day)) for i, day in enumerate(calendar.weekly)]
     return render(
         request,
         "contracts/calendar_detail.html",
-        {"calendar": calendar, "days": days, "form": form, "due": due},
+        {"calendar": calendar, "days": days, "form": form, "due": due, "counted": counted},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

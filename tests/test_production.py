@@ -18,6 +18,8 @@ import urllib.request
 import pytest
 
 AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
+# Each test starts `aftercare` on an SQLite home of its own: the PostgreSQL pass skips them.
+pytestmark = pytest.mark.embedded
 
 
 def free_port() -> int:

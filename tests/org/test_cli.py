@@ -16,6 +16,8 @@ import pytest
 from tests.ops.helpers import descendants, running
 
 AFTERCARE = [sys.executable, "-m", "aftercare.cli"]
+# Each test starts `aftercare` on an SQLite home of its own: the PostgreSQL pass skips them.
+pytestmark = pytest.mark.embedded
 
 
 def run(args, home: Path, **env):

@@ -100,6 +100,7 @@ def test_the_demo_loads_only_into_an_empty_development_database():
     assert not should_load_demo(production=True, no_demo=False, has_organisation=False)
 
 
+@pytest.mark.embedded
 def test_setup_as_a_command_exits_1_on_a_second_run(tmp_path, migrated_home):
     home = migrated_home(tmp_path)
     first = run(["setup", *FLAGS], home)

@@ -153,6 +153,10 @@ class AftercareApp(AppConfig):
     #: Dotted path of a dict ``key → obligations.texts.Message``: the titles this app's
     #: obligations are opened with, worded when shown. Keys are stored, so unique across apps.
     title_messages: ClassVar[str | None] = None
+    #: Dotted path of ``function(organisation_id)`` run, inside the changing transaction,
+    #: after the organisation's working-day calendar changed (a closure, a make-up day, the
+    #: time zone or region): the hotline reads its open clocks again.
+    calendar_listener: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -242,6 +246,14 @@ def title_messages() -> dict[str, Any]:
                 raise ImproperlyConfigured(f"Two apps declare the title message {key!r}")
             merged[key] = message
     return merged
+
+
+def calendar_changed(organisation_id: int) -> None:
+    """Tell every app that listens that an organisation's working-day calendar changed."""
+    for config in aftercare_apps():
+        if config.calendar_listener:
+            listener: Callable[[int], None] = import_string(config.calendar_listener)
+            listener(organisation_id)
 
 
 def demo_loaders() -> list[str]:

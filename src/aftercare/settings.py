@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "aftercare.sites",
     "aftercare.documents",
     "aftercare.contracts",
+    "aftercare.servicedesk",
     "axes",
 ]
 

@@ -378,6 +378,20 @@ def _email_escalated(notification: Notification) -> None:
     _send_notification_mail(notification, subject, body)
 
 
+def _email_emergency(notification: Notification) -> None:
+    from django.utils import translation
+
+    obligation = notification.obligation
+    with translation.override(texts.language_of(notification.recipient)):
+        title = obligation.display_title
+        subject = _("Emergency: %(title)s") % {"title": title}
+        body = _("An emergency is still open: %(title)s (%(owner)s).") % {
+            "title": title,
+            "owner": obligation.owner,
+        }
+    _send_notification_mail(notification, subject, body)
+
+
 def _send_notification_mail(notification: Notification, subject: object, body: object) -> None:
     """The one way a notification goes out by e-mail; nothing when the person has no address."""
     from django.core.mail import send_mail
@@ -423,4 +437,5 @@ def mark_notifications_read(user: User, *, at: datetime | None = None) -> int:
 _EMAILS = {
     Notification.Kind.OVERDUE: _email_overdue,
     Notification.Kind.ESCALATED: _email_escalated,
+    Notification.Kind.EMERGENCY: _email_emergency,
 }

@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -18,6 +18,11 @@ from aftercare.obligations.choices import Status
 from aftercare.org.models import User
 
 PENDING_Q = Q(done_at__isnull=True, cancelled_at__isnull=True)
+
+#: The due moment of a clock that is stopped with no known end (a hotline ticket paused now,
+#: BS-7/BS-8): no breach scan reaches it, lists put it last, and pages show "stopped" instead
+#: of a moment. The clock's owner recomputes the real moment when the clock runs again.
+CLOCK_STOPPED = datetime(2999, 12, 31, tzinfo=UTC)
 
 
 def status_expression(now: datetime) -> Case:
@@ -199,6 +204,11 @@ class Obligation(models.Model):
         return Status(getattr(self, "status", None) or self.status_at()).label
 
     @property
+    def clock_stopped(self) -> bool:
+        """A paused clock: no due moment until it runs again (see ``CLOCK_STOPPED``)."""
+        return self.due_at >= CLOCK_STOPPED
+
+    @property
     def is_pending(self) -> bool:
         return self.done_at is None and self.cancelled_at is None
 
@@ -211,6 +221,9 @@ class Obligation(models.Model):
 # rendered in the reader's language; reasons typed by a person are shown as typed.
 CANCEL_REASONS = {
     "replaced_by_visit": _("Replaced by the follow-up of the visit of %(date)s."),
+    # The hotline (BS-7, BS-8).
+    "resolved_remotely": _("Resolved without a visit on site."),
+    "no_fix_target": _("No fix target applies after the ticket's category changed."),
 }
 
 
@@ -239,6 +252,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         OVERDUE = "overdue", _("Overdue")
         ESCALATED = "escalated", _("Escalated to you")
+        EMERGENCY = "emergency", _("Emergency escalation")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from aftercare.apps import calendar_changed
 from aftercare.errors import InvalidInput
 from aftercare.org.models import Organisation, User
 from aftercare.standard.models import CalendarDay, RuleSetting
@@ -73,6 +74,7 @@ def set_calendar_day(
     row, _created = CalendarDay.objects.update_or_create(
         organisation=organisation, day=day, defaults={"kind": kind, "reason": reason}
     )
+    calendar_changed(organisation.pk)
     return row
 
 
@@ -80,6 +82,7 @@ def set_calendar_day(
 def remove_calendar_day(organisation: Organisation, day: date, *, by: User) -> None:
     _require_admin(by, organisation)
     CalendarDay.objects.filter(organisation=organisation, day=day).delete()
+    calendar_changed(organisation.pk)
 
 
 @transaction.atomic
@@ -91,4 +94,5 @@ def set_organisation_calendar(
     organisation.region = region
     organisation.full_clean()
     organisation.save(update_fields=["time_zone", "region"])
+    calendar_changed(organisation.pk)
     return organisation

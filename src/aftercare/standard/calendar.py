@@ -14,7 +14,7 @@ share a tzinfo by wall clock, which is wrong across DST transitions.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -314,22 +314,28 @@ def add_service_hours(
     cursor = moment.astimezone(UTC)
     if _is_24x7(cal):
         return (cursor + remaining).astimezone(cal.tz)
+    for opens, closes in service_intervals(cursor, cal):
+        available = closes - opens
+        if remaining <= available:
+            return (opens + remaining).astimezone(cal.tz)
+        remaining -= available
+    raise AssertionError("unreachable: service_intervals never ends")  # pragma: no cover
+
+
+def service_intervals(start: datetime, cal: ServiceHours) -> Iterator[tuple[datetime, datetime]]:
+    """The calendar's intervals (UTC) from ``start`` on, the first one cut at ``start``; the
+    one walk over service time that ``add_service_hours`` and ``clocks`` share. Endless: the
+    caller stops; a calendar with no hours for three years is refused."""
     if not any(cal.weekly):
         raise ValueError("service calendar has no hours at all")
-
-    day = local_date(moment, cal.tz)
+    begin = start.astimezone(UTC)
+    day = local_date(start, cal.tz)
     idle = 0
     while True:
         spans = cal.intervals(day)
         for opens, closes in spans:
-            if closes <= cursor:
-                continue
-            start = max(opens, cursor)
-            available = closes - start
-            if remaining <= available:
-                return (start + remaining).astimezone(cal.tz)
-            remaining -= available
-            cursor = closes
+            if closes > begin:
+                yield max(opens, begin), closes
         idle = 0 if spans else idle + 1
         if idle > _MAX_IDLE_DAYS:
             raise ValueError("service calendar has no hours within three years")

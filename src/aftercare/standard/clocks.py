@@ -21,13 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from aftercare.standard.calendar import (
-    _MAX_IDLE_DAYS,
-    ONE_DAY,
-    ServiceHours,
-    _require_aware,
-    local_date,
-)
+from aftercare.standard.calendar import ServiceHours, _require_aware, service_intervals
 
 __all__ = ["Reading", "Stop", "Stretch", "read_clock", "service_time"]
 
@@ -128,23 +122,6 @@ def _free_pieces(
         yield cursor, closes
 
 
-def _service_intervals(start: datetime, cal: ServiceHours) -> Iterator[tuple[datetime, datetime]]:
-    """The calendar's intervals (UTC) from ``start`` on, the first one cut at ``start``."""
-    if not any(cal.weekly):
-        raise ValueError("service calendar has no hours at all")
-    day = local_date(start, cal.tz)
-    idle = 0
-    while True:
-        spans = cal.intervals(day)
-        for opens, closes in spans:
-            if closes > start:
-                yield max(opens, start), closes
-        idle = 0 if spans else idle + 1
-        if idle > _MAX_IDLE_DAYS:
-            raise ValueError("service calendar has no hours within three years")
-        day += ONE_DAY
-
-
 def read_clock(
     start: datetime, duration: timedelta, cal: ServiceHours, stops: Iterable[Stop] = ()
 ) -> Reading:
@@ -165,7 +142,7 @@ def read_clock(
     if not remaining:
         return Reading(begin.astimezone(cal.tz), ())
     passed = 0  # stops wholly before the current interval
-    for opens, closes in _service_intervals(begin, cal):
+    for opens, closes in service_intervals(begin, cal):
         while passed < len(spans) and (end := spans[passed][1]) is not None and end <= opens:
             passed += 1
         for piece_start, piece_end in _free_pieces(opens, closes, spans, passed):
@@ -194,7 +171,7 @@ def service_time(
     spans = _merged(stops)
     total = timedelta(0)
     passed = 0
-    for opens, closes in _service_intervals(begin, cal):
+    for opens, closes in service_intervals(begin, cal):
         if opens >= finish:
             return total
         while passed < len(spans) and (stop_end := spans[passed][1]) is not None:

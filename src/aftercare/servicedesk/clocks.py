@@ -1,0 +1,333 @@
+"""A ticket's clocks: which ones run, on what, and their due moments from the event log.
+
+Three steps, each one function:
+
+- ``plan`` decides at the report (and again when the category or emergency changes) what the
+  clocks run on: an emergency (BS-13) on 24×7 with the contract's emergency targets (else the
+  organisation's); otherwise the covering contract's calendar and its target for the category
+  (else the organisation's hotline calendar and the standard's 2 h / 4 h, BS-7/BS-8 settings).
+  The fix clock runs for an ordinary line fault always, for other categories where the
+  contract sets a target, and for every emergency.
+- ``stops_of`` reads the stops from the event log (paused → resumed) and the branch's
+  declared suspensions.
+- ``standard.clocks.read_clock`` (pure) reads each clock; ``recompute`` writes the pending
+  clocks' due moments, the ticket's ``next_due_at`` and the escalation moments, and
+  ``recompute_open`` does the same for every open ticket of an organisation or branch in a few
+  queries and one UPDATE per batch (a closure or a suspension moves them all).
+
+A clock stopped with no known end (a ticket paused now) has no due moment; its obligation is
+given ``CLOCK_STOPPED`` so no breach scan sees it and pages show "stopped".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Q
+
+from aftercare.contracts.actions import builtin_calendar
+from aftercare.contracts.choices import FaultCategory
+from aftercare.contracts.models import Contract, ServiceCalendar
+from aftercare.obligations.models import CLOCK_STOPPED, PENDING_Q, Obligation
+from aftercare.org.models import Organisation
+from aftercare.servicedesk.choices import EventKind
+from aftercare.servicedesk.models import EscalationNotice, HotlineSettings, Suspension, Ticket
+from aftercare.standard.calendar import ServiceHours
+from aftercare.standard.clocks import Reading, Stop, read_clock
+from aftercare.standard.deadlines import effective_rule
+
+ARRIVAL = "BS-7"
+FIX = "BS-8"
+CLOCK_RULES = (ARRIVAL, FIX)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a ticket's clocks run on."""
+
+    calendar: ServiceCalendar
+    arrival_minutes: int
+    fix_minutes: int | None
+    escalation: tuple[tuple[int, int], ...] = ()  # (after minutes, user id), in order
+
+
+def hotline_settings(organisation: Organisation) -> HotlineSettings:
+    """The organisation's row, or the defaults (not saved) when it has none."""
+    row = HotlineSettings.objects.filter(organisation=organisation).first()
+    return row if row is not None else HotlineSettings(organisation=organisation)
+
+
+def _minutes(hours: Decimal | int) -> int:
+    return int((Decimal(hours) * 60).to_integral_value())
+
+
+def plan(
+    organisation: Organisation, *, category: str, emergency: bool, contract: Contract | None
+) -> Plan:
+    defaults = hotline_settings(organisation)
+    if emergency:
+        arrival = contract.emergency_arrival_hours if contract is not None else None
+        fix = contract.emergency_fix_hours if contract is not None else None
+        chain: tuple[tuple[int, int], ...] = ()
+        if contract is not None:
+            chain = tuple(
+                (step.after_minutes, step.user_id) for step in contract.escalation.order_by("order")
+            )
+        return Plan(
+            calendar=builtin_calendar(organisation),
+            arrival_minutes=_minutes(arrival or defaults.emergency_arrival_hours),
+            fix_minutes=_minutes(fix or defaults.emergency_fix_hours),
+            escalation=chain,
+        )
+    if contract is not None:
+        calendar = contract.service_calendar
+        target = contract.targets.filter(category=category).first()
+    else:
+        calendar = defaults.calendar or builtin_calendar(organisation)
+        target = None
+    arrival_hours = (
+        target.arrival_hours if target is not None else _rule_hours(organisation, ARRIVAL)
+    )
+    if target is not None:
+        fix_minutes: int | None = _minutes(target.fix_hours)
+    elif category == FaultCategory.LINE_FAULT:
+        fix_minutes = _minutes(_rule_hours(organisation, FIX))
+    else:
+        fix_minutes = None
+    return Plan(calendar=calendar, arrival_minutes=_minutes(arrival_hours), fix_minutes=fix_minutes)
+
+
+def _rule_hours(organisation: Organisation, rule_id: str) -> int:
+    rule = effective_rule(organisation, rule_id)
+    return rule.due_after if rule.due_after is not None else 0
+
+
+# -- stops --------------------------------------------------------------------------------------
+
+
+def pauses(events: Iterable[tuple[str, datetime, dict[str, Any]]]) -> list[Stop]:
+    """The pauses of an event log as stops: each ``paused`` until the next ``resumed`` (or
+    open). Events are (kind, at, data), in the log's order."""
+    stops: list[Stop] = []
+    since: datetime | None = None
+    reason = ""
+    for kind, at, data in events:
+        if kind == EventKind.PAUSED and since is None:
+            since, reason = at, str(data.get("reason", ""))
+        elif kind == EventKind.RESUMED and since is not None:
+            stops.append(Stop(since, max(at, since), reason))
+            since = None
+    if since is not None:
+        stops.append(Stop(since, None, reason))
+    return stops
+
+
+def suspension_stops(rows: Iterable[Suspension]) -> list[Stop]:
+    return [Stop(row.starts_at, row.ends_at, f"suspension:{row.reason}") for row in rows]
+
+
+def _suspensions(branch_ids: Iterable[int], since: datetime) -> dict[int, list[Stop]]:
+    rows = Suspension.objects.filter(branch_id__in=set(branch_ids)).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=since)
+    )
+    result: dict[int, list[Stop]] = defaultdict(list)
+    for row in rows:
+        result[row.branch_id].extend(suspension_stops([row]))
+    return result
+
+
+def _pause_events(
+    ticket_ids: Sequence[int],
+) -> dict[int, list[tuple[str, datetime, dict[str, Any]]]]:
+    rows = (
+        _event_model()
+        .objects.filter(ticket_id__in=ticket_ids, kind__in=[EventKind.PAUSED, EventKind.RESUMED])
+        .order_by("ticket_id", "at", "id")
+        .values_list("ticket_id", "kind", "at", "data")
+    )
+    result: dict[int, list[tuple[str, datetime, dict[str, Any]]]] = defaultdict(list)
+    for ticket_id, kind, at, data in rows:
+        result[ticket_id].append((kind, at, data or {}))
+    return result
+
+
+def _event_model() -> Any:
+    from aftercare.servicedesk.models import TicketEvent
+
+    return TicketEvent
+
+
+def stops_of(ticket: Ticket) -> list[Stop]:
+    """Every stop of the ticket's clocks: its pauses and its branch's suspensions."""
+    own = pauses(_pause_events([ticket.pk])[ticket.pk])
+    return own + _suspensions([ticket.branch_id], ticket.reported_at)[ticket.branch_id]
+
+
+# -- reading and writing ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readings:
+    """What a ticket's clocks say now: per rule, and the escalation steps' moments."""
+
+    clocks: dict[str, Reading]
+    escalation: dict[int, datetime | None]  # step order → moment (None: stopped)
+    stops: tuple[Stop, ...]
+
+
+def read(
+    ticket: Ticket,
+    hours: ServiceHours,
+    stops: Sequence[Stop],
+    escalation: Iterable[tuple[int, int]] = (),
+) -> Readings:
+    """Read every clock of `ticket` from its report on `hours` with `stops` (pure but for the
+    ticket's fields)."""
+    clocks = {
+        ARRIVAL: read_clock(
+            ticket.reported_at, timedelta(minutes=ticket.arrival_minutes), hours, stops
+        )
+    }
+    if ticket.fix_minutes is not None:
+        clocks[FIX] = read_clock(
+            ticket.reported_at, timedelta(minutes=ticket.fix_minutes), hours, stops
+        )
+    steps = {
+        order: read_clock(ticket.reported_at, timedelta(minutes=minutes), hours, stops).due_at
+        for order, minutes in escalation
+    }
+    return Readings(clocks, steps, tuple(stops))
+
+
+def readings_of(ticket: Ticket) -> Readings:
+    """The ticket's clocks read from its log now (one query for the log, one for suspensions)."""
+    hours = ticket.calendar.service_hours()
+    steps = ticket.escalations.values_list("order", "after_minutes")
+    return read(ticket, hours, stops_of(ticket), steps)
+
+
+def _stored(reading: Reading) -> datetime:
+    return reading.due_at if reading.due_at is not None else CLOCK_STOPPED
+
+
+def recompute(ticket: Ticket) -> Readings:
+    """Write the due moments of the ticket's pending clocks, its ``next_due_at`` and the moments
+    of its unsent escalation steps, from the whole log. Done clocks keep theirs: they stopped
+    when they were met. Runs inside the caller's transaction."""
+    result = readings_of(ticket)
+    pending = Obligation.objects.filter(
+        PENDING_Q,
+        subject_type=ContentType.objects.get_for_model(Ticket),
+        subject_id=ticket.pk,
+        rule__in=CLOCK_RULES,
+    )
+    next_due: datetime | None = None
+    for obligation in pending:
+        reading = result.clocks.get(obligation.rule)
+        if reading is None:
+            continue
+        due = _stored(reading)
+        if obligation.due_at != due:
+            obligation.due_at = due
+            obligation.save(update_fields=["due_at"])
+        if reading.due_at is not None and (next_due is None or reading.due_at < next_due):
+            next_due = reading.due_at
+    if ticket.is_open and ticket.next_due_at != next_due:
+        ticket.next_due_at = next_due
+        Ticket.objects.filter(pk=ticket.pk).update(next_due_at=next_due)
+    for order, due_at in result.escalation.items():
+        EscalationNotice.objects.filter(
+            ticket=ticket, order=order, notified_at__isnull=True
+        ).exclude(due_at=due_at).update(due_at=due_at)
+    return result
+
+
+def recompute_open(
+    *, organisation_id: int, branch_id: int | None = None, batch_size: int = 2000
+) -> int:
+    """Recompute the clocks of every open ticket of an organisation (or one branch): after a
+    closure or make-up day is added (calendars that follow holidays) or a suspension declared.
+
+    Per batch: the tickets, their pause events, their pending clocks — three queries — then
+    one UPDATE of the obligations and one of the tickets. Calendars are built once each and
+    suspensions read once. Returns how many clocks moved.
+    """
+    tickets = Ticket.objects.open().filter(branch__organisation_id=organisation_id)
+    if branch_id is not None:
+        tickets = tickets.filter(branch_id=branch_id)
+    ids = list(tickets.order_by("id").values_list("id", flat=True))
+    hours_of: dict[int, ServiceHours] = {}
+    ticket_type = ContentType.objects.get_for_model(Ticket)
+    moved = 0
+    earliest = tickets.order_by("reported_at").values_list("reported_at", flat=True).first()
+    if earliest is None:
+        return 0
+    branch_ids = tickets.values_list("branch_id", flat=True).distinct()
+    suspensions = _suspensions(list(branch_ids), earliest)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        batch = list(Ticket.objects.filter(pk__in=chunk).select_related("calendar__organisation"))
+        events = _pause_events(chunk)
+        clock_rows = defaultdict(list)
+        for pk, ticket_id, rule, due_at in Obligation.objects.filter(
+            PENDING_Q, subject_type=ticket_type, subject_id__in=chunk, rule__in=CLOCK_RULES
+        ).values_list("pk", "subject_id", "rule", "due_at"):
+            clock_rows[ticket_id].append((pk, rule, due_at))
+        obligation_updates: list[tuple[int, datetime]] = []
+        ticket_updates: list[tuple[int, datetime | None]] = []
+        for ticket in batch:
+            hours = hours_of.get(ticket.calendar_id)
+            if hours is None:
+                hours = hours_of[ticket.calendar_id] = ticket.calendar.service_hours()
+            stops = pauses(events.get(ticket.pk, ())) + suspensions.get(ticket.branch_id, [])
+            result = read(ticket, hours, stops)
+            next_due: datetime | None = None
+            for pk, rule, due_at in clock_rows.get(ticket.pk, ()):
+                reading = result.clocks.get(rule)
+                if reading is None:
+                    continue
+                due = _stored(reading)
+                if due != due_at:
+                    obligation_updates.append((pk, due))
+                if reading.due_at is not None and (next_due is None or reading.due_at < next_due):
+                    next_due = reading.due_at
+            if next_due != ticket.next_due_at:
+                ticket_updates.append((ticket.pk, next_due))
+        with transaction.atomic():
+            _update_column("obligations_obligation", "due_at", obligation_updates)
+            _update_column("servicedesk_ticket", "next_due_at", ticket_updates)
+        moved += len(obligation_updates)
+    # Escalation moments of emergencies move too (few tickets: one by one).
+    for ticket in tickets.filter(escalations__notified_at__isnull=True).distinct():
+        recompute(ticket)
+    return moved
+
+
+def _update_column(table: str, column: str, rows: Sequence[tuple[int, datetime | None]]) -> None:
+    """One UPDATE … FROM (VALUES …) per call on PostgreSQL; executemany elsewhere. Direct SQL
+    on purpose: this is the bulk path of a recompute that writes nothing but moments (the
+    obligations' history keeps the business changes, not each recomputed moment)."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s::timestamptz)"] * len(rows))
+            params = [value for row in rows for value in row]
+            cursor.execute(
+                f"UPDATE {quote(table)} AS t SET {quote(column)} = v.moment "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, moment) WHERE t.id = v.id",
+                params,
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                [(connection.ops.adapt_datetimefield_value(moment), pk) for pk, moment in rows],
+            )

@@ -1,0 +1,159 @@
+"""Reads of the hotline, each through the one read scope of its model (pages and API share
+them): ``visible_tickets`` and ``visible_suspensions``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet
+
+from aftercare.obligations.models import Obligation
+from aftercare.org.models import User
+from aftercare.servicedesk import clocks
+from aftercare.servicedesk.models import Suspension, Ticket, TicketQuerySet
+from aftercare.sites.models import Equipment, Site, System
+
+BOARD_SIZE = 100
+
+
+def visible_tickets(user: User) -> TicketQuerySet:
+    return Ticket.objects.visible_to(user).select_related(
+        "site", "system", "equipment", "engineer", "branch__organisation"
+    )
+
+
+def get_ticket_for(user: User, pk: int) -> Ticket:
+    """A ticket the user may read (DoesNotExist → 404 outside the scope)."""
+    return visible_tickets(user).select_related("calendar", "contract", "recorded_by").get(pk=pk)
+
+
+def board(user: User, *, limit: int = BOARD_SIZE) -> QuerySet[Ticket]:
+    """Open tickets by next due moment (stopped clocks last), read along the
+    (branch, next_due_at, id) partial index."""
+    return (
+        visible_tickets(user).open().order_by(F("next_due_at").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def field_tickets(user: User) -> QuerySet[Ticket]:
+    """The engineer's open tickets by next due moment (the phone page)."""
+    return (
+        visible_tickets(user)
+        .open()
+        .filter(engineer=user)
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")
+    )
+
+
+def clocks_of(tickets: list[Ticket]) -> dict[int, list[Obligation]]:
+    """The clocks (BS-7, BS-8 obligations) of tickets, by ticket id, in rule order; one query."""
+    rows = Obligation.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Ticket),
+        subject_id__in=[ticket.pk for ticket in tickets],
+        rule__in=clocks.CLOCK_RULES,
+    ).order_by("rule", "id")
+    result: dict[int, list[Obligation]] = {ticket.pk: [] for ticket in tickets}
+    for row in rows:
+        result.setdefault(int(row.subject_id or 0), []).append(row)
+    return result
+
+
+def visible_suspensions(user: User) -> QuerySet[Suspension]:
+    return Suspension.objects.visible_to(user).select_related("branch", "declared_by")
+
+
+def get_site_for(user: User, pk: int) -> Site:
+    return Site.objects.visible_to(user).select_related("branch__organisation").get(pk=pk)
+
+
+def get_system_for(user: User, pk: int) -> System:
+    return System.objects.visible_to(user).select_related("site").get(pk=pk)
+
+
+def get_equipment_for(user: User, pk: int) -> Equipment:
+    return Equipment.objects.visible_to(user).select_related("system__site").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class WhoIsWhere:
+    """A line of the board's "who is where": an engineer and their open tickets."""
+
+    engineer: User
+    on_site: list[Ticket]
+    travelling: list[Ticket]
+
+
+def who_is_where(user: User) -> list[WhoIsWhere]:
+    """Engineers with open tickets: where they are (on site) and where they are going."""
+    rows: dict[int, Any] = {}
+    for ticket in (
+        visible_tickets(user)
+        .open()
+        .filter(engineer__isnull=False)
+        .order_by("next_due_at", "id")[:500]
+    ):
+        assert ticket.engineer is not None
+        line = rows.setdefault(ticket.engineer.pk, WhoIsWhere(ticket.engineer, [], []))
+        (line.on_site if ticket.state == Ticket.State.ON_SITE else line.travelling).append(ticket)
+    return sorted(rows.values(), key=lambda line: str(line.engineer))
+
+
+def breaches(user: User, now: datetime, *, limit: int = 50) -> QuerySet[Obligation]:
+    """Pending clocks past their due moment, of tickets the user may read."""
+    tickets = Ticket.objects.visible_to(user).open().values("pk")
+    return (
+        Obligation.objects.overdue(now)
+        .filter(
+            subject_type=ContentType.objects.get_for_model(Ticket),
+            rule__in=clocks.CLOCK_RULES,
+            subject_id__in=tickets,
+        )
+        .select_related("owner")
+        .order_by("due_at")[:limit]
+    )
+
+
+# -- reads of the hotline pages (views.py) ------------------------------------------------------
+
+
+def board_in_state(user: User, state: str, *, limit: int = BOARD_SIZE) -> QuerySet[Ticket]:
+    """The board cut to one state, along the same index (the board's filter)."""
+    return (
+        visible_tickets(user)
+        .open()
+        .filter(state=state)
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def open_tickets_of_equipment(user: User, equipment: Equipment) -> QuerySet[Ticket]:
+    """Open tickets of an item (the call form opened from its QR label shows them, so a fault
+    already reported is not reported twice)."""
+    return visible_tickets(user).open().filter(equipment=equipment).order_by("reported_at", "id")
+
+
+def events_of(ticket: Ticket) -> QuerySet[Any]:
+    """The ticket's event log in order, with who recorded each line."""
+    return ticket.events.select_related("by").order_by("at", "id")
+
+
+def dispatchable_engineers(ticket: Ticket) -> QuerySet[User]:
+    """Active staff of the ticket's branch who may work tickets (the dispatch form's choices;
+    the action checks the one chosen again)."""
+    from django.db.models import Q
+
+    may_work = Q(
+        groups__permissions__codename="work_ticket",
+        groups__permissions__content_type__app_label="servicedesk",
+    ) | Q(
+        user_permissions__codename="work_ticket",
+        user_permissions__content_type__app_label="servicedesk",
+    )
+    return (
+        User.objects.filter(may_work, is_active=True, branch_id=ticket.branch_id)
+        .distinct()
+        .order_by("username", "id")
+    )

@@ -231,6 +231,16 @@ BUILDING_DESK = {
             "contracts.add_servicecalendar",
         },
     },
+    "servicedesk": {
+        "read": {"servicedesk.view_ticket", "servicedesk.view_suspension"},
+        "field": {"servicedesk.add_ticket", "servicedesk.work_ticket"},
+        "manage": {
+            "servicedesk.dispatch_ticket",
+            "servicedesk.add_suspension",
+            "servicedesk.view_hotlinesettings",
+            "servicedesk.change_hotlinesettings",
+        },
+    },
 }
 for _app, _levels in BUILDING_DESK.items():
     for _role, _granted in {

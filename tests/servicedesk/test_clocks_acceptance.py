@@ -280,3 +280,26 @@ def test_the_register_is_gap_free_per_branch_and_year():
     numbers = [h.call(at(2026, 6, 2, 10, n)).number for n in range(3)]
     assert numbers == ["BS-H-2026-000001", "BS-H-2026-000002", "BS-H-2026-000003"]
     assert h.call(at(2026, 6, 2, 10, 0) + timedelta(days=0)).number == "BS-H-2026-000004"
+
+
+def test_two_ticks_that_see_the_same_step_notify_it_once():
+    from aftercare.servicedesk import escalation
+
+    def chain(b, kim):
+        return [(30, b.sam), (30, kim)]
+
+    h = hotline(escalation=chain)
+    h.call(at(2026, 6, 6, 22, 0), emergency=True)
+    now = at(2026, 6, 6, 22, 31)
+    first, second = escalation.due_steps(now), escalation.due_steps(now)
+    assert len(first) == len(second) == 2
+    won = escalation.claim(first, now)
+    lost = escalation.claim(second, now)
+    assert (len(won), lost) == (2, [])
+    for pk in won:
+        escalation.notify(pk)
+        escalation.notify(pk)  # a retried task
+    assert sorted(
+        Notification.objects.filter(kind="emergency").values_list("recipient__username",
+                                                                   flat=True)
+    ) == ["kim", "sam"]  # fmt: skip

@@ -115,14 +115,16 @@ def feed_owner(raw_token: str) -> tuple[CalendarFeed, object]:
 
 
 def feed_obligations(user, now: datetime):
-    """The user's pending obligations and those of colleagues they stand in for."""
-    from aftercare.obligations.models import Obligation
+    """The user's pending obligations and those of colleagues they stand in for; a stopped
+    clock (a paused hotline ticket) has no moment to put in a calendar."""
+    from aftercare.obligations.models import CLOCK_STOPPED, Obligation
     from aftercare.org.queries import absent_colleagues
 
     owners = [user.pk, *absent_colleagues(user, now)]
     return (
         Obligation.objects.pending()
         .filter(owner_id__in=owners, due_at__gte=now - timedelta(days=FEED_PAST_DAYS))
+        .filter(due_at__lt=CLOCK_STOPPED)
         .select_related("customer", "owner", "organisation")
         .order_by("due_at", "id")[:FEED_LIMIT]
     )

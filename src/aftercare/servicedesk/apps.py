@@ -60,7 +60,8 @@ class ServicedeskConfig(AftercareApp):
         Role.SUPERVISOR: _MANAGE,
         Role.ADMINISTRATOR: _MANAGE,
         Role.ENGINEER: _FIELD,
-        Role.PARTS_CLERK: ["servicedesk.view_ticket"],
+        Role.TRAINING_COORDINATOR: _READ,
+        Role.PARTS_CLERK: _READ,
     }
     next_steps = {
         "BS-7": NextStep(_("Open the ticket"), _ticket_url),

@@ -19,19 +19,28 @@ from aftercare.servicedesk.choices import TicketState
 from aftercare.servicedesk.models import EscalationNotice, Ticket
 
 
-def claim_due(now: datetime, *, limit: int = 1000) -> list[int]:
-    """Claim the steps due by `now` of open tickets; each is claimed exactly once."""
-    candidates = list(
+def due_steps(now: datetime, *, limit: int = 1000) -> list[int]:
+    """The unsent steps due by `now` of open tickets (what a tick will try to claim)."""
+    return list(
         EscalationNotice.objects.filter(notified_at__isnull=True, due_at__lte=now)
         .exclude(ticket__state=TicketState.RESOLVED)
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def claim(candidates: list[int], now: datetime) -> list[int]:
+    """Claim each step with a conditional UPDATE: of two ticks that both saw a step, exactly
+    one wins it."""
     return [
         pk
         for pk in candidates
         if EscalationNotice.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=now)
     ]
+
+
+def claim_due(now: datetime, *, limit: int = 1000) -> list[int]:
+    return claim(due_steps(now, limit=limit), now)
 
 
 def run(now: datetime) -> dict[str, int]:

@@ -35,6 +35,7 @@ def open_obligation(
     title_params: dict[str, Any] | None = None,
     service_hours: ServiceHours | None = None,
     triggered_at: datetime | None = None,
+    due_at: datetime | None = None,
 ) -> Obligation | None:
     """Open what `rule_id` requires after an event at `event_at`; None if the rule is off.
 
@@ -45,6 +46,9 @@ def open_obligation(
     The title is given as `title_key` and `title_params` (obligations/texts.py) so that each
     reader sees it in their language; `title` is only for text that has no key.
 
+    `due_at` is for a caller that computed the due moment itself: the hotline reads its clocks
+    from the ticket's event log (servicedesk.clocks), so the rule's window is not computed.
+
     Callers run inside their own action's transaction, so the event and its obligations land
     together or not at all.
     """
@@ -52,7 +56,10 @@ def open_obligation(
     rule = effective_rule(organisation, rule_id)
     if not rule.enabled:
         return None
-    win = window(organisation, rule_id, event_at, rule=rule, service_hours=service_hours)
+    if due_at is not None:
+        win = Window(opens_at=None, due_at=due_at)
+    else:
+        win = window(organisation, rule_id, event_at, rule=rule, service_hours=service_hours)
     return Obligation.objects.create(
         rule=rule_id,
         organisation=organisation,

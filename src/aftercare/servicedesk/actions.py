@@ -133,9 +133,8 @@ def report(
     contract = covered.contract
     plan = clocks.plan(organisation, category=category, emergency=emergency, contract=contract)
     owner = _supervisor(branch)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         branch=branch,
-        number=next_number(branch, REGISTER, local_date(at, organisation.tz).year),
         site=site,
         system=system,
         equipment=equipment,
@@ -152,35 +151,50 @@ def report(
         arrival_minutes=plan.arrival_minutes,
         fix_minutes=plan.fix_minutes,
     )
+    # A new ticket has no pauses: its clocks are read once, before anything is written, so
+    # each row is written once (a suspension already declared for now still counts).
+    steps = [(order, minutes) for order, (minutes, _user) in enumerate(plan.escalation, 1)]
+    readings = clocks.read(
+        ticket, plan.calendar.service_hours(), clocks.branch_stops(branch.pk, at), steps
+    )
+    ticket.next_due_at = clocks.next_due(readings)
+    ticket.number = next_number(branch, REGISTER, local_date(at, organisation.tz).year)
+    ticket.save(force_insert=True)
     TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.REPORTED, at=at, by=by,
         data={"category": category, "emergency": emergency},
     )  # fmt: skip
-    _open_clock(ticket, clocks.ARRIVAL, owner)
-    if plan.fix_minutes is not None:
-        _open_clock(ticket, clocks.FIX, owner)
-    _plan_escalation(ticket, plan)
-    clocks.recompute(ticket)
+    for rule, reading in readings.clocks.items():
+        _open_clock(ticket, rule, owner, clocks.stored_due(reading))
+    _plan_escalation(ticket, plan, readings.escalation)
     return ticket
 
 
-def _open_clock(ticket: Ticket, rule: str, owner: User) -> Obligation | None:
-    """Open a clock; its due moment is written by the recompute that follows."""
+def _open_clock(
+    ticket: Ticket, rule: str, owner: User, due_at: datetime | None = None
+) -> Obligation | None:
+    """Open a clock; without `due_at`, its moment is written by the recompute that follows."""
     return open_obligation(
         rule,
         branch=ticket.branch,
         owner=owner,
         event_at=ticket.reported_at,
+        due_at=due_at,
         subject=ticket,
         title_key="ticket_arrival" if rule == clocks.ARRIVAL else "ticket_fix",
         title_params=_title_params(ticket),
     )
 
 
-def _plan_escalation(ticket: Ticket, plan: clocks.Plan) -> None:
+def _plan_escalation(
+    ticket: Ticket, plan: clocks.Plan, moments: dict[int, datetime | None] | None = None
+) -> None:
     for order, (minutes, user_id) in enumerate(plan.escalation, start=1):
+        due_at = (moments or {}).get(order)
         EscalationNotice.objects.get_or_create(
-            ticket=ticket, order=order, defaults={"after_minutes": minutes, "user_id": user_id}
+            ticket=ticket,
+            order=order,
+            defaults={"after_minutes": minutes, "user_id": user_id, "due_at": due_at},
         )
 
 

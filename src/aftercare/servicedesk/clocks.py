@@ -164,6 +164,11 @@ def _event_model() -> Any:
     return TicketEvent
 
 
+def branch_stops(branch_id: int, since: datetime) -> list[Stop]:
+    """The declared suspensions of a branch that end after `since` (or have not ended)."""
+    return _suspensions([branch_id], since)[branch_id]
+
+
 def stops_of(ticket: Ticket) -> list[Stop]:
     """Every stop of the ticket's clocks: its pauses and its branch's suspensions."""
     own = pauses(_pause_events([ticket.pk])[ticket.pk])
@@ -213,8 +218,15 @@ def readings_of(ticket: Ticket) -> Readings:
     return read(ticket, hours, stops_of(ticket), steps)
 
 
-def _stored(reading: Reading) -> datetime:
+def stored_due(reading: Reading) -> datetime:
+    """The moment an obligation stores for a reading: ``CLOCK_STOPPED`` while stopped."""
     return reading.due_at if reading.due_at is not None else CLOCK_STOPPED
+
+
+def next_due(readings: Readings) -> datetime | None:
+    """The earliest known due moment of a ticket's clocks (the board's order)."""
+    known = [r.due_at for r in readings.clocks.values() if r.due_at is not None]
+    return min(known) if known else None
 
 
 def recompute(ticket: Ticket) -> Readings:
@@ -233,7 +245,7 @@ def recompute(ticket: Ticket) -> Readings:
         reading = result.clocks.get(obligation.rule)
         if reading is None:
             continue
-        due = _stored(reading)
+        due = stored_due(reading)
         if obligation.due_at != due:
             obligation.due_at = due
             obligation.save(update_fields=["due_at"])
@@ -293,7 +305,7 @@ def recompute_open(
                 reading = result.clocks.get(rule)
                 if reading is None:
                     continue
-                due = _stored(reading)
+                due = stored_due(reading)
                 if due != due_at:
                     obligation_updates.append((pk, due))
                 if reading.due_at is not None and (next_due is None or reading.due_at < next_due):

@@ -192,18 +192,16 @@ def read(
     hours: ServiceHours,
     stops: Sequence[Stop],
     escalation: Iterable[tuple[int, int]] = (),
+    rules: Iterable[str] = CLOCK_RULES,
 ) -> Readings:
-    """Read every clock of `ticket` from its report on `hours` with `stops` (pure but for the
-    ticket's fields)."""
+    """Read the clocks `rules` of `ticket` (every one it runs, by default) from its report on
+    `hours` with `stops` (pure but for the ticket's fields)."""
+    minutes = {ARRIVAL: ticket.arrival_minutes, FIX: ticket.fix_minutes}
     clocks = {
-        ARRIVAL: read_clock(
-            ticket.reported_at, timedelta(minutes=ticket.arrival_minutes), hours, stops
-        )
+        rule: read_clock(ticket.reported_at, timedelta(minutes=length), hours, stops)
+        for rule in rules
+        if (length := minutes.get(rule)) is not None
     }
-    if ticket.fix_minutes is not None:
-        clocks[FIX] = read_clock(
-            ticket.reported_at, timedelta(minutes=ticket.fix_minutes), hours, stops
-        )
     steps = {
         order: read_clock(ticket.reported_at, timedelta(minutes=minutes), hours, stops).due_at
         for order, minutes in escalation
@@ -287,11 +285,11 @@ def recompute_open(
         chunk = ids[start : start + batch_size]
         batch = list(Ticket.objects.filter(pk__in=chunk).select_related("calendar__organisation"))
         events = _pause_events(chunk)
-        clock_rows = defaultdict(list)
+        clock_rows: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
         for pk, ticket_id, rule, due_at in Obligation.objects.filter(
             PENDING_Q, subject_type=ticket_type, subject_id__in=chunk, rule__in=CLOCK_RULES
         ).values_list("pk", "subject_id", "rule", "due_at"):
-            clock_rows[ticket_id].append((pk, rule, due_at))
+            clock_rows[int(ticket_id or 0)].append((pk, rule, due_at))
         obligation_updates: list[tuple[int, datetime]] = []
         ticket_updates: list[tuple[int, datetime | None]] = []
         for ticket in batch:
@@ -299,9 +297,10 @@ def recompute_open(
             if hours is None:
                 hours = hours_of[ticket.calendar_id] = ticket.calendar.service_hours()
             stops = pauses(events.get(ticket.pk, ())) + suspensions.get(ticket.branch_id, [])
-            result = read(ticket, hours, stops)
+            pending = clock_rows.get(ticket.pk, [])
+            result = read(ticket, hours, stops, rules={rule for _pk, rule, _due in pending})
             next_due: datetime | None = None
-            for pk, rule, due_at in clock_rows.get(ticket.pk, ()):
+            for pk, rule, due_at in pending:
                 reading = result.clocks.get(rule)
                 if reading is None:
                     continue

@@ -161,3 +161,14 @@ def test_suspensions_over_the_api(h, api_client):
         "note": "停電",
     }).status_code == 403  # fmt: skip
     assert counts() == before
+    api = api_client.as_user(h.sam)
+    rain = api.post("/suspensions", {"branch_id": h.branch.pk, "reason": "black_rainstorm",
+                                     "starts_at": "2026-06-02T15:00:00+08:00"}).json()  # fmt: skip
+    assert api.get(f"/tickets/{ticket['id']}").json()["clocks"][1]["due_at"] is None
+    ended = api.post(f"/suspensions/{rain['id']}/end", {"ends_at": "2026-06-02T16:30:00+08:00"})
+    assert ended.status_code == 200, ended.content
+    assert api.get(f"/tickets/{ticket['id']}").json()["clocks"][1]["due_at"] == (
+        "2026-06-02T18:30:00+08:00"
+    )
+    again = api.post(f"/suspensions/{rain['id']}/end", {"ends_at": "2026-06-02T17:00:00+08:00"})
+    assert again.status_code == 409

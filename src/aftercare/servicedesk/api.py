@@ -318,3 +318,16 @@ def declare_suspension(request: StaffRequest, payload: SuspensionIn) -> Status[S
 @paginate(BoundedPagination)
 def list_suspensions(request: StaffRequest) -> QuerySet[Suspension]:
     return queries.visible_suspensions(request.user)
+
+
+class SuspensionEndIn(Input):
+    ends_at: Moment
+
+
+@router.post("/suspensions/{suspension_id}/end", response=responses({200: SuspensionOut}, 404, 409))
+def end_suspension(
+    request: StaffRequest, suspension_id: Id, payload: SuspensionEndIn
+) -> Suspension:
+    """Give an open suspension its end (the only change a suspension takes)."""
+    suspension = queries.visible_suspensions(request.user).get(pk=suspension_id)
+    return actions.end_suspension(suspension, by=request.user, ends_at=payload.ends_at)

@@ -76,7 +76,9 @@ class SystemForm(forms.Form):
     )
 
 
-class EquipmentForm(forms.Form):
+class _ItemFields(forms.Form):
+    """What describes an equipment item, whether added or put in as a replacement part."""
+
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
     model = forms.CharField(
         label=pgettext_lazy("building", "Model"),
@@ -90,6 +92,9 @@ class EquipmentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={**TEXT, "autocapitalize": "characters"}),
     )
+
+
+class EquipmentForm(_ItemFields):
     location = forms.CharField(
         label=_("Location in the building"),
         max_length=200,
@@ -99,21 +104,14 @@ class EquipmentForm(forms.Form):
     installed_on = DayField(label=_("Installed on"), required=False)
 
 
-class ReplaceForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    model = forms.CharField(
-        label=pgettext_lazy("building", "Model"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs=TEXT),
-    )
-    serial = forms.CharField(
-        label=_("Serial number of the new part"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={**TEXT, "autocapitalize": "characters"}),
-    )
+class ReplaceForm(_ItemFields):
+    """The new part keeps the old one's place; its installation day starts its warranty."""
+
     installed_on = DayField(label=_("Installed on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["serial"].label = _("Serial number of the new part")
 
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -34,6 +34,9 @@ SITES_FIELD = frozenset({SUPERVISOR, ENGINEER, ADMIN})  # who adds and replaces 
 WITH_WORK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
 NOBODY: frozenset[str] = frozenset()
 
+HOTLINE_READ = BUILDING_READ  # tickets and suspensions
+HOTLINE_FIELD = frozenset({SUPERVISOR, ENGINEER, ADMIN})  # who takes calls and works tickets
+
 TODAY = timezone.localdate()
 PERIOD = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
 
@@ -102,6 +105,17 @@ def contract_form(ids):
         "visits_per_year": "4",
         "line_fault_arrival": "2",
         "line_fault_fix": "4",
+    }
+
+
+def a_call(ids):
+    """The call form of the hotline, for branch A's building site."""
+    return {
+        "site": ids["bs_site"],
+        "system": ids["bs_system"],
+        "caller_name": "李經理",
+        "category": "line_fault",
+        "description": "監控黑屏",
     }
 
 
@@ -472,6 +486,91 @@ PAGES: dict[str, Row] = {
         (get(kwargs=pk("service_calendar")),),
         note="calendars are the organisation's: branch B sees them too",
     ),
+    # the hotline (building-systems desk, BS-7/BS-8/BS-13): the desk takes calls, supervisors
+    # dispatch and declare suspensions, the engineers work tickets on their phone pages
+    "servicedesk:board": Row(HOTLINE_READ, (get(), get(query=lambda ids: {"state": "dispatched"}))),
+    "servicedesk:new": Row(
+        HOTLINE_FIELD,
+        (get(), post(data=lambda ids: a_call(ids))),
+        note="not on a record: branch B cannot choose branch A's site, the form answers 422",
+    ),
+    "servicedesk:ticket": Row(HOTLINE_READ, (get(kwargs=pk("ticket")),), on_record=True),
+    "servicedesk:dispatch": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("ticket"), data=lambda ids: {"engineer": ids["engineer_a"]}),),
+        on_record=True,
+        note="engineer@A is dispatched already: allowed callers meet the 409",
+    ),
+    "servicedesk:change": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("ticket"), data=lambda ids: {"category": "equipment_fault"}),),
+        on_record=True,
+    ),
+    "servicedesk:report_pdf": Row(
+        HOTLINE_READ, (get(kwargs=pk("ticket_resolved")),), on_record=True
+    ),
+    "servicedesk:field": Row(HOTLINE_FIELD),
+    "servicedesk:field_ticket": Row(HOTLINE_FIELD, (get(kwargs=pk("ticket")),), on_record=True),
+    "servicedesk:arrive": Row(
+        HOTLINE_FIELD,
+        (post(kwargs=pk("ticket"), data=lambda ids: {"latitude": "31.23", "longitude": "121.47"}),),
+        on_record=True,
+        note="the dispatched engineer, or a supervisor for them",
+    ),
+    "servicedesk:pause": Row(
+        HOTLINE_FIELD,
+        (post(kwargs=pk("ticket"), data=lambda ids: {"reason": "parts"}),),
+        on_record=True,
+    ),  # fmt: skip
+    "servicedesk:resume": Row(
+        HOTLINE_FIELD,
+        (post(kwargs=pk("ticket")),),
+        on_record=True,
+        note="the ticket is not paused: allowed callers meet the 409",
+    ),
+    "servicedesk:resolve": Row(
+        HOTLINE_FIELD,
+        (
+            post(
+                kwargs=pk("ticket"),
+                data=lambda ids: {
+                    "work_done": "換電源",
+                    "labour_minutes": "30",
+                    "signed_by": "李經理",
+                },
+            ),
+        ),
+        on_record=True,
+        note="no signature: allowed callers meet the 422",
+    ),  # fmt: skip
+    "servicedesk:suspensions": Row(HOTLINE_READ),
+    "servicedesk:declare_suspension": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=lambda ids: {
+                    "branch": ids["branch_a"],
+                    "reason": "black_rainstorm",
+                    "starts_at": "2026-07-01T08:00",
+                }
+            ),
+        ),
+        note="branch B cannot choose branch A: the form answers 422",
+    ),  # fmt: skip
+    "servicedesk:end_suspension": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("suspension"), data=lambda ids: {}),),
+        on_record=True,
+        note="no end given: allowed callers meet the 422",
+    ),
+    "servicedesk:settings": Row(
+        SUPERVISORS,
+        (
+            get(),
+            post(data=lambda ids: {"emergency_arrival_hours": "1.5", "emergency_fix_hours": "3"}),
+        ),
+        note="the organisation's own settings: each administrator reads and writes theirs",
+    ),  # fmt: skip
     # safety
     "safety:register": Row(DESK),
     "safety:place-add": Row(
@@ -1000,6 +1099,110 @@ API: dict[str, Row] = {
             post(
                 kwargs=lambda ids: {"contract_id": ids["contract"]},
                 data=body(signed_on=YESTERDAY),
+            ),
+        ),
+        on_record=True,
+    ),
+    # the hotline (BS-7, BS-8, BS-13)
+    "POST /tickets": Row(
+        HOTLINE_FIELD,
+        (
+            post(
+                data=lambda ids: {
+                    "site_id": ids["bs_site"],
+                    "system_id": ids["bs_system"],
+                    "caller_name": "李經理",
+                    "category": "line_fault",
+                    "description": "監控黑屏",
+                }
+            ),
+        ),
+        on_record=True,
+    ),
+    "GET /tickets": Row(HOTLINE_READ),
+    "GET /tickets/{ticket_id}": Row(
+        HOTLINE_READ, (get(kwargs=lambda ids: {"ticket_id": ids["ticket"]}),), on_record=True
+    ),
+    "PATCH /tickets/{ticket_id}": Row(
+        SUPERVISORS,
+        (
+            patch(
+                kwargs=lambda ids: {"ticket_id": ids["ticket"]},
+                data=body(category="equipment_fault"),
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /tickets/{ticket_id}/dispatch": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=lambda ids: {"ticket_id": ids["ticket"]},
+                data=lambda ids: {"engineer_id": ids["engineer_a"]},
+            ),
+        ),
+        on_record=True,
+        note="engineer@A is dispatched already: allowed callers meet the 409",
+    ),
+    "POST /tickets/{ticket_id}/arrival": Row(
+        HOTLINE_FIELD,
+        (
+            post(
+                kwargs=lambda ids: {"ticket_id": ids["ticket"]},
+                data=body(latitude=31.23, longitude=121.47),
+            ),
+        ),
+        on_record=True,
+        note="the dispatched engineer, or a supervisor for them",
+    ),  # fmt: skip
+    "POST /tickets/{ticket_id}/pause": Row(
+        HOTLINE_FIELD,
+        (post(kwargs=lambda ids: {"ticket_id": ids["ticket"]}, data=body(reason="parts")),),
+        on_record=True,
+    ),
+    "POST /tickets/{ticket_id}/resume": Row(
+        HOTLINE_FIELD,
+        (post(kwargs=lambda ids: {"ticket_id": ids["ticket"]}, data=body()),),
+        on_record=True,
+        note="the ticket is not paused: allowed callers meet the 409",
+    ),
+    "POST /tickets/{ticket_id}/resolve": Row(
+        HOTLINE_FIELD,
+        (
+            post(
+                kwargs=lambda ids: {"ticket_id": ids["ticket"]},
+                data=body(
+                    work_done="換電源",
+                    labour_minutes=30,
+                    signed_by="李經理",
+                    signature_png="bm90IGEgcG5n",
+                ),
+            ),
+        ),
+        on_record=True,
+        note="not a PNG: allowed callers meet the 422",
+    ),  # fmt: skip
+    "POST /suspensions": Row(
+        SUPERVISORS,
+        (
+            post(
+                data=lambda ids: {
+                    "branch_id": ids["branch_a"],
+                    "reason": "black_rainstorm",
+                    "starts_at": "2026-07-01T08:00:00+08:00",
+                }
+            ),
+        ),
+        on_record=True,
+        note="the body names branch A: branch B's supervisor is refused by the action",
+    ),
+    "GET /suspensions": Row(HOTLINE_READ),
+    "POST /suspensions/{suspension_id}/end": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=lambda ids: {"suspension_id": ids["suspension"]},
+                data=body(ends_at="2026-07-01T12:00:00+08:00"),
             ),
         ),
         on_record=True,

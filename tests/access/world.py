@@ -154,6 +154,7 @@ def build() -> World:
     }
     world.ids.update(_building_systems(world))
     world.ids.update(_contracts(world))
+    world.ids.update(_hotline(world))
     return world
 
 
@@ -236,4 +237,48 @@ def _contracts(world: World) -> dict[str, object]:
         "service_calendar": calendar.pk,
         "contract": contract.pk,
         "supervisor_a": supervisor.pk,
+    }
+
+
+# --- the hotline (building-systems desk): on branch A's building site, a ticket dispatched to
+# engineer@A, a resolved one with its signed visit report, and a suspension still lasting.
+def _hotline(world: World) -> dict[str, object]:
+    import base64
+
+    from aftercare.servicedesk import actions as hotline
+    from aftercare.sites.models import System
+
+    supervisor, engineer = world.user("supervisor@A"), world.user("engineer@A")
+    system = System.objects.select_related("site").get(pk=world.ids["bs_system"])
+    now = timezone.now()
+
+    def call(hours_ago: int):
+        return hotline.report(
+            by=supervisor, site=system.site, system=system, caller_name="李經理",
+            caller_phone="13800000000", category="line_fault", description="監控黑屏",
+            reported_at=now - timedelta(hours=hours_ago),
+        )  # fmt: skip
+
+    open_ticket = call(3)
+    hotline.dispatch(open_ticket, engineer=engineer, by=supervisor, at=now - timedelta(hours=2))
+    done = call(6)
+    hotline.dispatch(done, engineer=engineer, by=supervisor, at=now - timedelta(hours=5))
+    hotline.arrive(done, by=engineer, at=now - timedelta(hours=4))
+    one_pixel = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f2c0000000049454e44ae426082"
+    )
+    hotline.resolve(
+        done, by=engineer, at=now - timedelta(hours=3), work_done="更換電源", labour_minutes=30,
+        signed_by="李經理", signature_png=base64.b64encode(one_pixel).decode(),
+    )  # fmt: skip
+    suspension = hotline.declare_suspension(
+        by=supervisor, branch=world.branch_a, reason="typhoon_8",
+        starts_at=now - timedelta(hours=1),
+    )  # fmt: skip
+    return {
+        "ticket": open_ticket.pk,
+        "ticket_resolved": done.pk,
+        "suspension": suspension.pk,
+        "engineer_a": engineer.pk,
     }

@@ -301,12 +301,8 @@ class SuspensionOut(Schema):
 def declare_suspension(request: StaffRequest, payload: SuspensionIn) -> Status[Suspension]:
     """Stop the service clocks of a branch (typhoon signal No. 8, black rainstorm, other)."""
     user = request.user
-    branch = Branch.objects.filter(
-        pk=payload.branch_id, organisation_id=user.organisation_id or 0
-    ).first()
-    if branch is None:
-        message = _("Choose a branch of your organisation.")
-        raise InvalidInput(message, fields={"branch_id": [message]})
+    # Another organisation's branch is missing (404), like every record outside the scope.
+    branch = Branch.objects.get(pk=payload.branch_id, organisation_id=user.organisation_id or 0)
     row = actions.declare_suspension(
         by=user, branch=branch, reason=payload.reason, starts_at=payload.starts_at,
         ends_at=payload.ends_at, note=payload.note,

@@ -118,7 +118,10 @@ def test_the_ticket_page_explains_each_clock_across_the_may_day_holidays(h, clie
     assert "BS-H-2026-000001" in body
     assert "reported 2026-04-30 16:30" in body
     assert "1 h 30 min on 2026-04-30 (Thu), 16:30–18:00" in body
-    assert "not counted: outside service hours (2026-04-30 18:00–2026-05-06 09:00)" in body
+    assert (
+        "not counted: holidays and closures 2026-05-01–05-05 (2026-04-30 18:00–2026-05-06 09:00)"
+        in body
+    )
     assert "30 min on 2026-05-06 (Wed), 09:00–09:30" in body
     assert "due 2026-05-06 09:30" in body  # BS-7, 2 h
     assert "due 2026-05-06 11:30" in body  # BS-8, 4 h

@@ -185,6 +185,7 @@ class Readings:
     clocks: dict[str, Reading]
     escalation: dict[int, datetime | None]  # step order → moment (None: stopped)
     stops: tuple[Stop, ...]
+    hours: ServiceHours | None = None  # the calendar read (the explanation names its holidays)
 
 
 def read(
@@ -206,7 +207,7 @@ def read(
         order: read_clock(ticket.reported_at, timedelta(minutes=minutes), hours, stops).due_at
         for order, minutes in escalation
     }
-    return Readings(clocks, steps, tuple(stops))
+    return Readings(clocks, steps, tuple(stops), hours)
 
 
 def readings_of(ticket: Ticket) -> Readings:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from aftercare.servicedesk.choices import PauseReason, SuspensionReason
+from aftercare.standard.calendar import ServiceHours, local_date
 from aftercare.standard.clocks import Reading, Stop, Stretch
 
 MOMENT = "%Y-%m-%d %H:%M"
@@ -75,22 +76,68 @@ def _span_text(stop: Stop, tz: tzinfo) -> str:
     return f"{moment_text(stop.starts_at, tz)}–{moment_text(stop.ends_at, tz)}"
 
 
-def _gap(start: datetime, end: datetime, stops: Sequence[Stop], tz: tzinfo) -> list[Step]:
+def closed_days(start: datetime, end: datetime, hours: ServiceHours | None) -> list[date]:
+    """The local days between two moments that holidays and the organisation's closures took
+    out of the calendar, with the days without hours that join them (1–5 May 2026: Friday,
+    the weekend, Monday and Tuesday). Empty when none was a holiday or closure."""
+    if hours is None or hours.days is None:
+        return []
+    first, last = local_date(start, hours.tz), local_date(end, hours.tz)
+    closed: list[date] = []  # days without service hours
+    any_holiday = False
+    day = first
+    while day <= last:
+        worked_week = bool(hours.weekly[day.weekday()])
+        if not hours.intervals(day):
+            closed.append(day)
+            any_holiday = any_holiday or (worked_week and not hours.days.is_working_day(day))
+        day += timedelta(days=1)
+    if not any_holiday:
+        return []
+    holidays = [d for d in closed if hours.weekly[d.weekday()] and not hours.days.is_working_day(d)]
+    return [d for d in closed if holidays[0] <= d <= holidays[-1]]
+
+
+def _days_text(days: list[date]) -> str:
+    """Consecutive days as "2026-05-01–05-05", others separated by commas."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}–{run[-1]:%m-%d}"
+        for run in runs
+    )
+
+
+def _gap(
+    start: datetime,
+    end: datetime,
+    stops: Sequence[Stop],
+    tz: tzinfo,
+    hours: ServiceHours | None = None,
+) -> list[Step]:
     """What kept the clock from counting between two stretches: the stops overlapping the gap,
-    else the calendar was closed."""
+    else the calendar was closed (naming the holidays and closures in it)."""
     within = [
         stop
         for stop in stops
         if stop.starts_at < end and (stop.ends_at is None or stop.ends_at > start)
     ]
     if not within:
-        return [
-            Step(
-                "closed",
-                _("not counted: outside service hours (%(start)s–%(end)s)")
-                % {"start": moment_text(start, tz), "end": moment_text(end, tz)},
-            )
-        ]
+        span = {"start": moment_text(start, tz), "end": moment_text(end, tz)}
+        holidays = closed_days(start, end, hours)
+        if holidays:
+            return [
+                Step(
+                    "closed",
+                    _("not counted: holidays and closures %(days)s (%(start)s–%(end)s)")
+                    % {"days": _days_text(holidays), **span},
+                )
+            ]
+        return [Step("closed", _("not counted: outside service hours (%(start)s–%(end)s)") % span)]
     return [
         Step(
             "stop",
@@ -102,7 +149,11 @@ def _gap(start: datetime, end: datetime, stops: Sequence[Stop], tz: tzinfo) -> l
 
 
 def explain(
-    reported_at: datetime, reading: Reading, stops: Sequence[Stop], tz: tzinfo
+    reported_at: datetime,
+    reading: Reading,
+    stops: Sequence[Stop],
+    tz: tzinfo,
+    hours: ServiceHours | None = None,
 ) -> list[Step]:
     """The explanation of one clock, line by line: reported, each counted stretch with what
     was not counted before it, then the due moment (or since when it is stopped)."""
@@ -110,7 +161,7 @@ def explain(
     cursor = reported_at
     for stretch in reading.counted:
         if stretch.starts_at > cursor:
-            steps.extend(_gap(cursor, stretch.starts_at, stops, tz))
+            steps.extend(_gap(cursor, stretch.starts_at, stops, tz, hours))
         steps.append(Step("counted", _stretch_text(stretch, tz)))
         cursor = stretch.ends_at
     if reading.due_at is not None:
@@ -118,7 +169,7 @@ def explain(
         return steps
     since = reading.stopped_since or cursor
     if since > cursor:
-        steps.extend(_gap(cursor, since, stops, tz))
+        steps.extend(_gap(cursor, since, stops, tz, hours))
     holding = [
         s for s in stops if s.starts_at <= since and (s.ends_at is None or s.ends_at > since)
     ]

@@ -108,7 +108,7 @@ def clock_rows(ticket: Ticket, now: datetime) -> list[ClockRow]:
         status = obligation.status_at(now)
         steps: list[Step] = []
         if reading is not None and (obligation.is_pending or reading.due_at == obligation.due_at):
-            steps = explain(ticket.reported_at, reading, readings.stops, tz)
+            steps = explain(ticket.reported_at, reading, readings.stops, tz, readings.hours)
         rows.append(
             ClockRow(
                 rule=obligation.rule,

@@ -36,6 +36,7 @@ def open_obligation(
     service_hours: ServiceHours | None = None,
     triggered_at: datetime | None = None,
     due_at: datetime | None = None,
+    rule: Rule | None = None,
 ) -> Obligation | None:
     """Open what `rule_id` requires after an event at `event_at`; None if the rule is off.
 
@@ -53,7 +54,7 @@ def open_obligation(
     together or not at all.
     """
     organisation = branch.organisation
-    rule = effective_rule(organisation, rule_id)
+    rule = rule or effective_rule(organisation, rule_id)  # given: read already by the caller
     if not rule.enabled:
         return None
     if due_at is not None:

@@ -165,6 +165,13 @@ class Obligation(models.Model):
                 name="obligation_pending_owner",
             ),
             models.Index(fields=["due_at"], condition=PENDING_Q, name="obligation_pending_due"),
+            # tick's breach scan: only what is pending and not yet notified, so the scan is a
+            # range of what newly fell due, not of everything overdue (bench/RESULTS.md).
+            models.Index(
+                fields=["due_at"],
+                condition=PENDING_Q & Q(overdue_notified_at__isnull=True),
+                name="obligation_unnotified_due",
+            ),
             models.Index(fields=["branch", "due_at"], name="obligation_branch_due"),
             models.Index(fields=["customer", "rule"], name="obligation_customer_rule"),
             models.Index(fields=["subject_type", "subject_id"], name="obligation_subject"),

@@ -46,6 +46,7 @@ from aftercare.servicedesk.choices import EventKind, PauseReason, SuspensionReas
 from aftercare.servicedesk.models import EscalationNotice, Suspension, Ticket, TicketEvent
 from aftercare.sites.models import Equipment, Site, System
 from aftercare.standard.calendar import local_date
+from aftercare.standard.rules import Rule
 
 REGISTER = "H"
 MAX_LABOUR_MINUTES = 100000
@@ -165,17 +166,22 @@ def report(
         data={"category": category, "emergency": emergency},
     )  # fmt: skip
     for rule, reading in readings.clocks.items():
-        _open_clock(ticket, rule, owner, clocks.stored_due(reading))
+        _open_clock(ticket, rule, owner, clocks.stored_due(reading), plan.rules.get(rule))
     _plan_escalation(ticket, plan, readings.escalation)
     return ticket
 
 
 def _open_clock(
-    ticket: Ticket, rule: str, owner: User, due_at: datetime | None = None
+    ticket: Ticket,
+    rule: str,
+    owner: User,
+    due_at: datetime | None = None,
+    setting: Rule | None = None,
 ) -> Obligation | None:
     """Open a clock; without `due_at`, its moment is written by the recompute that follows."""
     return open_obligation(
         rule,
+        rule=setting,
         branch=ticket.branch,
         owner=owner,
         event_at=ticket.reported_at,
@@ -433,6 +439,8 @@ def resolve(
     ticket.signed_by = signer
     ticket.next_due_at = None
     ticket.save()
+    # Steps of an emergency's chain not yet sent are plans, not records: nobody is told now.
+    ticket.escalations.filter(notified_at__isnull=True).delete()
     for obligation in _clocks(ticket).filter(PENDING_Q):
         if obligation.rule == clocks.FIX:
             fulfil(obligation, by=by, at=at)

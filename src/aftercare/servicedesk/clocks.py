@@ -22,15 +22,15 @@ given ``CLOCK_STOPPED`` so no breach scan sees it and pages show "stopped".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from aftercare.contracts.actions import builtin_calendar
 from aftercare.contracts.choices import FaultCategory
@@ -41,7 +41,13 @@ from aftercare.servicedesk.choices import EventKind
 from aftercare.servicedesk.models import EscalationNotice, HotlineSettings, Suspension, Ticket
 from aftercare.standard.calendar import ServiceHours
 from aftercare.standard.clocks import Reading, Stop, read_clock
-from aftercare.standard.deadlines import effective_rule
+from aftercare.standard.deadlines import effective_rules
+from aftercare.standard.rules import Rule
+
+_CLOCK_FIELDS = (
+    "id", "branch_id", "calendar_id", "reported_at", "arrival_minutes", "fix_minutes",
+    "next_due_at", "state",
+)  # fmt: skip
 
 ARRIVAL = "BS-7"
 FIX = "BS-8"
@@ -56,6 +62,7 @@ class Plan:
     arrival_minutes: int
     fix_minutes: int | None
     escalation: tuple[tuple[int, int], ...] = ()  # (after minutes, user id), in order
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # BS-7, BS-8 as set (one read)
 
 
 def hotline_settings(organisation: Organisation) -> HotlineSettings:
@@ -72,6 +79,7 @@ def plan(
     organisation: Organisation, *, category: str, emergency: bool, contract: Contract | None
 ) -> Plan:
     defaults = hotline_settings(organisation)
+    rules = effective_rules(organisation, CLOCK_RULES)
     if emergency:
         arrival = contract.emergency_arrival_hours if contract is not None else None
         fix = contract.emergency_fix_hours if contract is not None else None
@@ -85,6 +93,7 @@ def plan(
             arrival_minutes=_minutes(arrival or defaults.emergency_arrival_hours),
             fix_minutes=_minutes(fix or defaults.emergency_fix_hours),
             escalation=chain,
+            rules=rules,
         )
     if contract is not None:
         calendar = contract.service_calendar
@@ -92,20 +101,22 @@ def plan(
     else:
         calendar = defaults.calendar or builtin_calendar(organisation)
         target = None
-    arrival_hours = (
-        target.arrival_hours if target is not None else _rule_hours(organisation, ARRIVAL)
-    )
+    arrival_hours = target.arrival_hours if target is not None else _hours(rules[ARRIVAL])
     if target is not None:
         fix_minutes: int | None = _minutes(target.fix_hours)
     elif category == FaultCategory.LINE_FAULT:
-        fix_minutes = _minutes(_rule_hours(organisation, FIX))
+        fix_minutes = _minutes(_hours(rules[FIX]))
     else:
         fix_minutes = None
-    return Plan(calendar=calendar, arrival_minutes=_minutes(arrival_hours), fix_minutes=fix_minutes)
+    return Plan(
+        calendar=calendar,
+        arrival_minutes=_minutes(arrival_hours),
+        fix_minutes=fix_minutes,
+        rules=rules,
+    )
 
 
-def _rule_hours(organisation: Organisation, rule_id: str) -> int:
-    rule = effective_rule(organisation, rule_id)
+def _hours(rule: Rule) -> int:
     return rule.due_after if rule.due_after is not None else 0
 
 
@@ -280,23 +291,36 @@ def recompute_open(
     earliest = tickets.order_by("reported_at").values_list("reported_at", flat=True).first()
     if earliest is None:
         return 0
-    branch_ids = tickets.values_list("branch_id", flat=True).distinct()
+    branch_ids = tickets.order_by().values_list("branch_id", flat=True).distinct()
     suspensions = _suspensions(list(branch_ids), earliest)
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
-        batch = list(Ticket.objects.filter(pk__in=chunk).select_related("calendar__organisation"))
+        # Only what the clocks read: building full rows cost more than the arithmetic.
+        batch = list(Ticket.objects.filter(pk__in=chunk).order_by().only(*_CLOCK_FIELDS))
         events = _pause_events(chunk)
         clock_rows: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
-        for pk, ticket_id, rule, due_at in Obligation.objects.filter(
-            PENDING_Q, subject_type=ticket_type, subject_id__in=chunk, rule__in=CLOCK_RULES
-        ).values_list("pk", "subject_id", "rule", "due_at"):
+        # A range of subject ids (and no ORDER BY): an index range, not a walk of every
+        # pending obligation per batch.
+        for pk, ticket_id, rule, due_at in (
+            Obligation.objects.filter(
+                PENDING_Q,
+                subject_type=ticket_type,
+                subject_id__range=(chunk[0], chunk[-1]),
+                rule__in=CLOCK_RULES,
+            )
+            .order_by()
+            .values_list("pk", "subject_id", "rule", "due_at")
+        ):
             clock_rows[int(ticket_id or 0)].append((pk, rule, due_at))
         obligation_updates: list[tuple[int, datetime]] = []
         ticket_updates: list[tuple[int, datetime | None]] = []
         for ticket in batch:
             hours = hours_of.get(ticket.calendar_id)
             if hours is None:
-                hours = hours_of[ticket.calendar_id] = ticket.calendar.service_hours()
+                calendar = ServiceCalendar.objects.select_related("organisation").get(
+                    pk=ticket.calendar_id
+                )
+                hours = hours_of[ticket.calendar_id] = calendar.service_hours()
             stops = pauses(events.get(ticket.pk, ())) + suspensions.get(ticket.branch_id, [])
             pending = clock_rows.get(ticket.pk, [])
             result = read(ticket, hours, stops, rules={rule for _pk, rule, _due in pending})
@@ -317,7 +341,8 @@ def recompute_open(
             _update_column("servicedesk_ticket", "next_due_at", ticket_updates)
         moved += len(obligation_updates)
     # Escalation moments of emergencies move too (few tickets: one by one).
-    for ticket in tickets.filter(escalations__notified_at__isnull=True).distinct():
+    unsent = EscalationNotice.objects.filter(ticket=OuterRef("pk"), notified_at__isnull=True)
+    for ticket in tickets.filter(Exists(unsent)):
         recompute(ticket)
     return moved
 

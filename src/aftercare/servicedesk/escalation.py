@@ -20,10 +20,10 @@ from aftercare.servicedesk.models import EscalationNotice, Ticket
 
 
 def due_steps(now: datetime, *, limit: int = 1000) -> list[int]:
-    """The unsent steps due by `now` of open tickets (what a tick will try to claim)."""
+    """The unsent steps due by `now` (what a tick will try to claim): a range of the
+    `escalation_due` index; resolving a ticket deletes its unsent steps."""
     return list(
         EscalationNotice.objects.filter(notified_at__isnull=True, due_at__lte=now)
-        .exclude(ticket__state=TicketState.RESOLVED)
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -55,7 +55,7 @@ def run(now: datetime) -> dict[str, int]:
 
 def notify(notice_id: int) -> int:
     notice = EscalationNotice.objects.select_related("user", "ticket").filter(pk=notice_id).first()
-    if notice is None:
+    if notice is None or notice.ticket.state == TicketState.RESOLVED:
         return 0
     clock = (
         Obligation.objects.filter(

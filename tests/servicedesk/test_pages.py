@@ -347,3 +347,30 @@ def test_every_page_renders_in_each_language(h, client, language, word):
         response = client.get(url)
         assert response.status_code == 200, url
     del word  # the words themselves are checked by the language walk once translated
+
+
+def test_who_is_where_counts_the_tickets_of_each_engineer_and_the_board_says_how_many_more(
+    h, client
+):
+    from aftercare.servicedesk import queries
+
+    for minute in range(3):
+        ticket = h.call(at(2026, 6, 2, 9, minute))
+        actions.dispatch(ticket, engineer=h.eve, by=h.sam, at=at(2026, 6, 2, 9, 10))
+        actions.arrive(ticket, by=h.eve, at=at(2026, 6, 2, 10, minute))
+    waiting = h.call(at(2026, 6, 2, 11, 0))
+    actions.dispatch(waiting, engineer=h.eve, by=h.sam, at=at(2026, 6, 2, 11, 5))
+    h.call(at(2026, 6, 2, 11, 30))
+    client.force_login(h.sam)
+    body = text(client.get(reverse("servicedesk:board")))
+    who = body.split('id="who-is-where"')[1].split("</ul>")[0]
+    assert who.count("BS-H-2026-00000") == 2  # the first two on site are named
+    assert "and 1 more ticket on site" in who
+    assert "1 ticket dispatched" in who
+    assert 'id="board-count"' not in body  # all five fit on the board
+    lines = queries.who_is_where(h.sam)
+    assert [(str(line.engineer), line.on_site_count, line.travelling) for line in lines] == [
+        ("eve", 3, 1)
+    ]
+    assert len(list(queries.board(h.sam, limit=2))) == 2
+    assert queries.open_count(h.sam) == 5

@@ -200,6 +200,13 @@ class Ticket(models.Model):
             models.Index(
                 fields=["engineer", "next_due_at"], condition=OPEN_Q, name="ticket_open_engineer"
             ),
+            # The board's "who is where": counts per engineer and state, and the first tickets
+            # each is on site for, read in index order without touching the rows' heap.
+            models.Index(
+                fields=["branch", "state", "engineer", "arrived_at", "id"],
+                condition=OPEN_Q,
+                name="ticket_open_state",
+            ),
             models.Index(fields=["branch", "reported_at"], name="ticket_branch_reported"),
             models.Index(fields=["site", "reported_at"], name="ticket_site_reported"),
         ]

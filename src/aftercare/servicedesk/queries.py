@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from aftercare.obligations.models import Obligation
 from aftercare.org.access import scoped
@@ -17,7 +18,7 @@ from aftercare.servicedesk import clocks
 from aftercare.servicedesk.models import Suspension, Ticket, TicketQuerySet
 from aftercare.sites.models import Equipment, Site, System
 
-BOARD_SIZE = 100
+BOARD_SIZE = 50
 
 
 def visible_tickets(user: User) -> TicketQuerySet:
@@ -102,34 +103,65 @@ def get_equipment_for(user: User, pk: int) -> Equipment:
     return Equipment.objects.visible_to(user).select_related("system__site").get(pk=pk)
 
 
+ON_SITE_SHOWN = 2
+
+
 @dataclass(frozen=True)
 class WhoIsWhere:
-    """A line of the board's "who is where": an engineer and their open tickets."""
+    """A line of the board's "who is where": an engineer, the tickets they are on site for
+    (the first few), how many they are on site for, and how many wait for them (on the way)."""
 
     engineer: User
     on_site: list[Ticket]
-    travelling: list[Ticket]
+    on_site_count: int
+    travelling: int
+
+    @property
+    def more_on_site(self) -> int:
+        return self.on_site_count - len(self.on_site)
 
 
 def who_is_where(user: User) -> list[WhoIsWhere]:
-    """Engineers with open tickets: where they are (on site) and where they are going."""
-    rows: dict[int, Any] = {}
+    """Engineers with open tickets: where they are and how many wait for them. Three small
+    queries whatever the backlog: the counts per engineer, the first tickets each is on site
+    for (a window per engineer), and the engineers."""
+    dispatched = Ticket.objects.visible_to(user).open().filter(engineer__isnull=False)
+    counts = {
+        row["engineer"]: (row["on_site"], row["waiting"])
+        for row in dispatched.order_by()
+        .values("engineer")
+        .annotate(
+            on_site=Count("id", filter=Q(state=Ticket.State.ON_SITE)),
+            waiting=Count("id", filter=Q(state=Ticket.State.DISPATCHED)),
+        )
+    }
+    if not counts:
+        return []
+    first = Window(RowNumber(), partition_by=F("engineer_id"), order_by=[F("arrived_at"), F("id")])
+    # The ids first (read from the `ticket_open_state` index alone), then those few rows.
+    first_ids = list(
+        dispatched.filter(state=Ticket.State.ON_SITE)
+        .order_by()
+        .annotate(place=first)
+        .filter(place__lte=ON_SITE_SHOWN)
+        .values_list("id", flat=True)
+    )
+    on_site: dict[int, list[Ticket]] = {}
     for ticket in (
-        visible_tickets(user)
-        .open()
-        .filter(engineer__isnull=False)
-        .select_related(None)
-        .select_related("site", "engineer")
-        .only("id", "number", "state", "next_due_at", "site__name", "engineer")
-        .order_by("next_due_at", "id")[:500]
+        Ticket.objects.filter(pk__in=first_ids)
+        .select_related("site")
+        .only("id", "number", "engineer_id", "arrived_at", "site__name")
+        .order_by("engineer_id", "arrived_at", "id")
     ):
-        assert ticket.engineer is not None
-        line = rows.setdefault(ticket.engineer.pk, WhoIsWhere(ticket.engineer, [], []))
-        (line.on_site if ticket.state == Ticket.State.ON_SITE else line.travelling).append(ticket)
-    return sorted(rows.values(), key=lambda line: str(line.engineer))
+        on_site.setdefault(int(ticket.engineer_id or 0), []).append(ticket)
+    engineers = User.objects.filter(pk__in=counts).order_by("username", "id")
+    lines = (
+        WhoIsWhere(person, on_site.get(person.pk, []), *counts[person.pk]) for person in engineers
+    )
+    return sorted(lines, key=lambda line: str(line.engineer))
 
 
-def breaches(user: User, now: datetime, *, limit: int = 50) -> QuerySet[Obligation]:
+def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligation]:
     """Pending clocks past their due moment, of tickets the user may read: a clock belongs to
     its ticket's branch, so the tickets' scope is the clocks' branch (no join to tickets)."""
     Ticket.objects.visible_to(user)  # 403 without the right to read tickets
@@ -140,6 +172,13 @@ def breaches(user: User, now: datetime, *, limit: int = 50) -> QuerySet[Obligati
 
 
 # -- reads of the hotline pages (views.py) ------------------------------------------------------
+
+
+def open_count(user: User, state: str = "") -> int:
+    """How many open tickets the board would show without its limit (a count of the partial
+    index `ticket_open_due`)."""
+    tickets = Ticket.objects.visible_to(user).open()
+    return (tickets.filter(state=state) if state else tickets).count()
 
 
 def board_in_state(user: User, state: str, *, limit: int = BOARD_SIZE) -> QuerySet[Ticket]:

@@ -185,6 +185,7 @@ def board(request: StaffRequest) -> HttpResponse:
     tickets = list(queries.board_in_state(user, state) if state else queries.board(user))
     context = {
         "tickets": tickets,
+        "open_count": queries.open_count(user, state),
         "filter": form,
         "now": now,
         "breaches": list(queries.breaches(user, now)),

@@ -52,8 +52,16 @@ def test_a_call_through_the_api_answers_its_number_coverage_and_clocks(h, api_cl
     assert response.status_code == 201, response.content
     assert response.json()["system_id"] == h.cctv.pk
     assert response.json()["clocks"][0]["due_at"] == "2026-05-09T10:00:00+08:00"
+    # The standard's word "software" is the contracts' `software_fault`.
+    software = api.post("/tickets", body(h, category="software"))
+    assert software.status_code == 201, software.content
+    assert software.json()["category"] == "software_fault"
+    software_id = software.json()["id"]
+    assert api.patch(f"/tickets/{software_id}", {"category": "software"}).status_code == 200
+    api.patch(f"/tickets/{software_id}", {"category": "line_fault"})
     listed = api.get("/tickets", open="true").json()
-    assert [row["number"] for row in listed["items"]] == ["BS-H-2026-000002", "BS-H-2026-000001"]
+    assert [row["number"] for row in listed["items"]] == [
+        "BS-H-2026-000002", "BS-H-2026-000003", "BS-H-2026-000001"]  # fmt: skip
     assert api.get(f"/tickets/{ticket['id']}").json()["clocks"] == ticket["clocks"]
 
 

@@ -1,13 +1,14 @@
 """API of the hotline (BS-7, BS-8, BS-13): tickets, their clocks, and suspensions."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import BeforeValidator, WithJsonSchema
 
 from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
 from aftercare.contracts.choices import CoverageKind, FaultCategory
@@ -21,6 +22,20 @@ from aftercare.sites.models import Equipment, System
 
 router = Router(tags=["hotline"])
 
+#: The standard's own word for a software fault; the contracts' code is `software_fault`.
+CATEGORY_ALIASES = {"software": FaultCategory.SOFTWARE_FAULT.value}
+
+
+def _category_alias(value: Any) -> Any:
+    return CATEGORY_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+CategoryIn = Annotated[
+    FaultCategory,
+    BeforeValidator(_category_alias),
+    WithJsonSchema({"type": "string", "enum": [*FaultCategory.values, *CATEGORY_ALIASES]}),
+]
+
 
 class TicketIn(Input):
     site_id: Id
@@ -29,7 +44,7 @@ class TicketIn(Input):
     reported_at: Moment | None = Field(None, description="Default: now.")
     caller_name: str = Field(..., min_length=1, max_length=100)
     caller_phone: str = Field("", max_length=40)
-    category: FaultCategory
+    category: CategoryIn = Field(..., description='"software" is taken as "software_fault".')
     emergency: bool = False
     description: str = Field(..., min_length=1, max_length=5000)
 
@@ -184,7 +199,7 @@ def get_ticket(request: StaffRequest, ticket_id: Id) -> dict[str, Any]:
 
 
 class TicketChangeIn(Input):
-    category: FaultCategory | None = None
+    category: CategoryIn | None = None
     emergency: bool | None = None
     at: Moment | None = None
 

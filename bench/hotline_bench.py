@@ -547,10 +547,11 @@ def load_python_side(org_info: dict) -> None:
     from django.db import connection
 
     from aftercare.contracts.models import Contract, ServiceCalendar
-    from aftercare.servicedesk.clocks import _rule_hours, hotline_settings
+    from aftercare.servicedesk.clocks import CLOCK_RULES, _hours, hotline_settings
     from aftercare.servicedesk.models import Suspension
     from aftercare.sites.models import Equipment, Site, System
     from aftercare.standard.clocks import Stop
+    from aftercare.standard.deadlines import effective_rules
 
     org = org_info["org"]
     sites: dict = {}
@@ -578,6 +579,7 @@ def load_python_side(org_info: dict) -> None:
              Stop(row.starts_at, row.ends_at, f"suspension:{row.reason}"))
         )  # fmt: skip
     settings_row = hotline_settings(org)
+    rules = effective_rules(org, CLOCK_RULES)
     branches = [dict(b, sites=sites.get(b["id"], [])) for b in org_info["branches"]]
     G.update(
         branches=branches, systems=systems, items=items, hours=hours, suspensions=stops,
@@ -585,7 +587,7 @@ def load_python_side(org_info: dict) -> None:
         contract_calendar=dict(Contract.objects.values_list("id", "service_calendar_id")),
         emergency_defaults=(int(settings_row.emergency_arrival_hours * 60),
                             int(settings_row.emergency_fix_hours * 60)),
-        bs7=_rule_hours(org, "BS-7") * 60, bs8=_rule_hours(org, "BS-8") * 60,
+        bs7=_hours(rules["BS-7"]) * 60, bs8=_hours(rules["BS-8"]) * 60,
     )  # fmt: skip
     connection.close()  # the workers are forked: no connection may be open
 

@@ -122,7 +122,7 @@ LOGOUT_REDIRECT_URL = "login"
 # API bearer tokens never pass through authenticate(), so lockouts cannot touch integrations.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "aftercare.org.backends.StaffBackend",
 ]
 
 TEMPLATES = [

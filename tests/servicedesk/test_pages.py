@@ -374,3 +374,33 @@ def test_who_is_where_counts_the_tickets_of_each_engineer_and_the_board_says_how
     ]
     assert len(list(queries.board(h.sam, limit=2))) == 2
     assert queries.open_count(h.sam) == 5
+
+
+def test_the_board_reads_the_same_few_statements_however_many_tickets_and_escapes_names(
+    h, client, django_assert_max_num_queries
+):
+    """The board's rows are built in Python (views.board_rows): they must still escape what
+    users typed, and the page must not read per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    h.b.site.name = '<b>Tower "A"</b>'
+    h.b.site.save()
+    first = h.call(at(2026, 6, 2, 9, 0))
+    actions.dispatch(first, engineer=h.eve, by=h.sam, at=at(2026, 6, 2, 9, 5))
+    client.force_login(h.sam)
+    url = reverse("servicedesk:board")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for minute in range(6):
+        ticket = h.call(at(2026, 6, 2, 10, minute), emergency=minute == 0)
+        engineer = h.eve if minute % 2 else h.kim
+        actions.dispatch(ticket, engineer=engineer, by=h.sam, at=at(2026, 6, 2, 10, 30))
+        if minute % 3 == 0:
+            actions.arrive(ticket, by=engineer, at=at(2026, 6, 2, 11, minute))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = text(client.get(url))
+    board = body.split('id="board"')[1].split("</table>")[0]
+    assert board.count("<tr data-ticket=") == 7
+    assert "&lt;b&gt;Tower &quot;A&quot;&lt;/b&gt;" in board and "<b>Tower" not in body
+    assert board.count("data-emergency") == 1 and ">kim<" in board

@@ -105,10 +105,10 @@ def escalate(item: RaisedItem, *, by, at=None, note: str = "") -> RaisedItem:
 def _open_escalation_duty(item: RaisedItem, *, at) -> None:
     """DS-4E for the branch's first supervisor; the notice goes to every supervisor of the
     branch through the task queue, enqueued in this transaction (both land or neither)."""
-    from aftercare.obligations.actions import branch_supervisors
+    from aftercare.obligations.actions import first_supervisor
     from aftercare.obligations.tasks import notify_escalated
 
-    supervisor = branch_supervisors(item.branch).first()
+    supervisor = first_supervisor(item.branch)
     if supervisor is None:  # nobody to answer it: the queue page still lists the item
         return
     duty = open_obligation(

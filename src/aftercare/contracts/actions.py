@@ -30,7 +30,7 @@ from aftercare.contracts.models import (
 )
 from aftercare.customers.models import Customer
 from aftercare.errors import Conflict, Errors
-from aftercare.obligations.actions import branch_supervisors, fulfil_pending, open_obligation
+from aftercare.obligations.actions import first_supervisor, fulfil_pending, open_obligation
 from aftercare.obligations.models import Obligation
 from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_allowed_in
 from aftercare.org.models import Organisation, User
@@ -336,7 +336,7 @@ def sign_contract(
 
 def _open_renewal(contract: Contract, at: datetime) -> Obligation | None:
     branch = contract.branch
-    owner = branch_supervisors(branch).first()
+    owner = first_supervisor(branch)
     if owner is None:
         return None
     tz = branch.organisation.tz

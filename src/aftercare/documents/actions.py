@@ -23,7 +23,7 @@ from aftercare.documents.choices import DocumentKind
 from aftercare.documents.models import DocumentVersion
 from aftercare.errors import Conflict, Errors
 from aftercare.moments import FIRST_YEAR
-from aftercare.obligations.actions import branch_supervisors, open_obligation
+from aftercare.obligations.actions import first_supervisor, open_obligation
 from aftercare.org.access import ensure_allowed
 from aftercare.org.models import Branch, User
 from aftercare.sites.models import Equipment, Site, System
@@ -250,7 +250,7 @@ def _open_contract_offer(system: System, *, ends_on: date, at: datetime) -> None
     """BS-6 for the branch's first supervisor, due N days (setting) before the last covered
     day, counted back in the rule's days (calendar, or working days where the org says so)."""
     site = system.site
-    supervisor = branch_supervisors(site.branch).first()
+    supervisor = first_supervisor(site.branch)
     if supervisor is None:
         return
     organisation = site.branch.organisation

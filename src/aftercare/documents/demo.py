@@ -17,7 +17,7 @@ from django.db import transaction
 from aftercare.documents import actions
 from aftercare.documents.choices import DocumentKind
 from aftercare.documents.models import DocumentVersion
-from aftercare.obligations.actions import branch_supervisors
+from aftercare.obligations.actions import first_supervisor
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.sites.models import System
 from aftercare.standard import calendar as cal
@@ -41,7 +41,7 @@ def load(organisation: Organisation, now: datetime) -> None:
     branches = Branch.objects.filter(organisation=organisation, runs_building_systems=True)
     today = cal.local_date(now, organisation.tz)
     for branch in branches.order_by("pk"):
-        by = branch_supervisors(branch).first()
+        by = first_supervisor(branch)
         systems = list(System.objects.filter(site__branch=branch).order_by("site_id", "pk"))
         if by is None or not systems:
             continue

@@ -352,6 +352,19 @@ def branch_supervisors(branch: Branch) -> QuerySet[User]:
     return supervisors.distinct().order_by("pk")
 
 
+def first_supervisor(branch: Branch) -> User | None:
+    """``branch_supervisors(branch).first()`` — the one who owns a duty — in one query where
+    the branch has a supervisor (the usual case; an action opening a clock pays for each)."""
+    from aftercare.org.models import User
+    from aftercare.org.roles import Role
+
+    staff = User.objects.filter(is_active=True, organisation_id=branch.organisation_id)
+    found = staff.filter(branch_id=branch.pk, groups__name=Role.SUPERVISOR).order_by("pk").first()
+    if found is None:
+        found = staff.filter(groups__name=Role.ADMINISTRATOR).order_by("pk").first()
+    return found
+
+
 @transaction.atomic
 def notify(obligation: Obligation, *, kind: str, recipients: Iterable[User]) -> list[Notification]:
     """Tell each recipient about an obligation once per `kind` (the unique constraint makes a

@@ -32,8 +32,8 @@ from aftercare.contracts.queries import coverage
 from aftercare.errors import Conflict, Errors, InvalidInput, NotAllowed
 from aftercare.moments import event_moment, moment_problem
 from aftercare.obligations.actions import (
-    branch_supervisors,
     cancel_superseded,
+    first_supervisor,
     fulfil,
     open_obligation,
 )
@@ -80,7 +80,7 @@ def _title_params(ticket: Ticket) -> dict[str, Any]:
 
 def _supervisor(branch: Branch) -> User:
     """The branch supervisor who owns a clock until the ticket is dispatched."""
-    supervisor = branch_supervisors(branch).first()
+    supervisor = first_supervisor(branch)
     if supervisor is None:
         raise Conflict(
             _("The branch has no supervisor or administrator to answer for the hotline."),

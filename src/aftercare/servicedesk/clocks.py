@@ -67,8 +67,15 @@ class Plan:
 
 def hotline_settings(organisation: Organisation) -> HotlineSettings:
     """The organisation's row, or the defaults (not saved) when it has none."""
-    row = HotlineSettings.objects.filter(organisation=organisation).first()
-    return row if row is not None else HotlineSettings(organisation=organisation)
+    row = (
+        HotlineSettings.objects.filter(organisation=organisation).select_related("calendar").first()
+    )
+    if row is None:
+        return HotlineSettings(organisation=organisation)
+    row.organisation = organisation
+    if row.calendar is not None and row.calendar.organisation_id == organisation.pk:
+        row.calendar.organisation = organisation  # its service hours need the time zone
+    return row
 
 
 def _minutes(hours: Decimal | int) -> int:

@@ -108,10 +108,11 @@ ON_SITE_SHOWN = 2
 
 @dataclass(frozen=True)
 class WhoIsWhere:
-    """A line of the board's "who is where": an engineer, the tickets they are on site for
-    (the first few), how many they are on site for, and how many wait for them (on the way)."""
+    """A line of the board's "who is where": an engineer (the name shown), the tickets they
+    are on site for (the first few), how many they are on site for, and how many wait for them
+    (on the way)."""
 
-    engineer: User
+    engineer: str
     on_site: list[Ticket]
     on_site_count: int
     travelling: int
@@ -122,29 +123,27 @@ class WhoIsWhere:
 
 
 def who_is_where(user: User) -> list[WhoIsWhere]:
-    """Engineers with open tickets: where they are and how many wait for them. Three small
-    queries whatever the backlog: the counts per engineer, the first tickets each is on site
-    for (a window per engineer), and the engineers."""
+    """Engineers with open tickets: where they are and how many wait for them. Two small
+    queries whatever the backlog: the counts per engineer with their names, and the first
+    tickets each is on site for (a window per engineer over the `ticket_open_state` index)."""
     dispatched = Ticket.objects.visible_to(user).open().filter(engineer__isnull=False)
-    counts = {
-        row["engineer"]: (row["on_site"], row["waiting"])
-        for row in dispatched.order_by()
-        .values("engineer")
+    counts = list(
+        dispatched.order_by()
+        .values("engineer", *_NAME_FIELDS)
         .annotate(
             on_site=Count("id", filter=Q(state=Ticket.State.ON_SITE)),
             waiting=Count("id", filter=Q(state=Ticket.State.DISPATCHED)),
         )
-    }
+    )
     if not counts:
         return []
     first = Window(RowNumber(), partition_by=F("engineer_id"), order_by=[F("arrived_at"), F("id")])
-    # The ids first (read from the `ticket_open_state` index alone), then those few rows.
-    first_ids = list(
+    first_ids = (
         dispatched.filter(state=Ticket.State.ON_SITE)
         .order_by()
         .annotate(place=first)
         .filter(place__lte=ON_SITE_SHOWN)
-        .values_list("id", flat=True)
+        .values("id")
     )
     on_site: dict[int, list[Ticket]] = {}
     for ticket in (
@@ -154,11 +153,28 @@ def who_is_where(user: User) -> list[WhoIsWhere]:
         .order_by("engineer_id", "arrived_at", "id")
     ):
         on_site.setdefault(int(ticket.engineer_id or 0), []).append(ticket)
-    engineers = User.objects.filter(pk__in=counts).order_by("username", "id")
-    lines = (
-        WhoIsWhere(person, on_site.get(person.pk, []), *counts[person.pk]) for person in engineers
+    lines = [
+        WhoIsWhere(_name(row), on_site.get(row["engineer"], []), row["on_site"], row["waiting"])
+        for row in counts
+    ]
+    return sorted(lines, key=lambda line: line.engineer)
+
+
+_NAME_FIELDS = (
+    "engineer__username", "engineer__display_name", "engineer__first_name", "engineer__last_name",
+)  # fmt: skip
+
+
+def _name(row: dict[str, Any]) -> str:
+    """An engineer's name as ``User.__str__`` gives it, from a row of ``_NAME_FIELDS``."""
+    return str(
+        User(
+            username=row["engineer__username"],
+            display_name=row["engineer__display_name"],
+            first_name=row["engineer__first_name"],
+            last_name=row["engineer__last_name"],
+        )
     )
-    return sorted(lines, key=lambda line: str(line.engineer))
 
 
 def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligation]:

@@ -736,7 +736,11 @@ def write_from_staging(conn, org_info: dict, now: datetime) -> None:
                    CASE s."order" WHEN 1 THEN t.e1_notified WHEN 2 THEN t.e2_notified
                         ELSE t.e3_notified END
                FROM bench_ticket t JOIN contracts_escalationstep s ON s.contract_id = t.contract_id
-               WHERE t.emergency ORDER BY t.id, s."order" """
+               WHERE t.emergency
+                 -- resolving deletes the steps not yet sent (servicedesk.actions.resolve)
+                 AND (t.state <> 'resolved' OR CASE s."order" WHEN 1 THEN t.e1_notified
+                      WHEN 2 THEN t.e2_notified ELSE t.e3_notified END IS NOT NULL)
+               ORDER BY t.id, s."order" """
         )
         conn.execute(
             """INSERT INTO followups_registercounter (branch_id, register, year, last)

@@ -17,6 +17,7 @@ from aftercare.obligations.models import Notification, Obligation
 from aftercare.org.access import ANY_BRANCH, ensure_allowed, ensure_permission
 from aftercare.org.models import Branch, Organisation, User
 from aftercare.records.bulk import insert_with_history
+from aftercare.records.claims import claim_unset
 from aftercare.standard.calendar import ServiceHours
 from aftercare.standard.deadlines import Window, effective_rule, window
 from aftercare.standard.rules import Rule
@@ -296,7 +297,6 @@ def mark_overdue_notified(now: datetime | None = None, *, limit: int = 1000) -> 
     The conditional UPDATE is the lock: two ticks racing cannot both claim the same row.
     """
     now = now or timezone.now()
-    claimed = []
     with transaction.atomic():
         candidates = list(
             Obligation.objects.overdue(now)
@@ -304,11 +304,7 @@ def mark_overdue_notified(now: datetime | None = None, *, limit: int = 1000) -> 
             .order_by("due_at")
             .values_list("pk", flat=True)[:limit]
         )
-        for pk in candidates:
-            if Obligation.objects.filter(pk=pk, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=now
-            ):
-                claimed.append(pk)
+        claimed = claim_unset(Obligation, candidates, "overdue_notified_at", now)
     return claimed
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from aftercare.obligations.actions import notify as notify_obligation
 from aftercare.obligations.models import Notification, Obligation
+from aftercare.records.claims import claim_unset
 from aftercare.servicedesk.choices import TicketState
 from aftercare.servicedesk.models import EscalationNotice, Ticket
 
@@ -30,13 +31,9 @@ def due_steps(now: datetime, *, limit: int = 1000) -> list[int]:
 
 
 def claim(candidates: list[int], now: datetime) -> list[int]:
-    """Claim each step with a conditional UPDATE: of two ticks that both saw a step, exactly
+    """Claim the steps with one conditional UPDATE: of two ticks that both saw a step, exactly
     one wins it."""
-    return [
-        pk
-        for pk in candidates
-        if EscalationNotice.objects.filter(pk=pk, notified_at__isnull=True).update(notified_at=now)
-    ]
+    return claim_unset(EscalationNotice, candidates, "notified_at", now)
 
 
 def claim_due(now: datetime, *, limit: int = 1000) -> list[int]:

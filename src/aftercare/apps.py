@@ -157,6 +157,12 @@ class AftercareApp(AppConfig):
     #: after the organisation's working-day calendar changed (a closure, a make-up day, the
     #: time zone or region): the hotline reads its open clocks again.
     calendar_listener: ClassVar[str | None] = None
+    #: Dotted path of a function ``(ticket, *, by, at, parts) -> bool`` run inside the
+    #: transaction that resolves a hotline ticket, in ``INSTALLED_APPS`` order: the parts app
+    #: issues and installs the parts used (``parts`` are the resolve step's lines as given;
+    #: it answers True, having taken them), billing drafts the bill. An error it raises undoes
+    #: the whole resolve.
+    ticket_resolved_listener: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -254,6 +260,21 @@ def calendar_changed(organisation_id: int) -> None:
         if config.calendar_listener:
             listener: Callable[[int], None] = import_string(config.calendar_listener)
             listener(organisation_id)
+
+
+def ticket_resolved(ticket: Any, *, by: Any, at: Any, parts: Sequence[Mapping[str, Any]]) -> None:
+    """Tell every app that listens that a ticket was resolved (inside that transaction). A
+    listener answers True when it took the parts; parts nobody took are refused, not dropped."""
+    taken = False
+    for config in aftercare_apps():
+        if config.ticket_resolved_listener:
+            listener: Callable[..., bool] = import_string(config.ticket_resolved_listener)
+            taken = bool(listener(ticket, by=by, at=at, parts=parts)) or taken
+    if parts and not taken:
+        from aftercare.errors import InvalidInput
+
+        message = _("Parts are not kept in this installation: leave them out.")
+        raise InvalidInput(message, fields={"parts": [str(message)]})
 
 
 def demo_loaders() -> list[str]:

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "aftercare.documents",
     "aftercare.contracts",
     "aftercare.servicedesk",
+    "aftercare.parts",
+    "aftercare.billing",
     "axes",
 ]
 

@@ -231,6 +231,8 @@ CANCEL_REASONS = {
     # The hotline (BS-7, BS-8).
     "resolved_remotely": _("Resolved without a visit on site."),
     "no_fix_target": _("No fix target applies after the ticket's category changed."),
+    # Spare parts (BS-12).
+    "reservation_cancelled": _("The reservation was cancelled."),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftercare.apps import ticket_resolved
 from aftercare.contracts.choices import FaultCategory
 from aftercare.contracts.models import Contract
 from aftercare.contracts.queries import coverage
@@ -403,11 +405,14 @@ def resolve(
     labour_minutes: Any,
     signed_by: str,
     signature_png: Any,
+    parts: Sequence[Mapping[str, Any]] = (),
 ) -> Ticket:
     """The fault is fixed: the visit report (work, cause, labour, the owner's drawn signature)
     is written once and the fix clock is met at `at`. Resolving while paused ends the pause;
     resolving without having arrived (fixed remotely) cancels the arrival clock with that
-    reason rather than counting it met."""
+    reason rather than counting it met. `parts` used (part, quantity, item and serial) go to
+    the apps that listen (``aftercare.apps.ticket_resolved``: the parts app issues and installs
+    them, billing drafts the bill), in this transaction."""
     ticket = _locked(ticket)
     _ensure_worker(ticket, by)
     _ensure_open(ticket)
@@ -430,15 +435,12 @@ def resolve(
     if ticket.paused_since is not None:
         _end_pause(ticket, at, by)
     _log(ticket, EventKind.RESOLVED, at, by, labour_minutes=minutes)
-    assert png is not None
-    ticket.signature.save(f"{ticket.number}.png", ContentFile(png), save=False)
     ticket.state = TicketState.RESOLVED
     ticket.resolved_at = at
     ticket.resolved_by = by
     ticket.work_done, ticket.cause, ticket.labour_minutes = work, cause_text, minutes
     ticket.signed_by = signer
     ticket.next_due_at = None
-    ticket.save()
     # Steps of an emergency's chain not yet sent are plans, not records: nobody is told now.
     ticket.escalations.filter(notified_at__isnull=True).delete()
     for obligation in _clocks(ticket).filter(PENDING_Q):
@@ -446,6 +448,12 @@ def resolve(
             fulfil(obligation, by=by, at=at)
         else:
             cancel_superseded(obligation, at=at, reason=RESOLVED_REMOTELY)
+    # The listeners see the resolved ticket (not yet saved): parts they refuse undo it all
+    # before the signature file is stored.
+    ticket_resolved(ticket, by=by, at=at, parts=list(parts))
+    assert png is not None
+    ticket.signature.save(f"{ticket.number}.png", ContentFile(png), save=False)
+    ticket.save()
     return ticket
 
 

@@ -1,6 +1,7 @@
 """API of the hotline (BS-7, BS-8, BS-13): tickets, their clocks, and suspensions."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -269,6 +270,13 @@ def resume(request: StaffRequest, ticket_id: Id, payload: ResumeIn) -> dict[str,
     return _out(actions.resume(_ticket(request, ticket_id), by=request.user, at=payload.at))
 
 
+class PartUsedIn(Input):
+    part_id: Id
+    quantity: Decimal = Field(..., description="In the part's unit: whole for pieces.")
+    equipment_id: Id | None = Field(None, description="The item the part was fitted to.")
+    serial: str = Field("", max_length=100)
+
+
 class ResolveIn(Input):
     at: Moment | None = None
     work_done: str = Field(..., min_length=1, max_length=5000)
@@ -277,6 +285,9 @@ class ResolveIn(Input):
     signed_by: str = Field(..., min_length=1, max_length=100)
     signature_png: str = Field(
         ..., min_length=1, max_length=800_000, description="The owner's signature, PNG, base64."
+    )
+    parts: list[PartUsedIn] = Field(
+        default_factory=list, max_length=100, description="Parts used: issued and installed."
     )
 
 
@@ -288,6 +299,7 @@ def resolve(request: StaffRequest, ticket_id: Id, payload: ResolveIn) -> dict[st
         work_done=payload.work_done, cause=payload.cause,
         labour_minutes=payload.labour_minutes, signed_by=payload.signed_by,
         signature_png=payload.signature_png,
+        parts=[line.model_dump() for line in payload.parts],
     )  # fmt: skip
     return _out(ticket)
 

@@ -1,0 +1,20 @@
+"""Pages of spare parts (thin: reads from ``queries``, writes through ``actions``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+
+from aftercare.org.http import StaffRequest
+
+
+@login_required
+@permission_required("parts.view_part", raise_exception=True)
+def part_list(request: StaffRequest) -> HttpResponse:
+    return HttpResponse("")
+
+
+@login_required
+@permission_required("parts.view_part", raise_exception=True)
+def part(request: StaffRequest, pk: int) -> HttpResponse:
+    return HttpResponse("")

@@ -36,6 +36,10 @@ NOBODY: frozenset[str] = frozenset()
 
 HOTLINE_READ = BUILDING_READ  # tickets and suspensions
 HOTLINE_FIELD = frozenset({SUPERVISOR, ENGINEER, ADMIN})  # who takes calls and works tickets
+PARTS_READ = frozenset({SUPERVISOR, ENGINEER, PARTS, ADMIN})  # the catalogue and stock
+PARTS_FIELD = PARTS_READ  # who reserves and fits parts
+PARTS_STORE = frozenset({SUPERVISOR, PARTS, ADMIN})  # who keeps the catalogue and the ledger
+BILLS_READ = frozenset({SUPERVISOR, PARTS, ADMIN})
 
 TODAY = timezone.localdate()
 PERIOD = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
@@ -1181,6 +1185,99 @@ API: dict[str, Row] = {
         ),
         on_record=True,
         note="not a PNG: allowed callers meet the 422",
+    ),  # fmt: skip
+    # spare parts (BS-12): the catalogue is the organisation's (branch B reads it and its own
+    # store's stock); reservations, installations and ledger lines of a ticket are branch A's
+    "POST /parts": Row(
+        PARTS_STORE,
+        (post(data=lambda ids: {"code": "NEW-1", "name": "電源", "unit_cost": "80.00"}),),
+        note="the catalogue is the organisation's; a second allowed caller meets the 422 "
+        "(the code is taken)",
+    ),
+    "GET /parts": Row(PARTS_READ),
+    "GET /parts/{part_id}": Row(
+        PARTS_READ,
+        (get(kwargs=lambda ids: {"part_id": ids["part"]}),),
+        note="the organisation's catalogue: branch B reads it (with its own store's stock)",
+    ),  # fmt: skip
+    "PATCH /parts/{part_id}": Row(
+        PARTS_STORE,
+        (patch(kwargs=lambda ids: {"part_id": ids["part"]}, data=body(unit_cost="360.00")),),
+    ),
+    "POST /stock-movements": Row(
+        PARTS_STORE,
+        (post(data=lambda ids: {"part_id": ids["part"], "quantity": 2, "kind": "receipt"}),),
+        note="a receipt into the caller's own branch store",
+    ),
+    "GET /stock-movements": Row(PARTS_READ, (get(query=lambda ids: {"part_id": ids["part"]}),)),
+    "POST /reservations": Row(
+        PARTS_FIELD,
+        (
+            post(
+                data=lambda ids: {"part_id": ids["part"], "quantity": 1, "ticket_id": ids["ticket"]}
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "GET /parts/{part_id}/reservations": Row(
+        PARTS_READ,
+        (get(kwargs=lambda ids: {"part_id": ids["part"]}),),
+        note="branch B sees its own stores' queue (empty here)",
+    ),  # fmt: skip
+    "POST /reservations/{reservation_id}/cancel": Row(
+        PARTS_FIELD,
+        (post(kwargs=lambda ids: {"reservation_id": ids["reservation"]}, data=body()),),
+        on_record=True,
+        note="cancelled by the first allowed caller: the others meet the 409",
+    ),
+    "POST /installations": Row(
+        PARTS_FIELD,
+        (
+            post(
+                data=lambda ids: {
+                    "part_id": ids["part"],
+                    "equipment_id": ids["bs_equipment"],
+                    "serial": "S-1",
+                }
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    # bills (BS-10): branch A's; supervisors review, issue and credit them
+    "GET /bills": Row(BILLS_READ),
+    "GET /bills/{bill_id}": Row(
+        BILLS_READ, (get(kwargs=lambda ids: {"bill_id": ids["bill"]}),), on_record=True
+    ),
+    "PATCH /bills/{bill_id}": Row(
+        SUPERVISORS,
+        (patch(kwargs=lambda ids: {"bill_id": ids["bill"]}, data=body(note="已核對")),),
+        on_record=True,
+        note="after the first issue the draft is issued: allowed callers meet the 409",
+    ),
+    "POST /bills/{bill_id}/issue": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"bill_id": ids["bill"]}, data=body()),),
+        on_record=True,
+        note="issued by the first allowed caller: the others meet the 409",
+    ),
+    "POST /bills/{bill_id}/withdraw": Row(
+        SUPERVISORS,
+        (post(kwargs=lambda ids: {"bill_id": ids["bill_to_withdraw"]}, data=body(reason="重複")),),
+        on_record=True,
+        note="withdrawn by the first allowed caller: the others meet the 409",
+    ),  # fmt: skip
+    "POST /bills/{bill_id}/credit-notes": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=lambda ids: {"bill_id": ids["bill_issued"]},
+                data=lambda ids: {
+                    "reason": "折讓",
+                    "lines": [{"bill_line_id": ids["bill_issued_line"], "amount": "10.00"}],
+                },
+            ),
+        ),
+        on_record=True,
     ),  # fmt: skip
     "POST /suspensions": Row(
         SUPERVISORS,

@@ -155,6 +155,7 @@ def build() -> World:
     world.ids.update(_building_systems(world))
     world.ids.update(_contracts(world))
     world.ids.update(_hotline(world))
+    world.ids.update(_parts_and_bills(world))
     return world
 
 
@@ -281,4 +282,60 @@ def _hotline(world: World) -> dict[str, object]:
         "ticket_resolved": done.pk,
         "suspension": suspension.pk,
         "engineer_a": engineer.pk,
+    }
+
+
+# --- spare parts and bills (BS-12, BS-10): a part of the organisation with stock in branch A's
+# store, a reservation for the open ticket, and bills of uncovered repairs on branch A's site:
+# two drafts (one to issue, one to withdraw) and an issued one (to credit).
+def _parts_and_bills(world: World) -> dict[str, object]:
+    import base64
+
+    from aftercare.billing import actions as billing
+    from aftercare.billing.models import Bill
+    from aftercare.parts import actions as parts
+    from aftercare.servicedesk import actions as hotline
+    from aftercare.servicedesk.models import Ticket
+    from aftercare.sites.models import System
+
+    clerk, supervisor = world.user("parts_clerk@A"), world.user("supervisor@A")
+    engineer = world.user("engineer@A")
+    part = parts.create_part(
+        by=clerk, code="CAM-1", name="半球攝像機", unit_cost="350.00", warranty_months=12
+    )
+    parts.record_movement(by=clerk, part=part, kind="receipt", quantity=5)
+    open_ticket = Ticket.objects.get(pk=world.ids["ticket"])
+    reservation = parts.reserve(by=supervisor, part=part, quantity=1, ticket=open_ticket)
+    system = System.objects.select_related("site").get(pk=world.ids["bs_system"])
+    now = timezone.now()
+    one_pixel = base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f2c0000000049454e44ae426082"
+        )
+    ).decode()
+    bills = []
+    for hours_ago in (9, 12, 15):
+        ticket = hotline.report(
+            by=supervisor, site=system.site, system=system, caller_name="李經理",
+            category="line_fault", description="監控黑屏",
+            reported_at=now - timedelta(hours=hours_ago),
+        )  # fmt: skip
+        hotline.dispatch(
+            ticket, engineer=engineer, by=supervisor, at=now - timedelta(hours=hours_ago - 1)
+        )
+        hotline.resolve(
+            ticket, by=engineer, at=now - timedelta(hours=hours_ago - 2), work_done="更換攝像機",
+            labour_minutes=45, signed_by="李經理", signature_png=one_pixel,
+            parts=[{"part_id": part.pk, "quantity": 1}],
+        )  # fmt: skip
+        bills.append(Bill.objects.get(ticket=ticket))  # the system is not covered: billed
+    issued = billing.issue(bills[2], by=supervisor)
+    return {
+        "part": part.pk,
+        "reservation": reservation.pk,
+        "bill": bills[0].pk,
+        "bill_to_withdraw": bills[1].pk,
+        "bill_issued": issued.pk,
+        "bill_issued_line": issued.lines.order_by("position").first().pk,
     }

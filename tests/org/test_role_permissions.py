@@ -254,6 +254,23 @@ for _app, _levels in BUILDING_DESK.items():
             EXPECTED[_role] |= _levels.get(_level, set())
 
 
+# Spare parts and bills (issue 13): the parts clerk keeps the store; engineers reserve and fit
+# parts; supervisors and administrators do both and bill; only administrators set the labour
+# fee and the letterhead.
+_PARTS_READ = {"parts.view_part", "parts.view_stockmovement", "parts.view_reservation"}
+_PARTS_FIELD = {"parts.add_reservation", "parts.add_installation"}
+_PARTS_STORE = {
+    "parts.add_part", "parts.change_part", "parts.add_stockmovement", "parts.view_installation",
+}  # fmt: skip
+_BILLS_READ = {"billing.view_bill", "billing.view_creditnote"}
+_BILLS_MANAGE = {"billing.change_bill", "billing.issue_bill", "billing.view_billingsettings"}
+EXPECTED["parts_clerk"] |= _PARTS_READ | _PARTS_FIELD | _PARTS_STORE | _BILLS_READ
+EXPECTED["engineer"] |= _PARTS_READ | _PARTS_FIELD
+for _role in ("supervisor", "administrator"):
+    EXPECTED[_role] |= _PARTS_READ | _PARTS_FIELD | _PARTS_STORE | _BILLS_READ | _BILLS_MANAGE
+EXPECTED["administrator"] |= {"billing.change_billingsettings"}
+
+
 def test_every_role_keeps_exactly_its_permissions():
     merged = {role: set(names) for role, names in role_permissions().items()}
     assert merged == EXPECTED
@@ -262,3 +279,4 @@ def test_every_role_keeps_exactly_its_permissions():
 def test_no_app_grants_a_permission_twice_to_one_role():
     for role, names in role_permissions().items():
         assert len(names) == len(set(names)), role
+

@@ -22,7 +22,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftercare.billing.choices import ROUNDING_MINUTES, Basis, BillState, LabourMode, LineKind
+from aftercare.billing.choices import (
+    ROUNDING_MINUTES,
+    Basis,
+    BillState,
+    LabourMode,
+    LabourRounding,
+    LineKind,
+)
 from aftercare.billing.models import Bill, BillingSettings, BillLine, CreditNote, CreditNoteLine
 from aftercare.contracts.choices import CoverageKind
 from aftercare.contracts.models import Contract
@@ -96,7 +103,7 @@ def labour_fee(minutes: int, rules: BillingSettings) -> tuple[Decimal, Decimal, 
     if rules.labour_mode == LabourMode.FLAT:
         quantity, amount = Decimal(1), rules.labour_rate
     else:
-        step = ROUNDING_MINUTES.get(rules.labour_rounding, 60)
+        step = ROUNDING_MINUTES.get(LabourRounding(rules.labour_rounding), 60)
         billed = math.ceil(minutes / step) * step
         quantity = (Decimal(billed) / 60).quantize(Decimal("0.001"))
         amount = round_cents(Decimal(billed) * rules.labour_rate / 60)
@@ -106,7 +113,7 @@ def labour_fee(minutes: int, rules: BillingSettings) -> tuple[Decimal, Decimal, 
 
 def _part_lines(ticket: Ticket) -> list[dict[str, Any]]:
     """Net quantities issued to the ticket per part and cost (issues less returns)."""
-    rows = (
+    rows: Any = (
         StockMovement.objects.filter(
             ticket=ticket, kind__in=(MovementKind.ISSUE, MovementKind.RETURN)
         )
@@ -337,7 +344,7 @@ def credit(bill: Bill, *, by: User, reason: Any, lines: Iterable[Mapping[str, An
         errors.add("lines", _("Name at least one line of the bill to credit."))
     for index, row in enumerate(given):
         where = f"lines[{index}]"
-        line = own.get(_int(row.get("bill_line_id")))
+        line = own.get(_int(row.get("bill_line_id")) or 0)
         if line is None:
             errors.add(f"{where}.bill_line_id", _("This line is not on the bill."))
             continue
@@ -384,7 +391,6 @@ def credit(bill: Bill, *, by: User, reason: Any, lines: Iterable[Mapping[str, An
 @transaction.atomic
 def save_settings(organisation: Organisation, *, by: User, **values: Any) -> BillingSettings:
     """The organisation's labour fee, currency and letterhead."""
-    from aftercare.billing.choices import LabourRounding
     from aftercare.money import Currency
 
     ensure_allowed_in(by, "billing.change_billingsettings", organisation)
@@ -408,7 +414,7 @@ def save_settings(organisation: Organisation, *, by: User, **values: Any) -> Bil
             "company_name", "address", "phone", "tax_number", "bank_account", "payment_terms",
         ):  # fmt: skip
             text = str(value or "").strip()
-            limit = BillingSettings._meta.get_field(name).max_length or 300
+            limit = getattr(BillingSettings._meta.get_field(name), "max_length", None) or 300
             if len(text) > limit:
                 errors.add(name, _("At most %(n)s characters.") % {"n": limit})
             setattr(row, name, text)

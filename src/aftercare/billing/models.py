@@ -79,9 +79,6 @@ class _Frozen(models.Model):
     class Meta:
         abstract = True
 
-    def _bill_issued(self) -> bool:
-        raise NotImplementedError
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._bill_issued():
             raise Conflict(FROZEN, code="bill_issued")
@@ -91,6 +88,9 @@ class _Frozen(models.Model):
         if self._bill_issued():
             raise Conflict(FROZEN, code="bill_issued")
         return super().delete(*args, **kwargs)
+
+    def _bill_issued(self) -> bool:
+        raise NotImplementedError
 
 
 class Bill(_Frozen):
@@ -168,6 +168,9 @@ class BillLine(_Frozen):
     class Meta:
         ordering = ["bill", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
     def _bill_issued(self) -> bool:
         return Bill.objects.filter(pk=self.bill_id, state=BillState.ISSUED).exists()
 
@@ -188,8 +191,11 @@ class CreditNote(models.Model):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
 
+    def __str__(self) -> str:
+        return self.number
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise Conflict(_("A credit note is never changed."), code="credit_note_issued")
         super().save(*args, **kwargs)
 
@@ -203,7 +209,10 @@ class CreditNoteLine(models.Model):
     quantity = models.DecimalField(_("quantity"), null=True, blank=True, **QUANTITY)  # type: ignore[arg-type]
     amount = models.DecimalField(_("amount"), **MONEY)  # type: ignore[arg-type]
 
+    def __str__(self) -> str:
+        return f"{self.credit_note_id}: {self.amount}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise Conflict(_("A credit note is never changed."), code="credit_note_issued")
         super().save(*args, **kwargs)

@@ -129,6 +129,7 @@ def create_part(
     """A new catalogue line of the actor's organisation (codes are unique in it)."""
     organisation = by.organisation
     ensure_allowed_in(by, "parts.add_part", organisation)
+    assert organisation is not None
     errors = Errors()
     code_text = _text(code, field="code", errors=errors, max_length=40, required=True)
     name_text = _text(name, field="name", errors=errors, max_length=200, required=True)
@@ -573,7 +574,7 @@ def use_on_ticket(
     for index, line in enumerate(parts):
         where = f"parts[{index}]"
         part = Part.objects.filter(
-            pk=_int(line.get("part_id")), organisation_id=organisation_id
+            pk=_int(line.get("part_id")) or 0, organisation_id=organisation_id
         ).first()
         if part is None:
             errors.add(f"{where}.part_id", _("Unknown part."))
@@ -585,7 +586,7 @@ def use_on_ticket(
         if line.get("equipment_id") not in (None, ""):
             equipment = (
                 Equipment.objects.select_related("system__site__branch__organisation")
-                .filter(pk=_int(line.get("equipment_id")), system__site_id=ticket.site_id)
+                .filter(pk=_int(line.get("equipment_id")) or 0, system__site_id=ticket.site_id)
                 .first()
             )
             if equipment is None:
@@ -597,16 +598,16 @@ def use_on_ticket(
         uses.append(_Use(part, quantity, equipment, serial))
     errors.raise_if_any(_("The parts used cannot be recorded."))
     store = default_store(ticket.branch)
-    lines = []
+    lines: list[StockMovement] = []
     for use in uses:
-        line = _issue(
+        issued = _issue(
             by=by, part=use.part, store=store, ticket=ticket, quantity=use.quantity, at=at
         )
-        lines.append(line)
+        lines.append(issued)
         if use.equipment is not None:
             install(
                 by=by, part=use.part, equipment=use.equipment, at=at, serial=use.serial,
-                ticket=ticket, movement=line,
+                ticket=ticket, movement=issued,
             )  # fmt: skip
     for reservation in Reservation.objects.filter(
         ticket=ticket, state__in=OPEN_RESERVATION_STATES

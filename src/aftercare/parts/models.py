@@ -112,6 +112,9 @@ class StockLevel(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.store_id}: {self.on_hand}"
+
 
 class StockMovement(models.Model):
     """A line of the stock ledger: signed quantity (in > 0, out < 0), the balance after it, the
@@ -147,8 +150,11 @@ class StockMovement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity} of {self.part_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise Conflict(_("A ledger line is never changed: record an adjustment."))
         super().save(*args, **kwargs)
 
@@ -199,6 +205,9 @@ class Reservation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} of {self.part_id} for ticket {self.ticket_id}"
+
     @property
     def reason_text(self) -> str:
         coded = self.CODED_REASONS.get(self.cancel_reason)
@@ -234,7 +243,10 @@ class Installation(models.Model):
         verbose_name = _("installation")
         verbose_name_plural = _("installations")
 
+    def __str__(self) -> str:
+        return f"{self.part_id} on {self.equipment_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise Conflict(_("An installation is a record: it is never changed."))
         super().save(*args, **kwargs)

@@ -22,8 +22,10 @@ def claim_unset(
     if not pks:
         return []
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(field).column)
-    key = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    concrete = model._meta.get_field(field)
+    assert isinstance(concrete, models.Field) and model._meta.pk is not None
+    column = connection.ops.quote_name(str(concrete.column))
+    key = connection.ops.quote_name(str(model._meta.pk.column))
     marks = ", ".join(["%s"] * len(pks))
     sql = (
         f"UPDATE {table} SET {column} = %s "  # noqa: S608  (names from the model, values bound)

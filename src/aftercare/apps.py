@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -163,6 +164,13 @@ class AftercareApp(AppConfig):
     #: it answers True, having taken them), billing drafts the bill. An error it raises undoes
     #: the whole resolve.
     ticket_resolved_listener: ClassVar[str | None] = None
+    #: Dotted paths of functions ``(request, ticket) -> str`` (rendered HTML, "" for nothing)
+    #: whose sections the hotline's ticket page shows, in ``INSTALLED_APPS`` order: the parts
+    #: used and reserved, the billing decision. The hotline names no app above it.
+    ticket_sections: ClassVar[Sequence[str]] = ()
+    #: Dotted path of a function ``(ticket, codes) -> {code: part id}`` naming the parts that
+    #: the engineer typed by code on the resolve form (the parts app keeps the catalogue).
+    part_codes: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -275,6 +283,33 @@ def ticket_resolved(ticket: Any, *, by: Any, at: Any, parts: Sequence[Mapping[st
 
         message = _("Parts are not kept in this installation: leave them out.")
         raise InvalidInput(message, fields={"parts": [str(message)]})
+
+
+def ticket_sections(request: Any, ticket: Any) -> list[SafeString]:
+    """The sections other apps add to a hotline ticket's page, rendered for this request (the
+    ones with nothing to show left out)."""
+    sections = []
+    for config in aftercare_apps():
+        for path in config.ticket_sections:
+            section: Callable[[Any, Any], str] = import_string(path)
+            html = section(request, ticket)
+            if html:
+                # The section functions render templates, which escape what they show.
+                sections.append(mark_safe(html))  # noqa: S308
+    return sections
+
+
+def part_ids(ticket: Any, codes: Sequence[str]) -> dict[str, int]:
+    """Part codes typed on a ticket's resolve form → part ids, as the app keeping the parts
+    knows them; a code not found is left out (the resolve step then says which line)."""
+    found: dict[str, int] = {}
+    for config in aftercare_apps():
+        if config.part_codes and codes:
+            lookup: Callable[[Any, Sequence[str]], dict[str, int]] = import_string(
+                config.part_codes
+            )
+            found.update(lookup(ticket, codes))
+    return found
 
 
 def demo_loaders() -> list[str]:

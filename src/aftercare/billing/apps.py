@@ -48,5 +48,6 @@ class BillingConfig(AftercareApp):
     next_steps = {"BS-10": NextStep(_("Open the bill"), _bill_url)}
     title_messages = "aftercare.billing.texts.TITLES"
     ticket_resolved_listener = "aftercare.billing.actions.ticket_resolved"
+    ticket_sections = ("aftercare.billing.sections.ticket_section",)
     demo_loader = "aftercare.billing.demo.load"
     demo_remover = "aftercare.billing.demo.remove"

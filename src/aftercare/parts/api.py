@@ -216,14 +216,6 @@ class ReservationOut(Schema):
     served_at: datetime | None
 
 
-def why_text(reservation: Reservation) -> str:
-    """The reason of a reservation's place in the serving order."""
-    if reservation.covered:
-        kind = CoverageKind(reservation.coverage).label
-        return _("Covered owner (%(kind)s): served before uncovered demand.") % {"kind": kind}
-    return _("Owner not covered: served after covered owners, oldest first.")
-
-
 def _reservation_out(reservation: Reservation, position: int | None = None) -> dict[str, Any]:
     return {
         "id": reservation.pk, "part_id": reservation.part_id, "store_id": reservation.store_id,
@@ -231,7 +223,7 @@ def _reservation_out(reservation: Reservation, position: int | None = None) -> d
         "quantity": _quantity(reservation.quantity), "coverage": reservation.coverage,
         "covered": reservation.covered, "state": reservation.state,
         "served": reservation.state == ReservationState.SERVED, "position": position,
-        "why": why_text(reservation), "requested_at": reservation.requested_at,
+        "why": queries.why_text(reservation), "requested_at": reservation.requested_at,
         "served_at": reservation.served_at,
     }  # fmt: skip
 

@@ -56,5 +56,7 @@ class PartsConfig(AftercareApp):
     next_steps = {"BS-12": NextStep(_("Open the part"), _reservation_url)}
     title_messages = "aftercare.parts.texts.TITLES"
     ticket_resolved_listener = "aftercare.parts.actions.ticket_resolved"
+    ticket_sections = ("aftercare.parts.sections.ticket_section",)
+    part_codes = "aftercare.parts.sections.part_codes"
     demo_loader = "aftercare.parts.demo.load"
     demo_remover = "aftercare.parts.demo.remove"

@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
 
+from aftercare.contracts.choices import CoverageKind
 from aftercare.org.models import User
 from aftercare.parts.choices import OPEN_RESERVATION_STATES, MovementKind, ReservationState
 from aftercare.parts.models import Part, Reservation, StockLevel, StockMovement, Store
@@ -58,6 +60,15 @@ def stock_by_part(user: User, parts: list[Part]) -> dict[int, Stock]:
     return {part.pk: found.get(part.pk, Stock(Decimal(0), Decimal(0))) for part in parts}
 
 
+def levels_of(user: User, part: Part) -> list[StockLevel]:
+    """The part's level in each store the user may see (its page's stock per store)."""
+    return list(
+        StockLevel.objects.filter(part=part, store__in=visible_stores(user))
+        .select_related("store__branch")
+        .order_by("store__branch__name", "store_id")
+    )
+
+
 def ledger(user: User, part: Part) -> QuerySet[StockMovement]:
     """The part's ledger lines in the user's stores, newest first."""
     return (
@@ -77,6 +88,14 @@ class QueueLine:
     @property
     def served(self) -> bool:
         return self.reservation.state == ReservationState.SERVED
+
+
+def why_text(reservation: Reservation) -> str:
+    """The reason of a reservation's place in the serving order (page and API)."""
+    if reservation.covered:
+        kind = CoverageKind(reservation.coverage).label
+        return _("Covered owner (%(kind)s): served before uncovered demand.") % {"kind": kind}
+    return _("Owner not covered: served after covered owners, oldest first.")
 
 
 def reservation_queue(user: User, part: Part) -> list[QueueLine]:

@@ -180,6 +180,66 @@ class ResolveForm(forms.Form):
     signature_png = forms.CharField(required=False, max_length=800_000, widget=forms.HiddenInput)
 
 
+#: Lines of parts used the phone's resolve form offers (``PartLineForm``, prefixes part0…).
+PART_LINES = 5
+
+
+class EquipmentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An item of the ticket's site, named by its serial and where it is."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        where = " · ".join(text for text in (obj.serial, obj.location) if text)
+        return f"{obj.name} ({where})" if where else str(obj.name)
+
+
+class PartLineForm(forms.Form):
+    """A part used at the resolve step: its code, how many, and the item it was fitted to
+    (optional) with the fitted part's serial. Blank lines are left out."""
+
+    part = forms.CharField(
+        label=_("Part code"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={**TEXT, "autocapitalize": "characters"}),
+    )
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={**TEXT, "inputmode": "decimal"}),
+    )
+    equipment = EquipmentChoiceField(
+        label=_("Fitted to"),
+        queryset=Equipment.objects.none(),
+        required=False,
+        empty_label=_("Not fitted to an item"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    serial = forms.CharField(
+        label=_("Serial number of the part"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+
+    def __init__(self, *args: Any, equipment: QuerySet[Equipment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["equipment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = equipment
+
+    @property
+    def used(self) -> bool:
+        """Anything typed on the line (a bound, valid form)."""
+        data = getattr(self, "cleaned_data", {})
+        return bool(
+            str(data.get("part") or "").strip()
+            or str(data.get("quantity") or "").strip()
+            or data.get("equipment")
+            or str(data.get("serial") or "").strip()
+        )
+
+
 class SuspensionForm(forms.Form):
     branch = forms.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.none(), widget=forms.Select(attrs=SELECT)

@@ -5,6 +5,7 @@ suspensions and the organisation's hotline settings."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aftercare import apps as aftercare_apps
 from aftercare.contracts.choices import CoverageKind, FaultCategory
 from aftercare.contracts.queries import visible_calendars
 from aftercare.errors import DomainError, NotAllowed
@@ -37,11 +39,13 @@ from aftercare.servicedesk import actions, clocks, queries, settings_actions, vi
 from aftercare.servicedesk.choices import EventKind, PauseReason, TicketState
 from aftercare.servicedesk.explanations import Step, explain, length_text, stop_reason_text
 from aftercare.servicedesk.forms import (
+    PART_LINES,
     ArriveForm,
     BoardFilterForm,
     ChangeForm,
     DispatchForm,
     EndSuspensionForm,
+    PartLineForm,
     PauseForm,
     ResolveForm,
     SettingsForm,
@@ -411,6 +415,8 @@ def _ticket_page(
         "documents": _documents(request, ticket),
         "can_manage": can_manage,
         "can_work": ticket.is_open and user.has_perm(WORK),
+        # Parts used and the billing decision, from the apps above the hotline.
+        "sections": aftercare_apps.ticket_sections(request, ticket),
     }
     if can_manage:
         context["dispatch_form"] = dispatch_form or DispatchForm(
@@ -507,6 +513,7 @@ def _field_page(
     arrive_form: ArriveForm | None = None,
     pause_form: PauseForm | None = None,
     resolve_form: ResolveForm | None = None,
+    part_lines: list[PartLineForm] | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -521,6 +528,9 @@ def _field_page(
         "arrive_form": arrive_form or ArriveForm(),
         "pause_form": pause_form or PauseForm(),
         "resolve_form": resolve_form or ResolveForm(),
+        "part_lines": part_lines if part_lines is not None else _part_lines(ticket),
+        "parts_open": part_lines is not None
+        and any(line.is_bound and (line.errors or line.used) for line in part_lines),
         "pause_reason": PauseReason(ticket.pause_reason).label if ticket.pause_reason else "",
         "error": error,
     }
@@ -590,26 +600,83 @@ def resume(request: StaffRequest, pk: int) -> HttpResponse:
     return _done(request, ticket, _("The clocks run again."))
 
 
+def _part_lines(ticket: Ticket, data: Any = None) -> list[PartLineForm]:
+    """The resolve form's lines of parts used; an item is chosen among the site's."""
+    equipment = (
+        Equipment.objects.filter(system__site_id=ticket.site_id, removed_on__isnull=True)
+        .select_related("system")
+        .order_by("system__name", "name", "id")
+    )
+    return [
+        PartLineForm(data, equipment=equipment, prefix=f"part{index}")
+        for index in range(PART_LINES)
+    ]
+
+
+_PART_LINE_FIELD = re.compile(r"^parts\[(\d+)\]\.(\w+)$")
+_LINE_FIELDS = {"part_id": "part", "quantity": "quantity", "equipment_id": "equipment"}
+
+
+def _refused_resolve(
+    form: ResolveForm, lines: list[PartLineForm], used: list[int], error: DomainError
+) -> int:
+    """A refusal of the resolve step: a part line's error (``parts[0].quantity``) beside that
+    line's field, the rest on the form."""
+    if isinstance(error, NotAllowed):
+        raise error
+    form.add_error(None, str(error.message))
+    for key, texts in error.fields.items():
+        match = _PART_LINE_FIELD.match(key)
+        if match and int(match[1]) < len(used):
+            line = lines[used[int(match[1])]]
+            name = _LINE_FIELDS.get(match[2], match[2])
+            for text in texts:
+                line.add_error(name if name in line.fields else None, str(text))
+            continue
+        target = key if key in form.fields else None
+        for text in texts:
+            if target is not None or str(text) != str(error.message):
+                form.add_error(target, str(text))
+    return error.status
+
+
 @login_required
 @permission_required(WORK, raise_exception=True)
 @require_POST
 def resolve(request: StaffRequest, pk: int) -> HttpResponse:
     ticket = _ticket(request, pk)
     form = ResolveForm(request.POST)
+    lines = _part_lines(ticket, request.POST)
     status = 422
-    if form.is_valid():
+    if form.is_valid() and all(line.is_valid() for line in lines):
         data = form.cleaned_data
+        used = [index for index, line in enumerate(lines) if line.used]
+        codes = [str(lines[index].cleaned_data["part"]).strip() for index in used]
+        ids = aftercare_apps.part_ids(ticket, codes)
+        parts = []
+        for index, code in zip(used, codes, strict=True):
+            line = lines[index].cleaned_data
+            parts.append(
+                {
+                    "part_id": ids.get(code),
+                    "quantity": line["quantity"],
+                    "equipment_id": line["equipment"].pk if line["equipment"] else None,
+                    "serial": line["serial"],
+                }
+            )
         try:
             actions.resolve(
                 ticket, by=request.user, work_done=data["work_done"], cause=data["cause"],
                 labour_minutes=data["labour_minutes"], signed_by=data["signed_by"],
-                signature_png=data["signature_png"],
+                signature_png=data["signature_png"], parts=parts,
             )  # fmt: skip
         except DomainError as error:
-            status = _refused(form, error)
+            status = _refused_resolve(form, lines, used, error)
         else:
             return _done(request, ticket, _("Resolved; the visit report is signed."))
-    return _field_page(request, _ticket(request, pk), resolve_form=form, status=status)
+    return _field_page(
+        request, _ticket(request, pk), resolve_form=form, part_lines=lines, status=status
+    )
 
 
 # -- suspensions ----------------------------------------------------------------------------------

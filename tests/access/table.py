@@ -513,6 +513,117 @@ PAGES: dict[str, Row] = {
     "servicedesk:report_pdf": Row(
         HOTLINE_READ, (get(kwargs=pk("ticket_resolved")),), on_record=True
     ),
+    # spare parts (BS-12): the catalogue is the organisation's; stock, reservations and
+    # installations are a branch's (a caller of branch B names A's ticket or item in vain: 422)
+    "parts:list": Row(PARTS_READ, (get(), get(query=lambda ids: {"q": "CAM"}))),
+    "parts:new": Row(
+        PARTS_STORE,
+        (
+            get(),
+            post(
+                data=lambda ids: {
+                    "code": "PG-1",
+                    "name": "電源",
+                    "unit": "piece",
+                    "unit_cost": "80.00",
+                    "warranty_months": "6",
+                }
+            ),
+        ),
+        note="the organisation's catalogue; a second allowed caller meets the 422 (code taken)",
+    ),  # fmt: skip
+    "parts:part": Row(
+        PARTS_READ, (get(kwargs=pk("part")),), note="the organisation's catalogue: branch B too"
+    ),
+    "parts:change": Row(
+        PARTS_STORE,
+        (
+            post(
+                kwargs=pk("part"),
+                data=lambda ids: {
+                    "name": "半球攝像機",
+                    "unit_cost": "360.00",
+                    "warranty_months": "12",
+                    "active": "on",
+                },
+            ),
+        ),
+    ),  # fmt: skip
+    "parts:movement": Row(
+        PARTS_STORE,
+        (post(kwargs=pk("part"), data=lambda ids: {"kind": "receipt", "quantity": "1"}),),
+        note="a receipt into the caller's own branch store",
+    ),
+    "parts:reserve": Row(
+        PARTS_FIELD,
+        (
+            post(
+                kwargs=pk("part"),
+                data=lambda ids: {"ticket": ids["ticket_number"], "quantity": "1"},
+            ),
+        ),
+        note="branch B finds no ticket of its own with A's number: 422, nothing written",
+    ),  # fmt: skip
+    "parts:cancel": Row(
+        PARTS_FIELD,
+        (post(kwargs=lambda ids: {"pk": ids["part"], "reservation_pk": ids["reservation"]}),),
+        on_record=True,
+        note="cancelled by the first allowed caller: the others meet the 409",
+    ),
+    "parts:install": Row(
+        PARTS_FIELD,
+        (post(kwargs=pk("part"), data=lambda ids: {"equipment": "HK-0001", "serial": "S-2"}),),
+        note="branch B has no item with A's serial: 422, nothing written",
+    ),
+    # bills (BS-10): branch A's; supervisors review, issue and credit, administrators set fees
+    "billing:list": Row(BILLS_READ, (get(), get(query=lambda ids: {"state": "draft"}))),
+    "billing:list_xlsx": Row(BILLS_READ),
+    "billing:bill": Row(BILLS_READ, (get(kwargs=pk("bill")),), on_record=True),
+    "billing:pdf": Row(BILLS_READ, (get(kwargs=pk("bill")),), on_record=True),
+    "billing:xlsx": Row(BILLS_READ, (get(kwargs=pk("bill")),), on_record=True),
+    "billing:review": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("bill"), data=lambda ids: {"note": "已核對", "labour_minutes": "45"}),),
+        on_record=True,
+        note="once the draft is issued (its own row), allowed callers meet the 409",
+    ),
+    "billing:issue": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("bill")),),
+        on_record=True,
+        note="issued by the first allowed caller: the others meet the 409",
+    ),  # fmt: skip
+    "billing:withdraw": Row(
+        SUPERVISORS,
+        (post(kwargs=pk("bill_to_withdraw"), data=lambda ids: {"reason": "重複"}),),
+        on_record=True,
+        note="withdrawn by the first allowed caller: the others meet the 409",
+    ),
+    "billing:credit": Row(
+        SUPERVISORS,
+        (
+            post(
+                kwargs=pk("bill_issued"),
+                data=lambda ids: {"reason": "折讓", f"amount_{ids['bill_issued_line']}": "5.00"},
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "billing:settings": Row(SUPERVISORS),
+    "billing:settings_save": Row(
+        ADMINS,
+        (
+            post(
+                data=lambda ids: {
+                    "currency": "CNY",
+                    "labour_mode": "per_hour",
+                    "labour_rate": "120.00",
+                    "labour_minimum": "100.00",
+                    "labour_rounding": "hour",
+                }
+            ),
+        ),
+    ),  # fmt: skip
     "servicedesk:field": Row(HOTLINE_FIELD),
     "servicedesk:field_ticket": Row(HOTLINE_FIELD, (get(kwargs=pk("ticket")),), on_record=True),
     "servicedesk:arrive": Row(

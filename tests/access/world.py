@@ -334,6 +334,7 @@ def _parts_and_bills(world: World) -> dict[str, object]:
     return {
         "part": part.pk,
         "reservation": reservation.pk,
+        "ticket_number": open_ticket.number,
         "bill": bills[0].pk,
         "bill_to_withdraw": bills[1].pk,
         "bill_issued": issued.pk,

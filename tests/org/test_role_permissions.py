@@ -279,4 +279,3 @@ def test_every_role_keeps_exactly_its_permissions():
 def test_no_app_grants_a_permission_twice_to_one_role():
     for role, names in role_permissions().items():
         assert len(names) == len(set(names)), role
-

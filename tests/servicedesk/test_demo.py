@@ -3,7 +3,9 @@ show, through the real actions; removed again by the demo's reset."""
 
 import pytest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from aftercare.apps import demo_removers
 from aftercare.servicedesk import demo
 from aftercare.servicedesk.models import Ticket, TicketEvent
 from tests.contracts.helpers import building
@@ -24,5 +26,10 @@ def test_demo_tickets_in_every_state_and_their_removal():
     assert resolved.signature.name.endswith(".png") and resolved.signed_by == "李國強"
     assert paused.pause_reason == "parts"
     assert tickets[3].emergency
+    # The resolved ticket's repair was billed (billing listens to the resolve step): the
+    # apps built on the hotline remove their rows first, as `demo --reset` does.
+    for path in demo_removers():
+        if path.startswith(("aftercare.billing.", "aftercare.parts.")):
+            import_string(path)(b.org)
     demo.remove(b.org)
     assert not Ticket.objects.exists() and not TicketEvent.objects.exists()

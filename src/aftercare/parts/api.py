@@ -73,6 +73,16 @@ def _part(request: StaffRequest, pk: int) -> Part:
     return queries.get_part_for(request.user, pk)
 
 
+def _known_part(request: StaffRequest, pk: int) -> Part:
+    """A part named in a body: one the catalogue does not hold is bad input (422), not a
+    missing page (404)."""
+    part = queries.visible_parts(request.user).filter(pk=pk).first()
+    if part is None:
+        message = _("Unknown part.")
+        raise InvalidInput(message, fields={"part_id": [message]})
+    return part
+
+
 @router.post("/parts", response=responses({201: PartOut}, 409))
 def create_part(request: StaffRequest, payload: PartIn) -> Status[dict[str, Any]]:
     """A catalogue line of the organisation; its code is unique there."""
@@ -168,11 +178,8 @@ def record_movement(request: StaffRequest, payload: MovementIn) -> Status[dict[s
     """A line of the stock ledger: a receipt, an issue to or return from a ticket, or an
     adjustment with its reason. Stock never goes below zero."""
     user = request.user
-    part = queries.visible_parts(user).filter(pk=payload.part_id).first()
-    if part is None:
-        message = _("Unknown part.")
-        raise InvalidInput(message, fields={"part_id": [message]})
     ticket = get_ticket_for(user, payload.ticket_id) if payload.ticket_id is not None else None
+    part = _known_part(request, payload.part_id)
     store = None
     if payload.store_id is not None:
         store = queries.visible_stores(user).filter(pk=payload.store_id).first()
@@ -233,11 +240,8 @@ def reserve(request: StaffRequest, payload: ReservationIn) -> Status[dict[str, A
     """Hold stock for a ticket. Served at once if the serving order reaches it (covered owners
     first, then the oldest); otherwise it waits, and BS-12 asks the parts clerk to procure."""
     user = request.user
-    part = queries.visible_parts(user).filter(pk=payload.part_id).first()
-    if part is None:
-        message = _("Unknown part.")
-        raise InvalidInput(message, fields={"part_id": [message]})
-    ticket = get_ticket_for(user, payload.ticket_id)
+    ticket = get_ticket_for(user, payload.ticket_id)  # 404 outside the reader's tickets
+    part = _known_part(request, payload.part_id)
     reservation = actions.reserve(by=user, part=part, quantity=payload.quantity, ticket=ticket)
     return Status(201, _reservation_out(reservation))
 
@@ -252,7 +256,7 @@ def list_reservations(request: StaffRequest, part_id: Id) -> list[dict[str, Any]
     ]
 
 
-class CancelIn(Input):
+class ReservationCancelIn(Input):
     reason: str = Field("", max_length=300)
 
 
@@ -260,7 +264,7 @@ class CancelIn(Input):
     "/reservations/{reservation_id}/cancel", response=responses({200: ReservationOut}, 404, 409)
 )
 def cancel_reservation(
-    request: StaffRequest, reservation_id: Id, payload: CancelIn
+    request: StaffRequest, reservation_id: Id, payload: ReservationCancelIn
 ) -> dict[str, Any]:
     reservation = (
         Reservation.objects.filter(store__in=queries.visible_stores(request.user))
@@ -304,15 +308,12 @@ def install(request: StaffRequest, payload: InstallationIn) -> Status[dict[str, 
     """A part fitted to an equipment item on its own (not at a ticket's resolve step): the
     item is covered by the part's own warranty from that day."""
     user = request.user
-    part = queries.visible_parts(user).filter(pk=payload.part_id).first()
-    if part is None:
-        message = _("Unknown part.")
-        raise InvalidInput(message, fields={"part_id": [message]})
-    equipment = (
+    equipment = (  # 404 outside the reader's sites
         Equipment.objects.visible_to(user)
         .select_related("system__site__branch__organisation")
         .get(pk=payload.equipment_id)
     )
+    part = _known_part(request, payload.part_id)
     ticket = get_ticket_for(user, payload.ticket_id) if payload.ticket_id is not None else None
     row = actions.install(
         by=user, part=part, equipment=equipment, at=payload.at, serial=payload.serial,

@@ -28,11 +28,10 @@ def _reservation_url(obligation: ObligationRow, user: AbstractBaseUser) -> str |
     """BS-12: the part's page, where its reservations are listed in serving order."""
     from aftercare.parts.models import Reservation
 
-    part_id = (
-        Reservation.objects.filter(pk=obligation.subject_id)
-        .values_list("part_id", flat=True)
-        .first()
-    )
+    if obligation.subject_id is None:
+        return None
+    rows = Reservation.objects.filter(pk=int(obligation.subject_id))
+    part_id = rows.values_list("part_id", flat=True).first()
     return reverse("parts:part", args=[part_id]) if part_id is not None else None
 
 

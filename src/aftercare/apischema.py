@@ -12,6 +12,7 @@ Input rules (docs/architecture.md, "API"):
 - `null` is accepted only where the field is declared nullable.
 """
 
+import re
 import types
 from collections.abc import Callable
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -65,10 +67,35 @@ class BoundedPagination(LimitOffsetPagination):
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NUMBER_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def _number_text(value: Any) -> Any:
+    """An exact number travels as text ("350.00") or a JSON number; no other text."""
+    if isinstance(value, bool) or (isinstance(value, str) and not _NUMBER_TEXT.match(value)):
+        raise PydanticCustomError("number_text", _("Give a number such as 2 or 350.00."))
+    return value
+
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_number_text),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT.pattern}]}
+    ),
+]
+"""Quantities and money: exact decimals, sent as "350.00" (or a JSON number); the action
+checks places and ranges with its own message."""
+
+
 def _text_only(kind: str) -> Callable[[Any], Any]:
     """Moments and dates travel as text; pydantic would also read a number as a Unix time."""
 
     def check(value: Any) -> Any:
+        if isinstance(value, str) and kind == "date" and not _DATE_TEXT.match(value):
+            # pydantic would read "0" as a Unix time; a date is written YYYY-MM-DD.
+            raise PydanticCustomError("date_type", _("Give the date as text, e.g. 2026-05-01."))
         if isinstance(value, str | datetime | date):
             return value
         if kind == "moment":

@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Day, Id, Input, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, Number, responses
 from aftercare.billing import actions, queries
 from aftercare.billing.choices import Basis, BillState, LineKind
 from aftercare.billing.models import Bill, CreditNote
@@ -179,8 +179,8 @@ def withdraw_bill(request: StaffRequest, bill_id: Id, payload: WithdrawIn) -> di
 
 class CreditLineIn(Input):
     bill_line_id: Id
-    quantity: Decimal | None = Field(None, description="Credit this much at the line's price…")
-    amount: Decimal | None = Field(None, description="…or this amount (two decimals).")
+    quantity: Number | None = Field(None, description="Credit this much at the line's price…")
+    amount: Number | None = Field(None, description="…or this amount (two decimals).")
 
 
 class CreditNoteIn(Input):

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, Number, responses
 from aftercare.contracts.choices import CoverageKind
 from aftercare.errors import InvalidInput
 from aftercare.org.http import StaffRequest
@@ -36,13 +36,13 @@ class PartIn(Input):
     code: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
     unit: Unit = Unit.PIECE
-    unit_cost: Decimal = Field(..., description='Two decimal places at most: "350.00".')
+    unit_cost: Number = Field(..., description='Two decimal places at most: "350.00".')
     warranty_months: int = Field(0, ge=0, le=240)
 
 
 class PartChangeIn(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
-    unit_cost: Decimal | None = None
+    unit_cost: Number | None = None
     warranty_months: int | None = Field(None, ge=0, le=240)
     active: bool | None = None
 
@@ -143,7 +143,7 @@ def change_part(request: StaffRequest, part_id: Id, payload: PartChangeIn) -> di
 
 class MovementIn(Input):
     part_id: Id
-    quantity: Decimal = Field(..., description="Positive; an adjustment may be negative.")
+    quantity: Number = Field(..., description="Positive; an adjustment may be negative.")
     kind: MovementKind
     reason: str = Field("", max_length=300, description="Required for an adjustment.")
     ticket_id: Id | None = Field(None, description="For an issue or a return.")
@@ -202,7 +202,7 @@ def list_movements(request: StaffRequest, part_id: Id) -> Any:
 
 class ReservationIn(Input):
     part_id: Id
-    quantity: Decimal
+    quantity: Number
     ticket_id: Id
 
 

@@ -1,7 +1,6 @@
 """API of the hotline (BS-7, BS-8, BS-13): tickets, their clocks, and suspensions."""
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -11,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BeforeValidator, WithJsonSchema
 
-from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, Number, responses
 from aftercare.contracts.choices import CoverageKind, FaultCategory
 from aftercare.errors import Errors, InvalidInput
 from aftercare.org.http import StaffRequest
@@ -272,7 +271,7 @@ def resume(request: StaffRequest, ticket_id: Id, payload: ResumeIn) -> dict[str,
 
 class PartUsedIn(Input):
     part_id: Id
-    quantity: Decimal = Field(..., description="In the part's unit: whole for pieces.")
+    quantity: Number = Field(..., description="In the part's unit: whole for pieces.")
     equipment_id: Id | None = Field(None, description="The item the part was fitted to.")
     serial: str = Field("", max_length=100)
 

@@ -120,3 +120,19 @@ def test_bad_input_is_refused_in_the_readers_language_and_writes_nothing(api_cli
         {"part_id": s.camera_part.pk, "quantity": "0.5", "kind": "receipt"},
     )
     assert response.status_code == 422
+
+
+def test_a_refusal_is_worded_in_the_readers_language(client):
+    s = stores()
+    client.force_login(s.pat)
+    before = StockMovement.objects.count()
+    for language, words in (("zh-hant", "此備件以整數計量"), ("zh-hans", "此备件以整数计量")):
+        response = client.post(
+            "/api/v1/stock-movements",
+            {"part_id": s.camera_part.pk, "quantity": "1.5", "kind": "receipt"},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 422
+        assert words in response.json()["fields"]["quantity"][0]
+    assert StockMovement.objects.count() == before

@@ -90,7 +90,11 @@ class _Frozen(models.Model):
         return super().delete(*args, **kwargs)
 
     def _bill_issued(self) -> bool:
-        raise NotImplementedError
+        """Whether the bill this row belongs to (itself, or a line's bill) is stored as issued."""
+        bill_id = getattr(self, "bill_id", None) if not isinstance(self, Bill) else self.pk
+        return (
+            bill_id is not None and Bill.objects.filter(pk=bill_id, state=BillState.ISSUED).exists()
+        )
 
 
 class Bill(_Frozen):
@@ -141,11 +145,6 @@ class Bill(_Frozen):
     def __str__(self) -> str:
         return self.number or f"draft {self.pk}"
 
-    def _bill_issued(self) -> bool:
-        return (
-            self.pk is not None and Bill.objects.filter(pk=self.pk, state=BillState.ISSUED).exists()
-        )
-
     @property
     def is_issued(self) -> bool:
         return self.state == BillState.ISSUED
@@ -170,9 +169,6 @@ class BillLine(_Frozen):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.description}"
-
-    def _bill_issued(self) -> bool:
-        return Bill.objects.filter(pk=self.bill_id, state=BillState.ISSUED).exists()
 
 
 class CreditNote(models.Model):

@@ -17,7 +17,7 @@ from django import forms
 from django.utils import timezone
 
 from aftercare import moments
-from aftercare.errors import DomainError
+from aftercare.errors import DomainError, NotAllowed
 
 LOCAL_MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_INPUT = {"type": "date", "class": "form-control"}
@@ -122,3 +122,13 @@ def user_tz(user: object) -> ZoneInfo:
     current = timezone.get_current_timezone()
     assert isinstance(current, ZoneInfo), current  # Django 5 activates zoneinfo zones only
     return current
+
+
+def refused_on_form(form: forms.BaseForm, error: DomainError, **aliases: str) -> int:
+    """Put an action's refusal on the form that asked for it and answer the page's status
+    (422, 409 …). A refusal of the person is not a form error: NotAllowed goes on to the 403
+    page."""
+    if isinstance(error, NotAllowed):
+        raise error
+    show_domain_error(form, error, aliases=aliases)
+    return error.status

@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -32,7 +31,7 @@ from aftercare.billing.forms import (
 )
 from aftercare.billing.models import Bill
 from aftercare.errors import DomainError, NotAllowed
-from aftercare.formfields import filter_status, show_domain_error, user_tz
+from aftercare.formfields import filter_status, refused_on_form, user_tz
 from aftercare.org.http import StaffRequest
 from aftercare.paperwork.rendering import PDF_TYPE, XLSX_TYPE, download
 
@@ -50,15 +49,6 @@ def _bill(request: StaffRequest, pk: int) -> Bill:
         return queries.get_bill_for(request.user, pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-
-
-def _refused(form: forms.BaseForm, error: DomainError) -> int:
-    """Put a refusal on its form and answer its status; a refusal of the person (403) is the
-    403 page, never a form."""
-    if isinstance(error, NotAllowed):
-        raise error
-    show_domain_error(form, error)
-    return error.status
 
 
 # -- the list -------------------------------------------------------------------------------------
@@ -220,7 +210,7 @@ def review(request: StaffRequest, pk: int) -> HttpResponse:
                 labour_minutes=minutes if bill.basis in LABOUR_BILLED else None,
             )
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect("billing:bill", pk=bill.pk)
@@ -255,7 +245,7 @@ def withdraw(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             actions.withdraw(bill, by=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("The draft is withdrawn."))
             return redirect("billing:bill", pk=bill.pk)
@@ -355,7 +345,7 @@ def save_settings(request: StaffRequest) -> HttpResponse:
         try:
             actions.save_settings(organisation, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("Billing settings saved."))
             return redirect("billing:settings")

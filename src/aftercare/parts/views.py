@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftercare.errors import DomainError, NotAllowed
-from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.formfields import local_now, refused_on_form, user_tz
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import User
 from aftercare.parts import actions, queries
@@ -48,15 +48,6 @@ def _part(request: StaffRequest, pk: int) -> Part:
         return queries.get_part_for(request.user, pk)
     except ObjectDoesNotExist as missing:
         raise Http404 from missing
-
-
-def _refused(form: forms.BaseForm, error: DomainError, **aliases: str) -> int:
-    """Put a refusal on its form and answer its status; a refusal of the person (403) is the
-    403 page, never a form."""
-    if isinstance(error, NotAllowed):
-        raise error
-    show_domain_error(form, error, aliases=aliases)
-    return error.status
 
 
 def _ticket_by_number(user: User, text: str, form: forms.BaseForm) -> Ticket | None:
@@ -138,7 +129,7 @@ def part_new(request: StaffRequest) -> HttpResponse:
                     unit_cost=data["unit_cost"], warranty_months=data["warranty_months"] or 0,
                 )  # fmt: skip
             except DomainError as error:
-                status = _refused(form, error)
+                status = refused_on_form(form, error)
             else:
                 messages.success(request, _("Part %(code)s saved.") % {"code": part.code})
                 return redirect("parts:part", pk=part.pk)
@@ -236,7 +227,7 @@ def change(request: StaffRequest, pk: int) -> HttpResponse:
                 warranty_months=data["warranty_months"], active=data["active"],
             )  # fmt: skip
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             return _saved(request, part, _("The part was saved."))
     return _part_page(request, _part(request, pk), change_form=form, status=status)
@@ -260,7 +251,7 @@ def movement(request: StaffRequest, pk: int) -> HttpResponse:
                     reason=data["reason"], store=data["store"], ticket=ticket,
                 )  # fmt: skip
             except DomainError as error:
-                status = _refused(form, error, ticket_id="ticket", store_id="store")
+                status = refused_on_form(form, error, ticket_id="ticket", store_id="store")
             else:
                 return _saved(request, part, _("The movement was recorded."))
     return _part_page(request, _part(request, pk), movement_form=form, status=status)
@@ -285,7 +276,7 @@ def reserve(request: StaffRequest, pk: int) -> HttpResponse:
                     by=user, part=part, quantity=data["quantity"], ticket=ticket
                 )
             except DomainError as error:
-                status = _refused(form, error, ticket_id="ticket")
+                status = refused_on_form(form, error, ticket_id="ticket")
             else:
                 text = (
                     _("Reserved: served from stock.")
@@ -316,7 +307,7 @@ def cancel(request: StaffRequest, pk: int, reservation_pk: int) -> HttpResponse:
         try:
             actions.cancel_reservation(reservation, by=user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             return _saved(request, part, _("The reservation was cancelled."))
     return _part_page(
@@ -345,7 +336,7 @@ def install(request: StaffRequest, pk: int) -> HttpResponse:
                     serial=data["serial"], ticket=ticket,
                 )  # fmt: skip
             except DomainError as error:
-                status = _refused(form, error, equipment_id="equipment", ticket_id="ticket")
+                status = refused_on_form(form, error, equipment_id="equipment", ticket_id="ticket")
             else:
                 return _saved(
                     request, part,

@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -29,7 +28,7 @@ from aftercare import apps as aftercare_apps
 from aftercare.contracts.choices import CoverageKind, FaultCategory
 from aftercare.contracts.queries import visible_calendars
 from aftercare.errors import DomainError, NotAllowed
-from aftercare.formfields import local_now, show_domain_error, user_tz
+from aftercare.formfields import local_now, refused_on_form, show_domain_error, user_tz
 from aftercare.org.access import scoped
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import Branch, User
@@ -435,15 +434,6 @@ def ticket(request: StaffRequest, pk: int) -> HttpResponse:
     return _ticket_page(request, _ticket(request, pk))
 
 
-def _refused(form: forms.BaseForm, error: DomainError, **aliases: str) -> int:
-    """Put a refusal on its form and answer its status; a refusal of the person (403) is the
-    403 page, never a form."""
-    if isinstance(error, NotAllowed):
-        raise error
-    show_domain_error(form, error, aliases=aliases)
-    return error.status
-
-
 @login_required
 @permission_required(DISPATCH, raise_exception=True)
 @require_POST
@@ -455,7 +445,7 @@ def dispatch(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             actions.dispatch(ticket, engineer=form.cleaned_data["engineer"], by=request.user)
         except DomainError as error:
-            status = _refused(form, error, engineer_id="engineer")
+            status = refused_on_form(form, error, engineer_id="engineer")
         else:
             messages.success(request, _("Engineer dispatched."))
             return redirect("servicedesk:ticket", pk=ticket.pk)
@@ -476,7 +466,7 @@ def change(request: StaffRequest, pk: int) -> HttpResponse:
                 emergency=form.cleaned_data["emergency"],
             )  # fmt: skip
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("Ticket changed; its clocks were read again."))
             return redirect("servicedesk:ticket", pk=ticket.pk)
@@ -562,7 +552,7 @@ def arrive(request: StaffRequest, pk: int) -> HttpResponse:
                 longitude=form.cleaned_data["longitude"] or None,
             )  # fmt: skip
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             return _done(request, ticket, _("Arrival recorded."))
     return _field_page(request, _ticket(request, pk), arrive_form=form, status=status)
@@ -579,7 +569,7 @@ def pause(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             actions.pause(ticket, by=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             return _done(request, ticket, _("The clocks are paused."))
     return _field_page(request, _ticket(request, pk), pause_form=form, status=status)
@@ -752,7 +742,7 @@ def declare_suspension(request: StaffRequest) -> HttpResponse:
                 starts_at=data["starts_at"], ends_at=data["ends_at"], note=data["note"],
             )  # fmt: skip
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("Suspension declared; the open tickets' clocks stop."))
             return redirect("servicedesk:suspensions")
@@ -771,7 +761,7 @@ def end_suspension(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             actions.end_suspension(row, by=user, ends_at=form.cleaned_data["ends_at"])
         except DomainError as error:
-            status = _refused(form, error)
+            status = refused_on_form(form, error)
         else:
             messages.success(request, _("Suspension ended; the clocks run again."))
             return redirect("servicedesk:suspensions")
@@ -810,7 +800,7 @@ def hotline_settings(request: StaffRequest) -> HttpResponse:
                     emergency_fix_hours=data["emergency_fix_hours"],
                 )  # fmt: skip
             except DomainError as error:
-                status = _refused(form, error)
+                status = refused_on_form(form, error)
             else:
                 messages.success(request, _("Hotline settings saved."))
                 return redirect("servicedesk:settings")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,7 @@ from aftercare.parts.models import (
 )
 from aftercare.servicedesk.models import Ticket
 from aftercare.sites.models import Equipment
-from aftercare.standard.deadlines import add_months
+from aftercare.standard.deadlines import last_covered_day
 
 RULE = "BS-12"
 RESERVATION_CANCELLED = json.dumps({"code": "reservation_cancelled"})
@@ -490,14 +490,12 @@ def _open_duty(reservation: Reservation, at: datetime) -> None:
 # -- installation --------------------------------------------------------------------------------
 
 
-def warranty_of_installation(part: Part, installed_on: Any) -> tuple[Any, Any]:
-    """(first, last covered day) of a part's own warranty from its installation day: 12 months
-    from 2026-07-20 cover through 2027-07-19. None, None for a part without one."""
-    from datetime import timedelta
-
+def warranty_of_installation(part: Part, installed_on: date) -> tuple[date | None, date | None]:
+    """(first, last covered day) of a part's own warranty from its installation day; None,
+    None for a part without one."""
     if part.warranty_months <= 0:
         return None, None
-    return installed_on, add_months(installed_on, part.warranty_months) - timedelta(days=1)
+    return installed_on, last_covered_day(installed_on, part.warranty_months)
 
 
 @transaction.atomic

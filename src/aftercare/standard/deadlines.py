@@ -110,7 +110,12 @@ def warranty_ends_on(organisation: Organisation, starts_on: date) -> date:
     to the month's end, so 2024-02-29 → 2026-02-28 → covered through 2026-02-27.
     """
     rule = effective_rule(organisation, "BS-5")
-    months = rule.due_after if rule.due_after is not None else 24
+    return last_covered_day(starts_on, rule.due_after if rule.due_after is not None else 24)
+
+
+def last_covered_day(starts_on: date, months: int) -> date:
+    """The last day of a warranty of `months` starting on `starts_on`: the day before the same
+    date `months` later (a part's 12 months from 2026-07-20 cover through 2027-07-19)."""
     return add_months(starts_on, months) - timedelta(days=1)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aftercare.billing.actions import Decision, decide
 from aftercare.billing.choices import Basis, BillState
-from aftercare.billing.queries import basis_text
+from aftercare.billing.queries import basis_text, visible_bills
 
 
 def decision_text(decision: Decision) -> str:
@@ -33,7 +33,12 @@ def ticket_section(request: Any, ticket: Any) -> str:
     decision = decide(ticket)
     bills = []
     if request.user.has_perm("billing.view_bill"):
-        bills = list(ticket.bills.exclude(state=BillState.VOID).order_by("-id"))
+        bills = list(
+            visible_bills(request.user)
+            .filter(ticket=ticket)
+            .exclude(state=BillState.VOID)
+            .order_by("-id")
+        )
     context = {
         "ticket": ticket,
         "decision": decision,

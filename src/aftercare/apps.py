@@ -171,6 +171,9 @@ class AftercareApp(AppConfig):
     #: Dotted path of a function ``(ticket, codes) -> {code: part id}`` naming the parts that
     #: the engineer typed by code on the resolve form (the parts app keeps the catalogue).
     part_codes: ClassVar[str | None] = None
+    #: Kind code → dotted path of an ``agreements.kinds.PlanKind``: the plans this app agrees
+    #: with owners through the one agreement workflow (BS-4, BS-9).
+    agreement_kinds: ClassVar[Mapping[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -283,6 +286,14 @@ def ticket_resolved(ticket: Any, *, by: Any, at: Any, parts: Sequence[Mapping[st
 
         message = _("Parts are not kept in this installation: leave them out.")
         raise InvalidInput(message, fields={"parts": [str(message)]})
+
+
+def agreement_kinds() -> dict[str, str]:
+    """Kind code → dotted path of its PlanKind, from every installed app."""
+    kinds: dict[str, str] = {}
+    for config in aftercare_apps():
+        kinds.update(config.agreement_kinds)
+    return kinds
 
 
 def ticket_sections(request: Any, ticket: Any) -> list[SafeString]:

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "aftercare.servicedesk",
     "aftercare.parts",
     "aftercare.billing",
+    "aftercare.agreements",
+    "aftercare.maintenance",
+    "aftercare.training",
     "axes",
 ]
 

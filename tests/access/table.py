@@ -40,6 +40,11 @@ PARTS_READ = frozenset({SUPERVISOR, ENGINEER, PARTS, ADMIN})  # the catalogue an
 PARTS_FIELD = PARTS_READ  # who reserves and fits parts
 PARTS_STORE = frozenset({SUPERVISOR, PARTS, ADMIN})  # who keeps the catalogue and the ledger
 BILLS_READ = frozenset({SUPERVISOR, PARTS, ADMIN})
+TRAINING = frozenset({SUPERVISOR, COORDINATOR, ADMIN})  # who manages owner training
+TRAINING_READ = frozenset({SUPERVISOR, ENGINEER, COORDINATOR, ADMIN})
+MAINTENANCE = SUPERVISORS  # who drafts plans and keeps the checklists (BS-9)
+MAINTENANCE_FIELD = frozenset({SUPERVISOR, ENGINEER, ADMIN})  # who records and moves visits
+MAINTENANCE_READ = BUILDING_READ
 
 TODAY = timezone.localdate()
 PERIOD = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
@@ -575,6 +580,264 @@ PAGES: dict[str, Row] = {
         (post(kwargs=pk("part"), data=lambda ids: {"equipment": "HK-0001", "serial": "S-2"}),),
         note="branch B has no item with A's serial: 422, nothing written",
     ),
+    # owner training (BS-1…BS-3, BS-11): branch A's trainees, plans, sessions and coverage (a
+    # caller of branch B names A's owner or system in vain: the form refuses it, 422)
+    "training:list": Row(TRAINING_READ),
+    "training:trainees": Row(TRAINING_READ),
+    "training:trainee_new": Row(
+        TRAINING,
+        (
+            get(),
+            post(
+                data=lambda ids: {
+                    "customer": ids["bs_customer"],
+                    "name": "張小明",
+                    "education": "secondary",
+                    "english_level": "none",
+                }
+            ),
+        ),
+        note="branch B may not choose A's owner: 422, nothing written",
+    ),  # fmt: skip
+    "training:trainee": Row(TRAINING_READ, (get(kwargs=pk("trainee")),), on_record=True),
+    "training:assessment": Row(
+        TRAINING,
+        (
+            get(kwargs=pk("trainee")),
+            post(
+                kwargs=pk("trainee"),
+                data=lambda ids: {
+                    "system": ids["bs_system"],
+                    "track": "operator",
+                    "passed": "yes",
+                },
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "training:departure": Row(
+        TRAINING,
+        (
+            get(kwargs=pk("trainee_leaving")),
+            post(kwargs=pk("trainee_leaving"), data=lambda ids: {"left_on": YESTERDAY}),
+        ),
+        on_record=True,
+        note="recorded by the first allowed caller: the others meet the 409",
+    ),  # fmt: skip
+    "training:trainee_record": Row(TRAINING_READ, (get(kwargs=pk("trainee")),), on_record=True),
+    "training:plan_new": Row(
+        TRAINING,
+        (
+            get(),
+            post(
+                data=lambda ids: {
+                    "system": ids["bs_system"],
+                    "track": "manager",
+                    "min_education": "none",
+                    "min_english_level": "none",
+                }
+            ),
+        ),
+        note="one plan per system and track: later allowed callers meet the 409; branch B "
+        "may not choose A's system (422)",
+    ),  # fmt: skip
+    "training:plan": Row(TRAINING_READ, (get(kwargs=pk("training_plan")),), on_record=True),
+    "training:session_new": Row(
+        TRAINING,
+        (
+            get(kwargs=pk("training_plan")),
+            post(
+                kwargs=pk("training_plan"),
+                data=lambda ids: {
+                    "topics": ["operator.principles"],
+                    "trainees": [ids["trainee"]],
+                    "trainer": "李工",
+                },
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "training:attendance_sheet": Row(
+        TRAINING_READ, (get(kwargs=pk("training_session")),), on_record=True
+    ),
+    "training:coverage": Row(TRAINING_READ, (get(kwargs=pk("bs_site")),), on_record=True),
+    "training:site_record": Row(TRAINING_READ, (get(kwargs=pk("bs_site")),), on_record=True),
+    # plans agreed with owners (BS-4), on maintenance plans of branch A: the workflow's moves
+    # need the kind's change permission on the plan's branch, reading needs its view permission
+    "agreements:plan": Row(MAINTENANCE_READ, (get(kwargs=pk("maintenance_plan")),), on_record=True),
+    "agreements:submit": Row(MAINTENANCE, (post(kwargs=pk("plan_draft")),), on_record=True),
+    "agreements:confirm": Row(
+        MAINTENANCE,
+        (
+            get(kwargs=pk("plan_submitted")),
+            post(
+                kwargs=pk("plan_submitted"),
+                data=lambda ids: {
+                    "confirmed_by": "李經理",
+                    "at": f"{YESTERDAY}T10:00",
+                    "signature_png": ids["maintenance_signature"],
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "agreements:reject": Row(
+        MAINTENANCE,
+        (
+            get(kwargs=pk("plan_submitted")),
+            post(
+                kwargs=pk("plan_submitted"),
+                data=lambda ids: {"person": "李經理", "reason": "日期不合適"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "agreements:edit": Row(
+        MAINTENANCE,
+        (
+            get(kwargs=pk("plan_draft")),
+            post(kwargs=pk("plan_draft"), data=lambda ids: {"every_months": "4"}),
+        ),
+        on_record=True,
+    ),
+    "agreements:revise": Row(
+        MAINTENANCE,
+        (
+            get(kwargs=pk("maintenance_plan")),
+            post(
+                kwargs=pk("maintenance_plan"),
+                data=lambda ids: {"every_months": "2", "reason": "業主要求加密"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "agreements:compare": Row(
+        MAINTENANCE_READ, (get(kwargs=pk("maintenance_plan")),), on_record=True
+    ),
+    "agreements:signature": Row(
+        MAINTENANCE_READ,
+        (get(kwargs=lambda ids: {"pk": ids["maintenance_plan"], "number": 1}),),
+        on_record=True,
+    ),
+    "agreements:scan": Row(
+        MAINTENANCE_READ,
+        (get(kwargs=lambda ids: {"pk": ids["maintenance_plan"], "number": 1}),),
+        on_record=True,
+        allowed_may_miss=True,
+        note="the plan was confirmed with a drawn signature: there is no scan (404)",
+    ),
+    # preventive maintenance (BS-9): branch A's plans and visits; the checklists are the
+    # organisation's (branch B's supervisor edits them too; another organisation's meets 404)
+    "maintenance:list": Row(
+        MAINTENANCE_READ, (get(), get(query=lambda ids: {"state": "confirmed"}))
+    ),
+    "maintenance:new": Row(
+        MAINTENANCE,
+        (
+            get(),
+            get(query=lambda ids: {"site": ids["bs_site"]}),
+            post(
+                query=lambda ids: {"site": ids["bs_site"]},
+                data=lambda ids: {
+                    "systems": [ids["bs_system"]],
+                    "every_months": "3",
+                    "starts_on": TODAY.isoformat(),
+                    "ends_on": (TODAY + timedelta(days=300)).isoformat(),
+                    "non_working_day": "previous",
+                },
+            ),
+        ),
+        note="branch B cannot name A's site: it is offered its own sites, nothing written",
+    ),  # fmt: skip
+    "maintenance:plan": Row(
+        MAINTENANCE_READ, (get(kwargs=pk("maintenance_plan")),), on_record=True
+    ),
+    "maintenance:engineer": Row(
+        MAINTENANCE,
+        (post(kwargs=pk("maintenance_plan"), data=lambda ids: {"engineer": ""}),),
+        on_record=True,
+    ),
+    "maintenance:visit": Row(
+        MAINTENANCE_READ, (get(kwargs=pk("maintenance_visit")),), on_record=True
+    ),
+    "maintenance:result": Row(
+        MAINTENANCE_FIELD,
+        (
+            post(
+                kwargs=pk("maintenance_visit"),
+                data=lambda ids: {
+                    "done_at": (TODAY - timedelta(days=1)).isoformat() + "T10:00",
+                    "signed_by": "李經理",
+                    "signature_png": "",
+                    **{f"result_{row['check_id']}": "ok" for row in ids["maintenance_items"]},
+                },
+            ),
+        ),
+        on_record=True,
+        note="without a signature allowed callers meet the 422",
+    ),  # fmt: skip
+    "maintenance:reschedule": Row(
+        MAINTENANCE_FIELD,
+        (
+            post(
+                kwargs=pk("maintenance_visit"),
+                data=lambda ids: {
+                    "to": (TODAY + timedelta(days=40)).isoformat(),
+                    "reason": "業主要求",
+                },
+            ),
+        ),
+        on_record=True,
+        note="moved by the first allowed caller: the others meet the 422 (already that day)",
+    ),  # fmt: skip
+    "maintenance:report_pdf": Row(
+        MAINTENANCE_READ, (get(kwargs=pk("maintenance_visit_done")),), on_record=True
+    ),
+    "maintenance:photo": Row(
+        MAINTENANCE_READ,
+        (
+            get(
+                kwargs=lambda ids: {
+                    "pk": ids["maintenance_visit_done"],
+                    "check_pk": ids["maintenance_check_photo"],
+                }
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "maintenance:checklists": Row(MAINTENANCE_FIELD),
+    "maintenance:item_add": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=pk("checklist"),
+                data=lambda ids: {
+                    f"add-{ids['checklist']}-text": "機櫃除塵",
+                    f"add-{ids['checklist']}-kind": "check",
+                },
+            ),
+        ),
+    ),  # fmt: skip
+    "maintenance:item_change": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=pk("checklist_item"),
+                data=lambda ids: {
+                    f"item-{ids['checklist_item']}-text": "畫面清晰",
+                    f"item-{ids['checklist_item']}-kind": "check",
+                },
+            ),
+        ),
+        allowed_may_miss=True,
+        note="once an allowed caller removed the item (its own row), the others meet 404",
+    ),  # fmt: skip
+    "maintenance:item_remove": Row(
+        MAINTENANCE,
+        (post(kwargs=pk("checklist_item")),),
+        allowed_may_miss=True,
+        note="removed by the first allowed caller: the others meet 404",
+    ),  # fmt: skip
     # bills (BS-10): branch A's; supervisors review, issue and credit, administrators set fees
     "billing:list": Row(BILLS_READ, (get(), get(query=lambda ids: {"state": "draft"}))),
     "billing:list_xlsx": Row(BILLS_READ),
@@ -1354,6 +1617,184 @@ API: dict[str, Row] = {
         ),
         on_record=True,
     ),  # fmt: skip
+    # owner training (BS-1…BS-3, BS-11): branch A's; a caller of branch B names A's owner or
+    # system in vain (422) and A's trainee, plan or site not at all (404)
+    "POST /trainees": Row(
+        TRAINING,
+        (post(data=lambda ids: {"customer_id": ids["bs_customer"], "name": "張小明"}),),
+        note="branch B cannot name A's owner: 422, nothing written",
+    ),
+    "GET /trainees": Row(TRAINING_READ),
+    "GET /trainees/{trainee_id}": Row(
+        TRAINING_READ, (get(kwargs=lambda ids: {"trainee_id": ids["trainee"]}),), on_record=True
+    ),
+    "POST /trainees/{trainee_id}/assessments": Row(
+        TRAINING,
+        (
+            post(
+                kwargs=lambda ids: {"trainee_id": ids["trainee"]},
+                data=lambda ids: {
+                    "system_id": ids["bs_system"],
+                    "track": "operator",
+                    "passed": True,
+                },
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "POST /trainees/{trainee_id}/departure": Row(
+        TRAINING,
+        (
+            post(
+                kwargs=lambda ids: {"trainee_id": ids["trainee_leaving"]},
+                data=body(left_on=YESTERDAY),
+            ),
+        ),
+        on_record=True,
+        note="recorded by the first allowed caller: the others meet the 409",
+    ),  # fmt: skip
+    "POST /training-plans": Row(
+        TRAINING,
+        (post(data=lambda ids: {"system_id": ids["bs_system"], "track": "manager"}),),
+        note="one plan per system and track: later allowed callers meet the 409; branch B "
+        "cannot name A's system (422)",
+    ),
+    "GET /training-plans": Row(TRAINING_READ),
+    "GET /training-plans/{plan_id}": Row(
+        TRAINING_READ,
+        (get(kwargs=lambda ids: {"plan_id": ids["training_plan"]}),),
+        on_record=True,
+    ),  # fmt: skip
+    "POST /training-sessions": Row(
+        TRAINING,
+        (
+            post(
+                data=lambda ids: {
+                    "plan_id": ids["training_plan"],
+                    "topics": ["operator.principles"],
+                    "trainee_ids": [ids["trainee"]],
+                }
+            ),
+        ),
+        on_record=True,
+    ),  # fmt: skip
+    "GET /sites/{site_id}/training-coverage": Row(
+        TRAINING_READ, (get(kwargs=lambda ids: {"site_id": ids["bs_site"]}),), on_record=True
+    ),
+    # plans agreed with owners (BS-4): the moves of branch A's maintenance plans
+    "GET /plans/{kind}/{plan_id}": Row(
+        MAINTENANCE_READ,
+        (get(kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["maintenance_plan"]}),),
+        on_record=True,
+    ),
+    "POST /plans/{kind}/{plan_id}/edit": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["plan_draft"]},
+                data=lambda ids: {"changes": {"every_months": 4}},
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /plans/{kind}/{plan_id}/submit": Row(
+        MAINTENANCE,
+        (post(kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["plan_draft"]}),),
+        on_record=True,
+    ),
+    "POST /plans/{kind}/{plan_id}/confirm": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["plan_submitted"]},
+                data=lambda ids: {
+                    "confirmed_by": "李經理",
+                    "signature_png": ids["maintenance_signature"],
+                },
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /plans/{kind}/{plan_id}/reject": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["plan_submitted"]},
+                data=lambda ids: {"person": "李經理", "reason": "日期不合適"},
+            ),
+        ),
+        on_record=True,
+    ),
+    "POST /plans/{kind}/{plan_id}/revise": Row(
+        MAINTENANCE,
+        (
+            post(
+                kwargs=lambda ids: {"kind": "maintenance", "plan_id": ids["maintenance_plan"]},
+                data=lambda ids: {"reason": "業主要求加密", "changes": {"every_months": 2}},
+            ),
+        ),
+        on_record=True,
+    ),
+    # preventive maintenance (BS-9): branch A's plans and visits; a caller of branch B names
+    # A's site in vain (422) and A's plan or visit not at all (404)
+    "POST /maintenance-plans": Row(
+        MAINTENANCE,
+        (
+            post(
+                data=lambda ids: {
+                    "site_id": ids["bs_site"],
+                    "system_ids": [ids["bs_system"]],
+                    "every_months": 3,
+                    "starts_on": TODAY.isoformat(),
+                    "ends_on": (TODAY + timedelta(days=300)).isoformat(),
+                }
+            ),
+        ),
+        note="branch B cannot name A's site: 422, nothing written",
+    ),  # fmt: skip
+    "GET /maintenance-plans": Row(MAINTENANCE_READ),
+    "GET /maintenance-plans/{plan_id}": Row(
+        MAINTENANCE_READ,
+        (get(kwargs=lambda ids: {"plan_id": ids["maintenance_plan"]}),),
+        on_record=True,
+    ),  # fmt: skip
+    "GET /maintenance-visits": Row(
+        MAINTENANCE_READ,
+        (get(query=lambda ids: {"plan_id": ids["maintenance_plan"]}),),
+        on_record=True,
+    ),  # fmt: skip
+    "GET /maintenance-visits/{visit_id}": Row(
+        MAINTENANCE_READ,
+        (get(kwargs=lambda ids: {"visit_id": ids["maintenance_visit"]}),),
+        on_record=True,
+    ),  # fmt: skip
+    "POST /maintenance-visits/{visit_id}/result": Row(
+        MAINTENANCE_FIELD,
+        (
+            post(
+                kwargs=lambda ids: {"visit_id": ids["maintenance_visit"]},
+                data=lambda ids: {
+                    "items": ids["maintenance_items"],
+                    "signed_by": "李經理",
+                    "signature_png": ids["maintenance_signature"],
+                },
+            ),
+        ),
+        on_record=True,
+        note="recorded by the first allowed caller: the others meet the 409",
+    ),  # fmt: skip
+    "POST /maintenance-visits/{visit_id}/reschedule": Row(
+        MAINTENANCE_FIELD,
+        (
+            post(
+                kwargs=lambda ids: {"visit_id": ids["maintenance_visit"]},
+                data=body(to=(TODAY + timedelta(days=45)).isoformat(), reason="業主要求"),
+            ),
+        ),
+        on_record=True,
+        note="moved by the first allowed caller: the others meet the 422 (already that day)",
+    ),  # fmt: skip
+    "GET /checklist-templates": Row(MAINTENANCE_FIELD),
     # bills (BS-10): branch A's; supervisors review, issue and credit them
     "GET /bills": Row(BILLS_READ),
     "GET /bills/{bill_id}": Row(

@@ -31,7 +31,8 @@ from tests.access import table, world
 BUSINESS_APPS = {
     "auth", "org", "standard", "customers", "obligations", "workshop", "followups", "cases",
     "imports", "outreach", "messaging", "safety", "reviews", "paperwork", "django_tasks_db",
-    "sites", "documents", "contracts", "servicedesk", "parts", "billing",
+    "sites", "documents", "contracts", "servicedesk", "parts", "billing", "training",
+    "maintenance",
 }  # fmt: skip
 API_PREFIX = "/api/v1"
 ACTORS = [

@@ -156,6 +156,9 @@ def build() -> World:
     world.ids.update(_contracts(world))
     world.ids.update(_hotline(world))
     world.ids.update(_parts_and_bills(world))
+    world.ids.update(_training(world))
+    world.ids.update(_maintenance(world))
+    world.ids.update(_agreements(world))
     return world
 
 
@@ -340,3 +343,130 @@ def _parts_and_bills(world: World) -> dict[str, object]:
         "bill_issued": issued.pk,
         "bill_issued_line": issued.lines.order_by("position").first().pk,
     }
+
+
+def _training(world: World) -> dict[str, object]:
+    """Owner training (BS-1…BS-3, BS-11) in branch A: two of the owner's staff, an operators'
+    plan for the key CCTV system confirmed by the owner, and a session both attended."""
+    import base64
+
+    from aftercare.agreements import actions as agreements
+    from aftercare.customers.models import Customer
+    from aftercare.sites.models import System
+    from aftercare.training import actions as training
+
+    coordinator = world.user("training_coordinator@A")
+    owner = Customer.objects.get(pk=world.ids["bs_customer"])
+    system = System.objects.select_related("site").get(pk=world.ids["bs_system"])
+    trainee, leaving = (
+        training.enrol(by=coordinator, customer=owner, name=name, education="vocational")
+        for name in ("陳志明", "林家豪")
+    )
+    plan = training.draft_plan(by=coordinator, system=system, track="operator")
+    agreements.submit(plan.agreement, by=coordinator)
+    signature = base64.b64encode(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f2c0000000049454e44ae426082"
+        )
+    ).decode()
+    agreements.confirm(
+        plan.agreement, by=coordinator, confirmed_by="李經理", signature_png=signature
+    )
+    session = training.hold_session(
+        plan, by=coordinator, held_at=None, topics=["operator.principles"],
+        trainees=[trainee, leaving], trainer="李工",
+    )  # fmt: skip
+    return {
+        "trainee": trainee.pk,
+        "trainee_leaving": leaving.pk,
+        "training_plan": plan.pk,
+        "training_session": session.pk,
+    }
+
+
+# --- preventive maintenance (BS-9): a monthly plan of branch A's site confirmed by the owner,
+# its first visit done and signed (with a photo), the next one planned for engineer@A.
+def _maintenance(world: World) -> dict[str, object]:
+    import base64
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftercare.agreements import actions as agreements
+    from aftercare.maintenance import actions as maintenance
+    from aftercare.maintenance.models import ChecklistItem
+    from aftercare.sites.models import Site
+
+    supervisor, engineer = world.user("supervisor@A"), world.user("engineer@A")
+    site = Site.objects.get(pk=world.ids["bs_site"])
+    today = timezone.localdate()
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f2c0000000049454e44ae426082"
+    )
+    signature = base64.b64encode(png).decode()
+    plan = maintenance.create_plan(
+        by=supervisor, site=site, engineer=engineer, terms={
+            "system_ids": [world.ids["bs_system"]], "every_months": 1,
+            "starts_on": (today - timedelta(days=3)).isoformat(),
+            "ends_on": (today + timedelta(days=360)).isoformat(), "non_working_day": "keep",
+        },
+    )  # fmt: skip
+    agreements.submit(plan.agreement, by=supervisor)
+    agreements.confirm(
+        plan.agreement, by=supervisor, confirmed_by="李經理", signature_png=signature
+    )
+    done, planned = plan.visits.order_by("scheduled_on")[:2]
+
+    def items(visit, photo=False):
+        rows = []
+        for check in visit.checks.order_by("order"):
+            reading = check.low if check.kind == "reading" else None
+            upload = SimpleUploadedFile("p.png", png) if photo and not rows else None
+            rows.append(maintenance.CheckInput(check.pk, "ok", reading, "", upload))
+        return rows
+
+    maintenance.record_result(
+        done, by=engineer, items=items(done, photo=True), signed_by="李經理",
+        signature_png=signature,
+    )  # fmt: skip
+    return {
+        "maintenance_plan": plan.pk,
+        "maintenance_visit": planned.pk,
+        "maintenance_visit_done": done.pk,
+        "maintenance_check_photo": done.checks.order_by("order").first().pk,
+        "maintenance_signature": signature,
+        "maintenance_items": [
+            {"check_id": row.check_id, "result": "ok",
+             "reading": None if row.reading is None else str(row.reading), "note": ""}
+            for row in items(planned)
+        ],  # fmt: skip
+        "checklist": ChecklistItem.objects.filter(template__organisation=site.branch.organisation)
+        .order_by("id").first().template_id,
+        "checklist_item": ChecklistItem.objects.filter(
+            template__organisation=site.branch.organisation
+        ).order_by("id").first().pk,
+    }  # fmt: skip
+
+
+# --- plans agreed with owners (BS-4): besides the confirmed maintenance plan, one in draft and
+# one awaiting the owner's confirmation, for the workflow's pages and API.
+
+
+def _agreements(world: World) -> dict[str, object]:
+    from aftercare.agreements import actions as agreements
+    from aftercare.maintenance import actions as maintenance
+    from aftercare.sites.models import Site
+
+    supervisor = world.user("supervisor@A")
+    site = Site.objects.get(pk=world.ids["bs_site"])
+    today = timezone.localdate()
+    terms = {
+        "system_ids": [world.ids["bs_system"]], "every_months": 6,
+        "starts_on": (today + timedelta(days=10)).isoformat(),
+        "ends_on": (today + timedelta(days=370)).isoformat(),
+    }  # fmt: skip
+    draft = maintenance.create_plan(by=supervisor, site=site, terms=terms)
+    submitted = maintenance.create_plan(by=supervisor, site=site, terms=terms)
+    agreements.submit(submitted.agreement, by=supervisor)
+    return {"plan_draft": draft.pk, "plan_submitted": submitted.pk}

@@ -270,6 +270,36 @@ for _role in ("supervisor", "administrator"):
     EXPECTED[_role] |= _PARTS_READ | _PARTS_FIELD | _PARTS_STORE | _BILLS_READ | _BILLS_MANAGE
 EXPECTED["administrator"] |= {"billing.change_billingsettings"}
 
+# Owner training (BS-1…BS-3, BS-11): training coordinators, supervisors and administrators
+# manage trainees, plans, sessions and assessments; engineers read them.
+_TRAINING_READ = {
+    "training.view_trainee", "training.view_trainingplan", "training.view_trainingsession",
+    "training.view_assessment",
+}  # fmt: skip
+_TRAINING_MANAGE = {
+    "training.add_trainee", "training.change_trainee", "training.add_trainingplan",
+    "training.change_trainingplan", "training.add_trainingsession", "training.add_assessment",
+}  # fmt: skip
+for _role in ("training_coordinator", "supervisor", "administrator"):
+    EXPECTED[_role] |= _TRAINING_READ | _TRAINING_MANAGE
+EXPECTED["engineer"] |= _TRAINING_READ
+
+# Preventive maintenance (BS-9): supervisors and administrators manage plans and checklists;
+# engineers record and move visits and read the checklists; coordinators and clerks read plans.
+_MAINTENANCE_READ = {"maintenance.view_maintenanceplan", "maintenance.view_maintenancevisit"}
+_MAINTENANCE_FIELD = {"maintenance.change_maintenancevisit", "maintenance.record_visit"}
+_MAINTENANCE_MANAGE = {
+    "maintenance.add_maintenanceplan", "maintenance.change_maintenanceplan",
+    "maintenance.change_checklisttemplate",
+}  # fmt: skip
+for _role in ("supervisor", "administrator"):
+    EXPECTED[_role] |= _MAINTENANCE_READ | _MAINTENANCE_FIELD | _MAINTENANCE_MANAGE
+    EXPECTED[_role] |= {"maintenance.view_checklisttemplate"}
+EXPECTED["engineer"] |= _MAINTENANCE_READ | _MAINTENANCE_FIELD
+EXPECTED["engineer"] |= {"maintenance.view_checklisttemplate"}
+for _role in ("training_coordinator", "parts_clerk"):
+    EXPECTED[_role] |= _MAINTENANCE_READ
+
 
 def test_every_role_keeps_exactly_its_permissions():
     merged = {role: set(names) for role, names in role_permissions().items()}

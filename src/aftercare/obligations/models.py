@@ -233,12 +233,20 @@ CANCEL_REASONS = {
     "no_fix_target": _("No fix target applies after the ticket's category changed."),
     # Spare parts (BS-12).
     "reservation_cancelled": _("The reservation was cancelled."),
+    # Preventive maintenance (BS-9).
+    "plan_revised": _("Held back by the revision of the plan (version %(n)s): %(reason)s"),
+    "visit_moved": _("The visit moved to %(date)s: %(reason)s"),
 }
 
 
 def replaced_by_visit(day: date) -> str:
     """DS-3: a newer visit with the same vehicle carries the first follow-up."""
     return json.dumps({"code": "replaced_by_visit", "date": day.isoformat()})
+
+
+def coded_reason(code: str, **params: object) -> str:
+    """A cancel reason stored as its code and parameters, worded when shown (CANCEL_REASONS)."""
+    return json.dumps({"code": code, **params}, ensure_ascii=False)
 
 
 def cancel_reason_text(reason: str) -> str:

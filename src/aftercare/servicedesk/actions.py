@@ -13,8 +13,6 @@ do that for them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -46,14 +44,13 @@ from aftercare.records.registers import next_number
 from aftercare.servicedesk import clocks
 from aftercare.servicedesk.choices import EventKind, PauseReason, SuspensionReason, TicketState
 from aftercare.servicedesk.models import EscalationNotice, Suspension, Ticket, TicketEvent
+from aftercare.signatures import png_from_base64
 from aftercare.sites.models import Equipment, Site, System
 from aftercare.standard.calendar import local_date
 from aftercare.standard.rules import Rule
 
 REGISTER = "H"
 MAX_LABOUR_MINUTES = 100000
-MAX_SIGNATURE_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # Cancel reasons written by the hotline (rendered by obligations.models.cancel_reason_text).
 RESOLVED_REMOTELY = json.dumps({"code": "resolved_remotely"})
@@ -372,28 +369,6 @@ def resume(ticket: Ticket, *, by: User, at: datetime | None = None) -> Ticket:
     return ticket
 
 
-def _signature(data: Any, errors: Errors) -> bytes | None:
-    """The owner's signature as PNG bytes, from base64 (a data: URL prefix is accepted)."""
-    if not data:
-        errors.add("signature_png", _("The owner's signature is required."))
-        return None
-    text = str(data)
-    if text.startswith("data:"):
-        text = text.partition(",")[2]
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        errors.add("signature_png", _("The signature is not a PNG image."))
-        return None
-    if not raw.startswith(PNG_MAGIC):
-        errors.add("signature_png", _("The signature is not a PNG image."))
-        return None
-    if len(raw) > MAX_SIGNATURE_BYTES:
-        errors.add("signature_png", _("The signature image is too large."))
-        return None
-    return raw
-
-
 @transaction.atomic
 def resolve(
     ticket: Ticket,
@@ -429,7 +404,7 @@ def resolve(
             raise ValueError
     except (TypeError, ValueError):
         errors.add("labour_minutes", _("Give the labour in whole minutes (0 to 100000)."))
-    png = _signature(signature_png, errors)
+    png = png_from_base64(signature_png, errors)
     errors.raise_if_any(_("The visit report cannot be saved."))
     at = _moment(ticket, at)
     if ticket.paused_since is not None:

@@ -1,22 +1,25 @@
 """API of the hotline (BS-7, BS-8, BS-13): tickets, their clocks, and suspensions."""
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BeforeValidator, WithJsonSchema
 
+from aftercare import apps as aftercare_apps
 from aftercare.apischema import BoundedPagination, Id, Input, Moment, Number, responses
 from aftercare.contracts.choices import CoverageKind, FaultCategory
 from aftercare.errors import Errors, InvalidInput
 from aftercare.org.http import StaffRequest
 from aftercare.org.models import Branch, User
-from aftercare.servicedesk import actions, queries
-from aftercare.servicedesk.choices import PauseReason, SuspensionReason, TicketState
+from aftercare.servicedesk import actions, fieldsync, queries
+from aftercare.servicedesk.choices import FieldAction, PauseReason, SuspensionReason, TicketState
 from aftercare.servicedesk.models import Suspension, Ticket
 from aftercare.sites.models import Equipment, System
 
@@ -232,6 +235,37 @@ def dispatch(request: StaffRequest, ticket_id: Id, payload: DispatchIn) -> dict[
     return _out(actions.dispatch(ticket, engineer=engineer, by=request.user, at=payload.at))
 
 
+IdempotencyKey = Annotated[
+    UUID | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        description="A UUID chosen by the client for this one action (the phone's offline "
+        "queue sends one). The same key again answers the first answer and changes nothing; "
+        "the same key with another request is a 409.",
+    ),
+]
+
+
+def _field_action(
+    request: StaffRequest,
+    ticket: Ticket,
+    action: FieldAction,
+    payload: Input,
+    key: UUID | None,
+    run: Callable[[], Mapping[str, Any]],
+) -> Status[dict[str, Any]]:
+    """Run an engineer's action; with an idempotency key, once (``servicedesk.fieldsync``)."""
+    if key is None:
+        return Status(200, dict(run()))
+    answer = fieldsync.once(
+        key, by=request.user, ticket=ticket, action=action,
+        fingerprint=fieldsync.digest(payload.model_dump(mode="json")),
+        at=getattr(payload, "at", None), run=run,
+    )  # fmt: skip
+    return Status(answer.status, answer.body)
+
+
 class ArrivalIn(Input):
     at: Moment | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
@@ -239,12 +273,27 @@ class ArrivalIn(Input):
 
 
 @router.post("/tickets/{ticket_id}/arrival", response=responses({200: TicketOut}, 404, 409))
-def arrival(request: StaffRequest, ticket_id: Id, payload: ArrivalIn) -> dict[str, Any]:
-    ticket = actions.arrive(
-        _ticket(request, ticket_id), by=request.user, at=payload.at,
-        latitude=payload.latitude, longitude=payload.longitude,
-    )  # fmt: skip
-    return _out(ticket)
+def arrival(
+    request: StaffRequest,
+    ticket_id: Id,
+    payload: ArrivalIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[dict[str, Any]]:
+    """The engineer is on site at `at` (BS-7 met then)."""
+    ticket = _ticket(request, ticket_id)
+
+    def run() -> dict[str, Any]:
+        return _out(
+            actions.arrive(
+                ticket,
+                by=request.user,
+                at=payload.at,
+                latitude=payload.latitude,
+                longitude=payload.longitude,
+            )  # fmt: skip
+        )
+
+    return _field_action(request, ticket, FieldAction.ARRIVAL, payload, idempotency_key, run)
 
 
 class PauseIn(Input):
@@ -253,11 +302,18 @@ class PauseIn(Input):
 
 
 @router.post("/tickets/{ticket_id}/pause", response=responses({200: TicketOut}, 404, 409))
-def pause(request: StaffRequest, ticket_id: Id, payload: PauseIn) -> dict[str, Any]:
-    ticket = actions.pause(
-        _ticket(request, ticket_id), by=request.user, reason=payload.reason, at=payload.at
-    )
-    return _out(ticket)
+def pause(
+    request: StaffRequest,
+    ticket_id: Id,
+    payload: PauseIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[dict[str, Any]]:
+    ticket = _ticket(request, ticket_id)
+
+    def run() -> dict[str, Any]:
+        return _out(actions.pause(ticket, by=request.user, reason=payload.reason, at=payload.at))
+
+    return _field_action(request, ticket, FieldAction.PAUSE, payload, idempotency_key, run)
 
 
 class ResumeIn(Input):
@@ -265,12 +321,25 @@ class ResumeIn(Input):
 
 
 @router.post("/tickets/{ticket_id}/resume", response=responses({200: TicketOut}, 404, 409))
-def resume(request: StaffRequest, ticket_id: Id, payload: ResumeIn) -> dict[str, Any]:
-    return _out(actions.resume(_ticket(request, ticket_id), by=request.user, at=payload.at))
+def resume(
+    request: StaffRequest,
+    ticket_id: Id,
+    payload: ResumeIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[dict[str, Any]]:
+    ticket = _ticket(request, ticket_id)
+
+    def run() -> dict[str, Any]:
+        return _out(actions.resume(ticket, by=request.user, at=payload.at))
+
+    return _field_action(request, ticket, FieldAction.RESUME, payload, idempotency_key, run)
 
 
 class PartUsedIn(Input):
-    part_id: Id
+    part_id: Id | None = Field(None, description="The part; or its catalogue code, part_code.")
+    part_code: str = Field(
+        "", max_length=40, description="The part's catalogue code, when part_id is not given."
+    )
     quantity: Number = Field(..., description="In the part's unit: whole for pieces.")
     equipment_id: Id | None = Field(None, description="The item the part was fitted to.")
     serial: str = Field("", max_length=100)
@@ -290,17 +359,47 @@ class ResolveIn(Input):
     )
 
 
+def _parts(ticket: Ticket, lines: list[PartUsedIn]) -> list[dict[str, Any]]:
+    """The lines as the action takes them; a part named by its code (the phone's form) is
+    looked up by the app keeping the parts (a code not found leaves the line without a part,
+    which the resolve step refuses, naming the line)."""
+    codes = [line.part_code.strip() for line in lines if line.part_id is None and line.part_code]
+    ids = aftercare_apps.part_ids(ticket, codes) if codes else {}
+    parts = []
+    for line in lines:
+        row = line.model_dump(exclude={"part_code"})
+        if line.part_id is None:
+            row["part_id"] = ids.get(line.part_code.strip())
+        parts.append(row)
+    return parts
+
+
 @router.post("/tickets/{ticket_id}/resolve", response=responses({200: TicketOut}, 404, 409))
-def resolve(request: StaffRequest, ticket_id: Id, payload: ResolveIn) -> dict[str, Any]:
+def resolve(
+    request: StaffRequest,
+    ticket_id: Id,
+    payload: ResolveIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[dict[str, Any]]:
     """Resolve with the visit report and the owner's signature; the fix clock is met."""
-    ticket = actions.resolve(
-        _ticket(request, ticket_id), by=request.user, at=payload.at,
-        work_done=payload.work_done, cause=payload.cause,
-        labour_minutes=payload.labour_minutes, signed_by=payload.signed_by,
-        signature_png=payload.signature_png,
-        parts=[line.model_dump() for line in payload.parts],
-    )  # fmt: skip
-    return _out(ticket)
+    ticket = _ticket(request, ticket_id)
+
+    def run() -> dict[str, Any]:
+        return _out(
+            actions.resolve(
+                ticket,
+                by=request.user,
+                at=payload.at,
+                work_done=payload.work_done,
+                cause=payload.cause,
+                labour_minutes=payload.labour_minutes,
+                signed_by=payload.signed_by,
+                signature_png=payload.signature_png,
+                parts=_parts(ticket, payload.parts),
+            )  # fmt: skip
+        )
+
+    return _field_action(request, ticket, FieldAction.RESOLVE, payload, idempotency_key, run)
 
 
 # -- suspensions --------------------------------------------------------------------------------

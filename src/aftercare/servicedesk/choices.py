@@ -42,3 +42,19 @@ class EventKind(models.TextChoices):
     CATEGORY_CHANGED = "category_changed", _("Category changed")
     EMERGENCY_CHANGED = "emergency_changed", _("Emergency changed")
     RESOLVED = "resolved", _("Resolved")
+
+
+class FieldAction(models.TextChoices):
+    """An action of the engineer's phone page that may be queued offline and sent later."""
+
+    ARRIVAL = "arrival", _("Arrival")
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Resume")
+    RESOLVE = "resolve", _("Resolve and sign")
+
+
+class ConflictReason(models.TextChoices):
+    """Why the server refused an action queued on a phone while it was offline."""
+
+    REDISPATCHED = "redispatched", _("The ticket was dispatched to someone else meanwhile")
+    RESOLVED = "resolved", _("The ticket was resolved meanwhile")

@@ -18,13 +18,21 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.contracts.choices import CoverageKind, FaultCategory
 from aftercare.org.access import restrict
-from aftercare.servicedesk.choices import EventKind, PauseReason, SuspensionReason, TicketState
+from aftercare.servicedesk.choices import (
+    ConflictReason,
+    EventKind,
+    FieldAction,
+    PauseReason,
+    SuspensionReason,
+    TicketState,
+)
 
 OPEN_Q = ~Q(state=TicketState.RESOLVED)
 
@@ -343,3 +351,65 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class FieldReceipt(models.Model):
+    """The answer given to one action sent from an engineer's phone with an idempotency key
+    (``servicedesk.fieldsync``): written in the same transaction as the action (or, for a
+    refusal, right after it), so a key sent again — a retried request, a replayed queue —
+    answers the stored status and body and changes nothing. Kept for ever (an archive of what
+    each phone sent and what it was told), never deleted."""
+
+    key = models.UUIDField(_("idempotency key"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="field_receipts", verbose_name=_("ticket")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=FieldAction.choices)
+    digest = models.CharField(_("request digest"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    response = models.JSONField(_("response"), encoder=DjangoJSONEncoder, default=dict)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field receipt")
+        verbose_name_plural = _("field receipts")
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.action} {self.status}"
+
+
+class FieldConflict(models.Model):
+    """An action queued on a phone offline that the server refused because the ticket changed
+    meanwhile (dispatched to someone else, or resolved). Shown on the ticket's page and the
+    hotline board, so the supervisor sees what the engineer did on site; never dropped."""
+
+    receipt = models.OneToOneField(
+        FieldReceipt, on_delete=models.PROTECT, related_name="conflict", verbose_name=_("receipt")
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="field_conflicts", verbose_name=_("ticket")
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("engineer"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=FieldAction.choices)
+    at = models.DateTimeField(_("moment on the phone"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=ConflictReason.choices)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field conflict")
+        verbose_name_plural = _("field conflicts")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["received_at"], name="fieldconflict_received")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.reason}"

@@ -4,7 +4,7 @@ them): ``visible_tickets`` and ``visible_suspensions``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +15,7 @@ from aftercare.obligations.models import Obligation
 from aftercare.org.access import scoped
 from aftercare.org.models import User
 from aftercare.servicedesk import clocks
-from aftercare.servicedesk.models import Suspension, Ticket, TicketQuerySet
+from aftercare.servicedesk.models import FieldConflict, Suspension, Ticket, TicketQuerySet
 from aftercare.sites.models import Equipment, Site, System
 
 BOARD_SIZE = 50
@@ -185,6 +185,22 @@ def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligati
         subject_type=ContentType.objects.get_for_model(Ticket), rule__in=clocks.CLOCK_RULES
     )
     return scoped(overdue, user).select_related("owner").order_by("due_at")[:limit]
+
+
+#: How long the board lists actions refused after an offline phone sent them.
+CONFLICTS_SHOWN = timedelta(days=7)
+
+
+def recent_field_conflicts(user: User, now: datetime, *, limit: int = 10) -> QuerySet[FieldConflict]:
+    """Actions queued offline on a phone and refused because the ticket changed meanwhile, of
+    tickets the user may read, the newest first (the board's list; the ticket page has all)."""
+    return (
+        FieldConflict.objects.filter(
+            ticket__in=Ticket.objects.visible_to(user), received_at__gte=now - CONFLICTS_SHOWN
+        )
+        .select_related("ticket", "engineer")
+        .order_by("-received_at", "-id")[:limit]
+    )
 
 
 # -- reads of the hotline pages (views.py) ------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/change/", views.change, name="change"),
     path("<int:pk>/report.pdf", views.visit_report_pdf, name="report_pdf"),
     path("field/", views.field, name="field"),
+    path("field/sw.js", views.field_worker, name="field_worker"),
     path("field/<int:pk>/", views.field_ticket, name="field_ticket"),
     path("field/<int:pk>/arrive/", views.arrive, name="arrive"),
     path("field/<int:pk>/pause/", views.pause, name="pause"),

@@ -5,11 +5,14 @@ suspensions and the organisation's hotline settings."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +20,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftercare import apps as aftercare_apps
 from aftercare.contracts.choices import CoverageKind, FaultCategory
@@ -35,7 +39,7 @@ from aftercare.org.models import Branch, User
 from aftercare.paperwork.rendering import PDF_TYPE
 from aftercare.paperwork.rendering import download as file_download
 from aftercare.servicedesk import actions, clocks, queries, settings_actions, visit_report
-from aftercare.servicedesk.choices import EventKind, PauseReason, TicketState
+from aftercare.servicedesk.choices import EventKind, FieldAction, PauseReason, TicketState
 from aftercare.servicedesk.explanations import Step, explain, length_text, stop_reason_text
 from aftercare.servicedesk.forms import (
     PART_LINES,
@@ -274,6 +278,7 @@ def board(request: StaffRequest) -> HttpResponse:
         "now": now,
         "breaches": list(queries.breaches(user, now)),
         "who": queries.who_is_where(user),
+        "conflicts": list(queries.recent_field_conflicts(user, now)),
         "can_add": user.has_perm(ADD),
         "can_manage": user.has_perm("servicedesk.change_hotlinesettings"),
     }
@@ -416,6 +421,8 @@ def _ticket_page(
         "can_work": ticket.is_open and user.has_perm(WORK),
         # Parts used and the billing decision, from the apps above the hotline.
         "sections": aftercare_apps.ticket_sections(request, ticket),
+        # Actions queued offline on a phone and refused because the ticket changed meanwhile.
+        "conflicts": list(ticket.field_conflicts.select_related("engineer")),
     }
     if can_manage:
         context["dispatch_form"] = dispatch_form or DispatchForm(
@@ -487,6 +494,37 @@ def visit_report_pdf(request: StaffRequest, pk: int) -> HttpResponse:
 
 # -- the engineer's phone pages ---------------------------------------------------------------
 
+FIELD_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "fieldworker.js"
+#: What the field pages need to draw offline; the service worker keeps these (hashed names in
+#: production, so a new release is a new list and a new worker).
+FIELD_SHELL = (
+    "vendor/bootstrap/bootstrap.min.css",
+    "css/aftercare.css",
+    "vendor/htmx/htmx.min.js",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/aftercare.js",
+    "js/fieldqueue.js",
+    "js/hotline.js",
+    "img/favicon.svg",
+)
+
+
+@require_GET
+def field_worker(request: StaffRequest) -> HttpResponse:
+    """The service worker of the field pages (``static/js/fieldworker.js``), served under
+    ``field/`` so its scope covers them, with the app shell's URLs written in. The same for
+    everyone: it holds no user data (the pages it keeps are those the phone opened)."""
+    shell = [static(name) for name in FIELD_SHELL]
+    source = FIELD_WORKER.read_text(encoding="utf-8")
+    version = hashlib.sha256("\n".join([*shell, source]).encode()).hexdigest()[:16]
+    settings = {"version": version, "shell": shell, "scope": reverse("servicedesk:field")}
+    text = f"const FIELD_WORKER = {json.dumps(settings)};\n{source}"
+    response = HttpResponse(text, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("servicedesk:field")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 
 @login_required
 @permission_required(WORK, raise_exception=True)
@@ -515,6 +553,13 @@ def _field_page(
         "can_pause": working and not ticket.is_paused,
         "can_resume": ticket.is_open and ticket.is_paused,
         "can_resolve": working,
+        # The forms a queued action may show while offline (pause then resume): rendered
+        # hidden, shown by fieldqueue.js when the queue says so.
+        "working": working,
+        "api": {
+            action: reverse(f"api:{action}", kwargs={"ticket_id": ticket.pk})
+            for action in FieldAction.values
+        },
         "arrive_form": arrive_form or ArriveForm(),
         "pause_form": pause_form or PauseForm(),
         "resolve_form": resolve_form or ResolveForm(),

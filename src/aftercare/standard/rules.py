@@ -110,7 +110,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          R.TRAINING_COORDINATOR, due_after=30),
     Rule("BS-3", _("Curricula by track"), _("a training plan is drafted"),
          R.TRAINING_COORDINATOR, due_after=None),
-    Rule("BS-4", _("Training plan confirmed"), _("a plan is submitted"),
+    Rule("BS-4", _("Plan confirmed by the owner"), _("a plan is submitted"),
          R.TRAINING_COORDINATOR, due_after=None),
     Rule("BS-5", _("Warranty from acceptance"), _("final acceptance is recorded"),
          R.SUPERVISOR, due_after=24, unit=Unit.MONTHS),

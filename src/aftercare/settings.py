@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "aftercare.agreements",
     "aftercare.maintenance",
     "aftercare.training",
+    "aftercare.servicereports",
+    "aftercare.portal",
     "axes",
 ]
 
@@ -108,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "aftercare.org.middleware.OrganisationTimezoneMiddleware",
     "aftercare.org.middleware.OrganisationRequiredMiddleware",
+    "aftercare.org.middleware.OwnerPortalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

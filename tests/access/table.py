@@ -25,7 +25,9 @@ COORDINATOR = Role.TRAINING_COORDINATOR.value
 PARTS = Role.PARTS_CLERK.value
 ADMIN = Role.ADMINISTRATOR.value
 
-EVERYONE = frozenset(role.value for role in Role)
+EVERYONE = frozenset(role.value for role in Role if role != Role.OWNER)  # the staff
+OWNERS = frozenset({Role.OWNER.value})  # owners' representatives: the portal only
+SIGNED_IN = EVERYONE | OWNERS  # signing in and out, one's password, the language
 DESK = frozenset({ADVISOR, FOLLOWUP, SUPERVISOR, ADMIN})
 SUPERVISORS = frozenset({SUPERVISOR, ADMIN})
 ADMINS = frozenset({ADMIN})
@@ -149,10 +151,10 @@ def contract_body(ids):
 NO_CUSTOMER_FORM = {"name": "新客戶", "kind": "person", "phones": "13900001111"}
 
 PAGES: dict[str, Row] = {
-    "home": Row(EVERYONE, public=True, note="redirects to My work (which asks for a login)"),
-    "login": Row(EVERYONE, public=True),
-    "logout": Row(EVERYONE, (post(),), public=True),
-    "set_language": Row(EVERYONE, (post(data=lambda ids: {"language": "en"}),), public=True),
+    "home": Row(SIGNED_IN, public=True, note="redirects to My work (which asks for a login)"),
+    "login": Row(SIGNED_IN, public=True),
+    "logout": Row(SIGNED_IN, (post(),), public=True),
+    "set_language": Row(SIGNED_IN, (post(data=lambda ids: {"language": "en"}),), public=True),
     # obligations
     "obligations:my-work": Row(EVERYONE),
     "obligations:list": Row(SUPERVISORS),
@@ -888,6 +890,9 @@ PAGES: dict[str, Row] = {
         ),
     ),  # fmt: skip
     "servicedesk:field": Row(HOTLINE_FIELD),
+    "servicedesk:field_worker": Row(
+        EVERYONE, public=True, note="the field pages' service worker: the same script for all"
+    ),
     "servicedesk:field_ticket": Row(HOTLINE_FIELD, (get(kwargs=pk("ticket")),), on_record=True),
     "servicedesk:arrive": Row(
         HOTLINE_FIELD,
@@ -1060,17 +1065,17 @@ PAGES: dict[str, Row] = {
         ADMINS, (post(data=lambda ids: {"time_zone": "Asia/Taipei", "region": "TW"}),)
     ),
     # one's own password (issue 10): changed when signed in, reset by e-mail by anyone
-    "password_change": Row(EVERYONE),
-    "password_change_done": Row(EVERYONE),
-    "password_reset": Row(EVERYONE, public=True),
-    "password_reset_done": Row(EVERYONE, public=True),
+    "password_change": Row(SIGNED_IN),
+    "password_change_done": Row(SIGNED_IN),
+    "password_reset": Row(SIGNED_IN, public=True),
+    "password_reset_done": Row(SIGNED_IN, public=True),
     "password_reset_confirm": Row(
-        EVERYONE,
+        SIGNED_IN,
         (get(kwargs=lambda ids: {"uidb64": "MQ", "token": "not-a-token"}),),
         public=True,
         note="a wrong link answers a page saying so",
     ),
-    "password_reset_complete": Row(EVERYONE, public=True),
+    "password_reset_complete": Row(SIGNED_IN, public=True),
     # setting the shop up (issue 10): administrators manage; supervisors read their staff
     "orgsettings:branches": Row(
         ADMINS, (get(), post(data=lambda ids: {"code": "east", "name": "東區店"}))
@@ -1151,6 +1156,90 @@ PAGES: dict[str, Row] = {
         on_record=True,
     ),
 }
+
+# Monthly service reports of branch A's site (supervisors and administrators); "generate now"
+# is a form without a record, so the supervisor of branch B generates their own branch's.
+PAGES.update({
+    "servicereports:list": Row(SUPERVISORS),
+    "servicereports:generate": Row(
+        SUPERVISORS, (post(data=lambda ids: {"month": ids["report_month"]}),)
+    ),
+    "servicereports:run": Row(SUPERVISORS, (get(kwargs=pk("report_run")),), on_record=True),
+    "servicereports:report": Row(
+        SUPERVISORS, (get(kwargs=pk("monthly_report")),), on_record=True
+    ),
+    "servicereports:pdf": Row(SUPERVISORS, (get(kwargs=pk("monthly_report")),), on_record=True),
+    "servicereports:regenerate": Row(
+        SUPERVISORS, (post(kwargs=pk("monthly_report")),), on_record=True
+    ),
+})  # fmt: skip
+
+# The owner's portal: owners' representatives read and answer their own company's records
+# (owner@A: the building owner of branch A's `bs_site`); supervisors invite them.
+PAGES.update({
+    "portal:home": Row(OWNERS),
+    "portal:report": Row(
+        OWNERS,
+        (
+            get(),
+            post(data=lambda ids: {
+                "site": ids["bs_site"], "system": ids["bs_system"], "category": "line_fault",
+                "description": "大堂攝像機無畫面", "caller_name": "李經理",
+            }),
+        ),
+        note="owner@B's own form: another owner's site is not among its choices (422)",
+    ),
+    "portal:tickets": Row(OWNERS),
+    "portal:ticket": Row(OWNERS, (get(kwargs=pk("ticket")),), on_record=True),
+    "portal:visit_report": Row(OWNERS, (get(kwargs=pk("ticket_resolved")),), on_record=True),
+    "portal:plans": Row(OWNERS),
+    "portal:plan": Row(OWNERS, (get(kwargs=pk("plan_submitted")),), on_record=True),
+    "portal:confirm": Row(
+        OWNERS,
+        (
+            get(kwargs=pk("plan_submitted")),
+            post(kwargs=pk("plan_submitted"), data=lambda ids: {
+                "confirmed_by": "李經理",
+                "signature_png": "data:image/png;base64," + ids["maintenance_signature"],
+            }),
+        ),
+        on_record=True,
+    ),
+    "portal:reject": Row(
+        OWNERS,
+        (
+            get(kwargs=pk("plan_submitted")),
+            post(kwargs=pk("plan_submitted"),
+                 data=lambda ids: {"person": "李經理", "reason": "改期"}),
+        ),
+        on_record=True,
+    ),
+    "portal:signature": Row(
+        OWNERS,
+        (get(kwargs=lambda ids: {"pk": ids["maintenance_plan"], "number": 1}),),
+        on_record=True,
+    ),
+    "portal:equipment": Row(OWNERS),
+    "portal:documents": Row(OWNERS),
+    "portal:document": Row(OWNERS, (get(kwargs=pk("portal_document")),), on_record=True),
+    "portal:training": Row(OWNERS),
+    "portal:bills": Row(OWNERS),
+    "portal:bill_pdf": Row(OWNERS, (get(kwargs=pk("bill_issued")),), on_record=True),
+    "portal:reports": Row(OWNERS),
+    "portal:report_pdf": Row(OWNERS, (get(kwargs=pk("monthly_report")),), on_record=True),
+    "portal:invitations": Row(
+        SUPERVISORS,
+        (get(), post(data=lambda ids: {"customer": ids["bs_customer"], "email": "a@own.example"})),
+        note="a supervisor of branch B: branch A's owner is not among the choices (422)",
+    ),
+    "portal:revoke": Row(SUPERVISORS, (post(kwargs=pk("invitation")),), on_record=True),
+    "portal:accept": Row(
+        SIGNED_IN,
+        (get(kwargs=lambda ids: {"token": ids["invitation_token"]}),),
+        public=True,
+        note="the invitation's link: its token is the key",
+    ),
+})  # fmt: skip
 
 # The Django admin is for superusers only (no role reaches it); its routes are generated per
 # model, so the namespace has one row, checked on its index and one change list.
@@ -1924,3 +2013,13 @@ API: dict[str, Row] = {
         on_record=True,
     ),
 }
+
+# Monthly service reports: the latest versions and one report's figures (branch A's site).
+API.update({
+    "GET /monthly-reports": Row(SUPERVISORS),
+    "GET /monthly-reports/{report_id}": Row(
+        SUPERVISORS,
+        (get(kwargs=lambda ids: {"report_id": ids["monthly_report"]}),),
+        on_record=True,
+    ),
+})  # fmt: skip

@@ -32,7 +32,7 @@ BUSINESS_APPS = {
     "auth", "org", "standard", "customers", "obligations", "workshop", "followups", "cases",
     "imports", "outreach", "messaging", "safety", "reviews", "paperwork", "django_tasks_db",
     "sites", "documents", "contracts", "servicedesk", "parts", "billing", "training",
-    "maintenance",
+    "maintenance", "servicereports", "portal",
 }  # fmt: skip
 API_PREFIX = "/api/v1"
 ACTORS = [
@@ -41,6 +41,8 @@ ACTORS = [
     *(f"{role}@B" for role in world.STAFF_ROLES),
     "administrator",
     "administrator@other",
+    "owner@A",  # the representative of branch A's building owner (`bs_site`'s customer)
+    "owner@B",  # the representative of a building owner of branch B
 ]
 
 
@@ -155,6 +157,13 @@ def snapshot() -> str:
 
 
 def expectation(row: table.Row, actor: str) -> str:
+    role, _, where = actor.partition("@")
+    if role == Role.OWNER.value:
+        # An owner works in the portal only: refused on every staff route, public or not; on
+        # a portal route that names owner@A's record, owner@B is refused (404).
+        if role not in row.roles:
+            return "refused"
+        return "refused" if where == "B" and row.on_record and not row.public else "allowed"
     if row.public:
         return "allowed"
     if actor == "anonymous":
@@ -321,4 +330,6 @@ def test_the_engineer_cannot_log_a_call(matrix_world):
 
 
 def test_roles_listed_are_the_roles_there_are():
-    assert set(world.STAFF_ROLES) | {Role.ADMINISTRATOR.value} == {r.value for r in Role}
+    assert set(world.STAFF_ROLES) | {Role.ADMINISTRATOR.value, Role.OWNER.value} == {
+        r.value for r in Role
+    }

@@ -14,7 +14,7 @@ from aftercare.org.models import Branch, Organisation
 from aftercare.org.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
-STAFF_ROLES = [role.value for role in Role if role != Role.ADMINISTRATOR]
+STAFF_ROLES = [role.value for role in Role if role not in (Role.ADMINISTRATOR, Role.OWNER)]
 
 
 @dataclass
@@ -159,6 +159,8 @@ def build() -> World:
     world.ids.update(_training(world))
     world.ids.update(_maintenance(world))
     world.ids.update(_agreements(world))
+    world.ids.update(_servicereports(world))
+    world.ids.update(_portal(world))
     return world
 
 
@@ -470,3 +472,51 @@ def _agreements(world: World) -> dict[str, object]:
     submitted = maintenance.create_plan(by=supervisor, site=site, terms=terms)
     agreements.submit(submitted.agreement, by=supervisor)
     return {"plan_draft": draft.pk, "plan_submitted": submitted.pk}
+
+
+# --- monthly service reports: last month's report of branch A's site and a batch of branch A.
+
+
+def _servicereports(world: World) -> dict[str, object]:
+    from aftercare.servicereports import actions as reports
+    from aftercare.sites.models import Site
+
+    supervisor = world.user("supervisor@A")
+    site = Site.objects.get(pk=world.ids["bs_site"])
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    report = reports.regenerate(site, month, by=supervisor)
+    run = reports.request_run(by=supervisor, month=month)
+    return {"monthly_report": report.pk, "report_run": run.pk, "report_month": month}
+
+
+# --- the owner's portal: owner@A, the representative of branch A's building owner (the
+# customer of `bs_site`), and owner@B, of a building owner of branch B; a document of owner@A's
+# site and a pending invitation of its company.
+def _portal(world: World) -> dict[str, object]:
+    from django.core.files.base import ContentFile
+
+    from aftercare.customers.models import Customer
+    from aftercare.documents import actions as documents
+    from aftercare.portal import actions as portal
+    from aftercare.sites import actions as sites
+    from aftercare.sites.models import Site
+
+    supervisor = world.user("supervisor@A")
+    site = Site.objects.select_related("customer").get(pk=world.ids["bs_site"])
+    other = Customer.objects.create(branch=world.branch_b, name="南方置業有限公司", kind="company")
+    sites.create_site(by=world.user("supervisor@B"), customer=other, name="南方大廈")
+    for tag, customer in (("A", site.customer), ("B", other)):
+        world.actors[f"owner@{tag}"] = UserFactory(
+            username=f"owner_{tag.lower()}", branch=None, organisation=world.org,
+            customer=customer, roles=[Role.OWNER.value],
+        )  # fmt: skip
+    document = documents.upload_document(
+        by=supervisor, site=site, kind="other", title="場地平面圖",
+        file=ContentFile(b"%PDF-1.4", name="plan.pdf"),
+    )  # fmt: skip
+    invited = portal.invite_owner(by=supervisor, customer=site.customer, email="li@owner.example")
+    return {
+        "portal_document": document.pk,
+        "invitation": invited.invitation.pk,
+        "invitation_token": invited.token,
+    }

@@ -300,6 +300,13 @@ EXPECTED["engineer"] |= {"maintenance.view_checklisttemplate"}
 for _role in ("training_coordinator", "parts_clerk"):
     EXPECTED[_role] |= _MAINTENANCE_READ
 
+# Monthly service reports: supervisors and administrators read, generate and follow batches.
+for _role in ("supervisor", "administrator"):
+    EXPECTED[_role] |= {
+        "servicereports.view_monthlyreport", "servicereports.generate_monthlyreport",
+        "servicereports.view_reportrun",
+    }  # fmt: skip
+
 
 def test_every_role_keeps_exactly_its_permissions():
     merged = {role: set(names) for role, names in role_permissions().items()}

@@ -149,3 +149,20 @@ def test_one_trainee_with_sessions_assessments_and_qualifications(w, api_client)
     assert [p["id"] for p in plans["items"]] == [plan.pk]
     assert actions.qualified_count(w.alarm, "operator") == 1
     assert date(2026, 9, 1) == Trainee.objects.get(pk=first.pk).left_on
+
+
+def test_the_plan_goes_through_the_shared_plan_api_by_its_own_id(w, api_client):
+    from aftercare.training.demo import SIGNATURE
+
+    api = api_client.as_user(w.cora)
+    plan = api.post("/training-plans", {"system_id": w.alarm.pk, "track": "manager"}).json()
+    body = {"plan_id": plan["id"], "topics": ["manager.structure"], "trainee_ids": [w.staff[0].pk]}
+    assert api.post("/training-sessions", body).status_code == 409
+    assert api.post(f"/plans/training/{plan['id']}/submit", {}).status_code == 200
+    confirmed = api.post(
+        f"/plans/training/{plan['id']}/confirm",
+        {"confirmed_by": "王經理", "signature_png": SIGNATURE},
+    )
+    assert confirmed.status_code == 200, confirmed.content
+    assert api.get(f"/training-plans/{plan['id']}").json()["deliverable"] is True
+    assert api.post("/training-sessions", body).status_code == 201

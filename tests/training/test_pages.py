@@ -138,3 +138,30 @@ def test_engineers_read_but_do_not_change_and_another_branch_gets_404(w, client)
     assert page(client, "training:plan", plan.pk).status_code == 404
     assert page(client, "training:trainee", w.staff[0].pk).status_code == 404
     assert page(client, "training:coverage", w.b.site.pk).status_code == 404
+
+
+def test_the_shared_revise_page_uses_the_training_terms_and_the_plan_page_shows_the_panel(
+    w, client
+):
+    plan = confirmed_plan(w)
+    client.force_login(w.cora)
+    html = page(client, "training:plan", plan.pk).content.decode()
+    assert reverse("agreements:revise", args=[plan.pk]) in html  # the shared panel
+    form = page(client, "agreements:revise", plan.pk)
+    assert form.status_code == 200 and 'name="track"' in form.content.decode()
+    response = client.post(reverse("agreements:revise", args=[plan.pk]), {
+        "reason": "業主要求增加聯動測試", "track": "operator", "extra_topics": "聯動測試",
+        "min_education": "vocational", "min_english_level": "basic", "hours": "", "place": "",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    latest = plan.agreement.versions.order_by("-number").first()
+    assert latest.number == 2 and latest.terms["topics"][-1] == "聯動測試"
+    assert latest.terms["topics"][:4] == [
+        "operator.principles", "operator.equipment", "operator.maintenance", "operator.drawings",
+    ]  # fmt: skip
+    moved = client.post(reverse("agreements:revise", args=[plan.pk]), {
+        "reason": "換軌道", "track": "manager", "extra_topics": "", "min_education": "none",
+        "min_english_level": "none",
+    })  # fmt: skip
+    assert moved.status_code in (409, 422)
+    assert plan.agreement.versions.count() == 2

@@ -26,7 +26,7 @@ from aftercare.agreements.models import Agreement, AgreementEvent, AgreementVers
 from aftercare.agreements.queries import latest_version
 from aftercare.errors import Conflict, Errors, InvalidInput
 from aftercare.moments import event_moment
-from aftercare.org.access import ensure_allowed
+from aftercare.org.access import ensure_allowed, ensure_owner_of, is_owner
 from aftercare.org.models import Branch, User
 from aftercare.signatures import png_from_base64
 
@@ -62,8 +62,16 @@ def _merged(terms: Mapping[str, Any], changes: Mapping[str, Any], errors: Errors
     return {**terms, **changes}
 
 
-def _locked(agreement: Agreement, by: User, kind: PlanKind) -> Agreement:
-    ensure_allowed(by, kind.change_permission, agreement.branch)
+def _locked(
+    agreement: Agreement, by: User, kind: PlanKind, *, owner_may: bool = False
+) -> Agreement:
+    """The plan, locked, once `by` may move it: staff with the kind's change permission in the
+    plan's branch; for the owner's answer (confirm, return) also the owner's representative of
+    the plan's own customer, in the portal."""
+    if owner_may and is_owner(by):
+        ensure_owner_of(by, agreement.customer_id)
+    else:
+        ensure_allowed(by, kind.change_permission, agreement.branch)
     return Agreement.objects.select_for_update().select_related("branch").get(pk=agreement.pk)
 
 
@@ -196,9 +204,10 @@ def confirm(
     their signature drawn on screen or a scanned confirmation (one of the two is required).
 
     The version confirmed before it is superseded, and the kind starts delivery (a maintenance
-    plan schedules its visits; a training plan may hold sessions)."""
+    plan schedules its visits; a training plan may hold sessions). The owner's representative
+    may confirm in the portal themselves (`by` is then their own login)."""
     kind = kind_of(agreement.kind)
-    agreement = _locked(agreement, by, kind)
+    agreement = _locked(agreement, by, kind, owner_may=True)
     moment = event_moment(at)
     version = latest_version(agreement)
     errors = Errors()
@@ -235,9 +244,9 @@ def reject(
     agreement: Agreement, *, by: User, person: str, reason: str, at: datetime | None = None
 ) -> AgreementVersion:
     """The owner's representative returned the submitted version, saying why: it is a draft
-    again, to be changed and submitted anew."""
+    again, to be changed and submitted anew (in the portal, by the representative's login)."""
     kind = kind_of(agreement.kind)
-    agreement = _locked(agreement, by, kind)
+    agreement = _locked(agreement, by, kind, owner_may=True)
     moment = event_moment(at)
     version = latest_version(agreement)
     errors = Errors()

@@ -26,7 +26,7 @@ FROZEN_MESSAGE = _(
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def visible_to(self, user: object, permission: str) -> models.QuerySet[Agreement]:
         """The read scope of plans: the branch's (the kind's view permission decides)."""
-        return restrict(self, user, permission)
+        return restrict(self, user, permission, customer_field="customer")
 
 
 class Agreement(models.Model):

@@ -70,7 +70,9 @@ class BillQuerySet(models.QuerySet["Bill"]):
     def visible_to(self, user: Any) -> BillQuerySet:
         """The one read scope of bills (pages and API): 403 without the permission, else the
         user's branch (an administrator: the organisation)."""
-        return cast(BillQuerySet, restrict(self, user, "billing.view_bill"))
+        return cast(
+            BillQuerySet, restrict(self, user, "billing.view_bill", customer_field="customer")
+        )
 
 
 class _Frozen(models.Model):

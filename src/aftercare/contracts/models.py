@@ -117,7 +117,10 @@ class ServiceCalendar(models.Model):
 class ContractQuerySet(models.QuerySet["Contract"]):
     def visible_to(self, user: Any) -> ContractQuerySet:
         """The one read scope of contracts (403 without the permission, else the branch)."""
-        return cast(ContractQuerySet, restrict(self, user, "contracts.view_contract"))
+        return cast(
+            ContractQuerySet,
+            restrict(self, user, "contracts.view_contract", customer_field="customer"),
+        )
 
     def in_status(self, status: str, today: date) -> ContractQuerySet:
         """The contracts whose status on `today` is `status` (as ``Contract.status_on``)."""

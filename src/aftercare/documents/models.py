@@ -14,11 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.documents.choices import DocumentKind
 from aftercare.errors import Conflict
-from aftercare.org.access import restrict
+from aftercare.org.access import is_owner, restrict
 
 FROZEN_MESSAGE = _("A document version is archived: upload a new version instead.")
 
@@ -32,7 +33,13 @@ def stored_name(instance: DocumentVersion, filename: str) -> str:
 
 class DocumentVersionQuerySet(models.QuerySet["DocumentVersion"]):
     def visible_to(self, user: object) -> models.QuerySet[DocumentVersion]:
-        """The one read scope of documents, shared by pages, downloads and the API."""
+        """The one read scope of documents, shared by pages, downloads and the API. An owner's
+        representative reads their own company's: of its sites, and of its sites' systems."""
+        if is_owner(user):
+            customer_id = getattr(user, "customer_id", None)
+            return self.filter(
+                Q(site__customer_id=customer_id) | Q(system__site__customer_id=customer_id)
+            )
         return restrict(self, user, "documents.view_documentversion")
 
 

@@ -51,7 +51,9 @@ FROZEN_MESSAGE = _("A done visit is a signed record: it is kept as it was record
 class PlanQuerySet(models.QuerySet["MaintenancePlan"]):
     def visible_to(self, user: object) -> models.QuerySet[MaintenancePlan]:
         """The one read scope of maintenance plans (pages and API): the user's branches."""
-        return restrict(self, user, "maintenance.view_maintenanceplan")
+        return restrict(
+            self, user, "maintenance.view_maintenanceplan", customer_field="agreement__customer"
+        )
 
 
 class MaintenancePlan(models.Model):

@@ -44,7 +44,10 @@ def get_plan_for(user: User, pk: int) -> MaintenancePlan:
 
 
 def visible_visits(user: User) -> QuerySet[MaintenanceVisit]:
-    visits = restrict(MaintenanceVisit.objects.all(), user, VIEW, branch_field="plan__branch")
+    visits = restrict(
+        MaintenanceVisit.objects.all(), user, VIEW, branch_field="plan__branch",
+        customer_field="plan__agreement__customer",
+    )  # fmt: skip
     return visits.select_related(
         "plan__agreement", "plan__site__customer", "plan__branch__organisation", "version",
         "engineer", "done_by",

@@ -33,6 +33,17 @@ def is_signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def is_owner(user: Any) -> bool:
+    """A building owner's representative: signed in, and bound to a customer, not a branch."""
+    return is_signed_in(user) and getattr(user, "customer_id", None) is not None
+
+
+def ensure_owner_of(user: Any, customer_id: int | None) -> None:
+    """Refuse (403) unless `user` is the representative of this customer."""
+    if not is_owner(user) or user.customer_id != customer_id:
+        raise NotAllowed(_("You may only act on your own company's records."))
+
+
 def ensure_permission(user: Any, permission: str, message: str | None = None) -> None:
     """Refuse (403) unless `user` holds `permission`."""
     if not is_signed_in(user) or not user.has_perm(permission):
@@ -85,13 +96,25 @@ def scoped(queryset: QuerySet[M], user: Any, *, branch_field: str = "branch") ->
 
 
 def restrict(
-    queryset: QuerySet[M], user: Any, permission: str, *, branch_field: str = "branch"
+    queryset: QuerySet[M],
+    user: Any,
+    permission: str,
+    *,
+    branch_field: str = "branch",
+    customer_field: str | None = None,
 ) -> QuerySet[M]:
     """The rows `user` may read: refused outright (403) without `permission`, else `scoped`.
 
     Refusing, rather than answering an empty list, is what the page does too: a role that may
     not read campaigns gets 403 on the campaign page and on the campaign API alike.
+
+    An owner's representative holds no staff permission: they read the rows of their own
+    company where the model names the path to it (`customer_field`), and nothing elsewhere.
     """
+    if is_owner(user):
+        if customer_field is None:
+            raise PermissionDenied(_("You are not allowed to see this."))
+        return queryset.filter(**{f"{customer_field}_id": user.customer_id})
     if not is_signed_in(user) or not user.has_perm(permission):
         raise PermissionDenied(_("You are not allowed to see this."))
     return scoped(queryset, user, branch_field=branch_field)

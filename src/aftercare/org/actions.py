@@ -25,7 +25,7 @@ from aftercare.org.models import (
     Region,
     User,
 )
-from aftercare.org.roles import Role
+from aftercare.org.roles import STAFF_ROLE_CODES, Role
 
 
 def create_api_token(user: User, *, name: str = "") -> str:
@@ -159,7 +159,8 @@ def _check_email(email: str, errors: Errors, *, required: bool = False) -> None:
 
 def _check_roles(roles: Iterable[str], branch: Branch | None, errors: Errors) -> list[str]:
     roles = sorted(set(roles))
-    unknown = [role for role in roles if role not in Role.values]
+    # The owner's role is given by an invitation to the portal, never to a member of staff.
+    unknown = [role for role in roles if role not in STAFF_ROLE_CODES]
     if unknown:
         errors.add("roles", gettext("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)})
     if not roles:

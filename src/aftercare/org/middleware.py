@@ -1,10 +1,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftercare.org.access import is_owner
 
 
 class OrganisationTimezoneMiddleware:
@@ -46,3 +49,34 @@ class OrganisationRequiredMiddleware:
         ):
             return render(request, "org/no_organisation.html", status=403)
         return self.get_response(request)
+
+
+# What an owner's representative may open besides the portal: signing in and out, their own
+# password, the language, and static files.
+OWNER_PREFIXES = ("/portal/", "/accounts/", "/i18n/", "/static/")
+
+
+class OwnerPortalMiddleware:
+    """An owner's representative works in the owner's portal only.
+
+    Their read scopes already hold nothing but their own company's rows (`access.restrict`),
+    and they hold no staff permission; this keeps them out of the staff pages and the staff API
+    altogether, so a page that reads without a permission (My work, the calendar feed's page)
+    cannot show them an empty staff screen either. The site's root takes them to the portal.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = getattr(request, "user", None)
+        path = request.path_info
+        if user is None or not is_owner(user) or path.startswith(OWNER_PREFIXES):
+            return self.get_response(request)
+        # The site's root and the staff's landing page after sign-in (My work) lead to the portal.
+        if path == "/" or path == resolve_url(settings.LOGIN_REDIRECT_URL):
+            return redirect("/portal/")
+        if path.startswith("/api/"):
+            message = _("The API is for the integrator's staff; owners use the portal.")
+            return JsonResponse({"code": "forbidden", "message": message, "fields": {}}, status=403)
+        return render(request, "403.html", status=403)

@@ -113,6 +113,16 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("branch"),
     )
+    # An owner's representative (role `owner`) belongs to one customer — a building owner —
+    # instead of a branch: the portal shows them that company's records and nothing else.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logins",
+        verbose_name=_("owner (customer)"),
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     # The language chosen in the switcher: what the calendar feed and e-mails are written in,

@@ -20,6 +20,13 @@ class Role(models.TextChoices):
     TRAINING_COORDINATOR = "training_coordinator", _("Training coordinator")
     PARTS_CLERK = "parts_clerk", _("Parts clerk")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Not staff: a building owner's representative, who signs in to the owner's portal and
+    # sees only their own company's records (`User.customer`).
+    OWNER = "owner", _("Owner's representative")
+
+
+STAFF_ROLES = tuple(role for role in Role if role != Role.OWNER)
+STAFF_ROLE_CODES = frozenset(role.value for role in STAFF_ROLES)
 
 
 def role_permissions() -> dict[str, list[str]]:

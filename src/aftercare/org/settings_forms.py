@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftercare.org.models import Branch
-from aftercare.org.roles import Role
+from aftercare.org.roles import STAFF_ROLES
 
 TEXT = {"class": "form-control"}
 
@@ -58,7 +58,9 @@ class StaffForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )  # fmt: skip
     roles = forms.MultipleChoiceField(
-        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Roles"),
+        choices=[(role.value, role.label) for role in STAFF_ROLES],
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:

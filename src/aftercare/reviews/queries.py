@@ -34,6 +34,10 @@ from aftercare.standard.rules import rulebook_order
 VIEW = "reviews.view_review"
 FINALISE = "reviews.finalise_review"
 TREND_MONTHS = 12
+# The building-systems rules that open obligations, shown on the dashboard of a branch that
+# runs that desk even in a quiet period (BS-5 is a warranty's term, not a duty; BS-13's
+# emergencies run on the BS-7/BS-8 clocks; BS-1, BS-3, BS-4, BS-14 have no deadline).
+BUILDING_RULES = ("BS-2", "BS-6", "BS-7", "BS-8", "BS-9", "BS-10", "BS-11", "BS-12")
 
 
 def visible_branches(user):
@@ -308,12 +312,34 @@ def local_today(tz, now=None) -> date:
     return timezone.localtime(now or timezone.now(), tz).date()
 
 
+def _with_desk_rules(data: dict, branch) -> dict:
+    """A branch running the building-systems desk sees every one of its rules (zeros for the
+    quiet ones), so a rule nobody worked on is seen as quiet rather than missing. Only the page
+    does this: reviews store what fell due, as before."""
+    if not branch.runs_building_systems:
+        return data
+    present = {row["rule"] for row in data["by_rule"]}
+    quiet = [
+        {**_row(_figures([]), rule=rule), "quiet": True}
+        for rule in BUILDING_RULES
+        if rule not in present
+    ]
+    data["by_rule"] = sorted(
+        [*data["by_rule"], *quiet], key=lambda row: rulebook_order(row["rule"])
+    )
+    return data
+
+
+def _without_quiet(figures: dict) -> dict:
+    return {**figures, "by_rule": [row for row in figures["by_rule"] if not row.get("quiet")]}
+
+
 def dashboard(branch, period: periods.Period, *, now=None) -> dict:
     """Everything the dashboard page shows for a branch and period, drill-down links included;
     where a finalised review covers exactly this period, what changed since it was frozen."""
     now = now or timezone.now()
     data, trends = _snapshot(branch, period, now=now, trend=True)
-    figures = with_links(data, branch, period)
+    figures = with_links(_with_desk_rules(data, branch), branch, period)
     today = local_today(period.tz, now)
     weekly = _mark_partial(trends["weekly"], today - timedelta(days=today.weekday()))
     monthly = _mark_partial(trends["monthly"], today.replace(day=1))
@@ -339,7 +365,7 @@ def dashboard(branch, period: periods.Period, *, now=None) -> dict:
             },
         },  # fmt: skip
         "review": review,
-        "differences": differences(review.figures, figures) if review else [],
+        "differences": differences(review.figures, _without_quiet(figures)) if review else [],
     }
 
 

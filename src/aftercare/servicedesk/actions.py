@@ -38,7 +38,7 @@ from aftercare.obligations.actions import (
     open_obligation,
 )
 from aftercare.obligations.models import PENDING_Q, Obligation
-from aftercare.org.access import ensure_allowed, works_in
+from aftercare.org.access import ensure_allowed, ensure_owner_of, is_owner, works_in
 from aftercare.org.models import Branch, User
 from aftercare.records.registers import next_number
 from aftercare.servicedesk import clocks
@@ -108,7 +108,11 @@ def report(
     The system may be left out when the equipment item (from its QR label) is given; it must
     be the site's, and the item the system's.
     """
-    ensure_allowed(by, "servicedesk.add_ticket", site.branch)
+    via_portal = is_owner(by)
+    if via_portal:  # the owner's representative reports a fault of their own building
+        ensure_owner_of(by, site.customer_id)
+    else:
+        ensure_allowed(by, "servicedesk.add_ticket", site.branch)
     errors = Errors()
     at = event_moment(reported_at, field="reported_at")
     if equipment is not None:
@@ -160,10 +164,10 @@ def report(
     ticket.next_due_at = clocks.next_due(readings)
     ticket.number = next_number(branch, REGISTER, local_date(at, organisation.tz).year)
     ticket.save(force_insert=True)
-    TicketEvent.objects.create(
-        ticket=ticket, kind=EventKind.REPORTED, at=at, by=by,
-        data={"category": category, "emergency": emergency},
-    )  # fmt: skip
+    reported: dict[str, Any] = {"category": category, "emergency": emergency}
+    if via_portal:
+        reported["via"] = "portal"
+    TicketEvent.objects.create(ticket=ticket, kind=EventKind.REPORTED, at=at, by=by, data=reported)
     for rule, reading in readings.clocks.items():
         _open_clock(ticket, rule, owner, clocks.stored_due(reading), plan.rules.get(rule))
     _plan_escalation(ticket, plan, readings.escalation)

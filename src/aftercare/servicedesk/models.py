@@ -78,7 +78,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: Any) -> TicketQuerySet:
         """The one read scope of tickets (pages and API): 403 without the permission, else
         the user's branch (an administrator: the organisation)."""
-        return cast(TicketQuerySet, restrict(self, user, "servicedesk.view_ticket"))
+        return cast(
+            TicketQuerySet,
+            restrict(self, user, "servicedesk.view_ticket", customer_field="site__customer"),
+        )
 
     def open(self) -> TicketQuerySet:
         return self.filter(OPEN_Q)

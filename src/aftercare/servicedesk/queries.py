@@ -191,7 +191,9 @@ def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligati
 CONFLICTS_SHOWN = timedelta(days=7)
 
 
-def recent_field_conflicts(user: User, now: datetime, *, limit: int = 10) -> QuerySet[FieldConflict]:
+def recent_field_conflicts(
+    user: User, now: datetime, *, limit: int = 10
+) -> QuerySet[FieldConflict]:
     """Actions queued offline on a phone and refused because the ticket changed meanwhile, of
     tickets the user may read, the newest first (the board's list; the ticket page has all)."""
     return (

@@ -525,7 +525,6 @@ def field_worker(request: StaffRequest) -> HttpResponse:
     return response
 
 
-
 @login_required
 @permission_required(WORK, raise_exception=True)
 def field(request: StaffRequest) -> HttpResponse:

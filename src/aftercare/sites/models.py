@@ -26,7 +26,7 @@ def serial_key(serial: str) -> str:
 class SiteQuerySet(models.QuerySet["Site"]):
     def visible_to(self, user: object) -> models.QuerySet[Site]:
         """The one read scope of sites, shared by pages and API (403 without the permission)."""
-        return restrict(self, user, "sites.view_site")
+        return restrict(self, user, "sites.view_site", customer_field="customer")
 
 
 class Site(models.Model):
@@ -60,7 +60,10 @@ class Site(models.Model):
 
 class SystemQuerySet(models.QuerySet["System"]):
     def visible_to(self, user: object) -> models.QuerySet[System]:
-        return restrict(self, user, "sites.view_site", branch_field="site__branch")
+        return restrict(
+            self, user, "sites.view_site", branch_field="site__branch",
+            customer_field="site__customer",
+        )  # fmt: skip
 
 
 class System(models.Model):
@@ -124,7 +127,10 @@ class System(models.Model):
 
 class EquipmentQuerySet(models.QuerySet["Equipment"]):
     def visible_to(self, user: object) -> models.QuerySet[Equipment]:
-        return restrict(self, user, "sites.view_site", branch_field="branch")
+        return restrict(
+            self, user, "sites.view_site", branch_field="branch",
+            customer_field="system__site__customer",
+        )  # fmt: skip
 
 
 class Equipment(models.Model):

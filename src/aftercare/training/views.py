@@ -13,13 +13,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aftercare.agreements.models import Agreement
 from aftercare.agreements.queries import deliverable_version, latest_version
+from aftercare.agreements.sections import plan_panel
 from aftercare.customers.models import Customer
 from aftercare.errors import DomainError
 from aftercare.formfields import local_now, refused_on_form, user_tz
@@ -62,15 +60,6 @@ def _site(request: StaffRequest, pk: int) -> Site:
         return queries.visible_sites(request.user).get(pk=pk)
     except ObjectDoesNotExist as missing:
         raise Http404 from missing
-
-
-def plan_panel(request: StaffRequest, agreement: Agreement) -> SafeString:
-    """The shared plan panel (versions, submit, confirm, compare) of the agreements app."""
-    try:
-        panel = import_string("aftercare.agreements.sections.plan_panel")
-    except ImportError:
-        return mark_safe("")  # noqa: S308  # the agreements app has not shipped its panel yet
-    return mark_safe(str(panel(request, agreement)))  # noqa: S308  # rendered by a template
 
 
 # -- home ---------------------------------------------------------------------------------------

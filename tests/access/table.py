@@ -156,7 +156,9 @@ PAGES: dict[str, Row] = {
     "logout": Row(SIGNED_IN, (post(),), public=True),
     "set_language": Row(SIGNED_IN, (post(data=lambda ids: {"language": "en"}),), public=True),
     # obligations
-    "obligations:my-work": Row(EVERYONE),
+    "obligations:my-work": Row(
+        SIGNED_IN, note="an owner, landing here after signing in, goes to the portal"
+    ),
     "obligations:list": Row(SUPERVISORS),
     "obligations:fulfil": Row(
         frozenset({ADVISOR, SUPERVISOR, ADMIN}),

@@ -45,7 +45,9 @@ def test_an_owner_reads_only_their_own_companys_rows(b):
 def test_an_owner_is_kept_out_of_staff_pages_and_the_staff_api(b, client):
     client.force_login(owner_of(b.owner))
     assert client.get("/").headers["Location"] == "/portal/"
-    for path in ("/work/", "/sites/", f"/sites/{b.site.pk}/", "/messages/calendar/"):
+    # Signing in lands on My work (LOGIN_REDIRECT_URL): an owner is taken on to the portal.
+    assert client.get("/work/").headers["Location"] == "/portal/"
+    for path in ("/sites/", f"/sites/{b.site.pk}/", "/messages/calendar/"):
         assert client.get(path).status_code == 403, path
     answer = client.get("/api/v1/sites")
     assert answer.status_code == 403

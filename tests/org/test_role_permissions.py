@@ -307,6 +307,14 @@ for _role in ("supervisor", "administrator"):
         "servicereports.view_reportrun",
     }  # fmt: skip
 
+# The owner's portal: supervisors and administrators invite owners' contacts and revoke
+# invitations; the owner's own role holds no permission at all (its reads are its customer's).
+for _role in ("supervisor", "administrator"):
+    EXPECTED[_role] |= {
+        "portal.view_ownerinvitation", "portal.add_ownerinvitation",
+        "portal.change_ownerinvitation",
+    }  # fmt: skip
+
 
 def test_every_role_keeps_exactly_its_permissions():
     merged = {role: set(names) for role, names in role_permissions().items()}

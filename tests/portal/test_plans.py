@@ -49,7 +49,7 @@ def test_the_owner_confirms_with_a_drawn_signature(client, world):
 
     shown = client.get(reverse("portal:plan", args=[plan.pk])).content.decode()
     assert "confirmed by 李經理" in shown
-    timeline = shown[shown.index('id="plan-timeline"'):]
+    timeline = shown[shown.index('id="plan-timeline"') :]
     assert "Confirmed by the owner" in timeline and f"recorded by {world.a.owner}" in timeline
     signature_file = client.get(reverse("portal:signature", args=[plan.pk, version.number]))
     assert signature_file.status_code == 200

@@ -22,6 +22,10 @@ from aftercare.org.http import StaffRequest
 
 router = Router(tags=["plans"])
 
+# Both images travel as base64 text: ASCII, so the request stays within the body limit.
+BASE64 = r"^[A-Za-z0-9+/]*={0,2}$"
+PNG_BASE64 = r"^(data:image/png;base64,)?[A-Za-z0-9+/]*={0,2}$"
+
 
 class PlanVersionOut(Schema):
     number: int
@@ -104,12 +108,19 @@ class PlanConfirmationIn(Input):
     )
     at: Moment | None = None
     signature_png: str | None = Field(
-        None, max_length=800_000, description="Their signature drawn on screen: PNG, base64."
+        None,
+        max_length=800_000,
+        pattern=PNG_BASE64,
+        description="Their signature drawn on screen: PNG, base64 (a data: URL prefix is fine).",
     )
     scan_base64: str | None = Field(
         None,
-        max_length=14_000_000,
-        description="Or a scanned confirmation: PDF, PNG or JPEG, base64.",
+        max_length=1_000_000,
+        pattern=BASE64,
+        description=(
+            "Or a scanned confirmation: PDF, PNG or JPEG, base64 (up to about 700 KB here; "
+            "the confirmation page takes scans up to 10 MB)."
+        ),
     )
     scan_name: str = Field("", max_length=200)
 
@@ -134,13 +145,13 @@ class PlanEditIn(Input):
     at: Moment | None = None
 
 
-@router.get("/plans/{kind}/{plan_id}", response=responses({200: AgreedPlanOut}))
+@router.get("/plans/{kind}/{plan_id}", response=responses({200: AgreedPlanOut}, 404))
 def get_plan(request: StaffRequest, kind: PlanKindCode, plan_id: Id) -> dict[str, Any]:
     """A plan with every version's terms and the timeline of its moves."""
     return plan_out(_plan(request, kind, plan_id))
 
 
-@router.post("/plans/{kind}/{plan_id}/edit", response=responses({200: AgreedPlanOut}, 409))
+@router.post("/plans/{kind}/{plan_id}/edit", response=responses({200: AgreedPlanOut}, 404, 409))
 def edit_plan(
     request: StaffRequest, kind: PlanKindCode, plan_id: Id, payload: PlanEditIn
 ) -> dict[str, Any]:
@@ -150,7 +161,7 @@ def edit_plan(
     return plan_out(agreement)
 
 
-@router.post("/plans/{kind}/{plan_id}/submit", response=responses({200: AgreedPlanOut}, 409))
+@router.post("/plans/{kind}/{plan_id}/submit", response=responses({200: AgreedPlanOut}, 404, 409))
 def submit_plan(
     request: StaffRequest, kind: PlanKindCode, plan_id: Id, payload: PlanMoveIn
 ) -> dict[str, Any]:
@@ -170,7 +181,7 @@ def _scan_bytes(text: str | None) -> bytes | None:
         raise InvalidInput(message, fields={"scan_base64": [message]}) from None
 
 
-@router.post("/plans/{kind}/{plan_id}/confirm", response=responses({200: AgreedPlanOut}, 409))
+@router.post("/plans/{kind}/{plan_id}/confirm", response=responses({200: AgreedPlanOut}, 404, 409))
 def confirm_plan(
     request: StaffRequest, kind: PlanKindCode, plan_id: Id, payload: PlanConfirmationIn
 ) -> dict[str, Any]:
@@ -185,7 +196,7 @@ def confirm_plan(
     return plan_out(agreement)
 
 
-@router.post("/plans/{kind}/{plan_id}/reject", response=responses({200: AgreedPlanOut}, 409))
+@router.post("/plans/{kind}/{plan_id}/reject", response=responses({200: AgreedPlanOut}, 404, 409))
 def reject_plan(
     request: StaffRequest, kind: PlanKindCode, plan_id: Id, payload: PlanRejectIn
 ) -> dict[str, Any]:
@@ -197,7 +208,7 @@ def reject_plan(
     return plan_out(agreement)
 
 
-@router.post("/plans/{kind}/{plan_id}/revise", response=responses({200: AgreedPlanOut}, 409))
+@router.post("/plans/{kind}/{plan_id}/revise", response=responses({200: AgreedPlanOut}, 404, 409))
 def revise_plan(
     request: StaffRequest, kind: PlanKindCode, plan_id: Id, payload: PlanReviseIn
 ) -> dict[str, Any]:

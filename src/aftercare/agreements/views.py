@@ -99,10 +99,13 @@ def confirm(request: StaffRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             upload = data.get("scan")
+            # The form offers "now" to the minute; left as offered it means now, so a plan
+            # submitted a few seconds ago can be confirmed in the same minute.
+            at = None if data["at"] == local_now(tz) else data["at"]
             try:
                 version = actions.confirm(
                     agreement, by=request.user, confirmed_by=data["confirmed_by"],
-                    at=data["at"], signature_png=data["signature_png"] or None,
+                    at=at, signature_png=data["signature_png"] or None,
                     scan=upload.read() if upload else None,
                     scan_name=upload.name if upload else "",
                 )  # fmt: skip

@@ -78,7 +78,7 @@ def visible_runs(user: Any) -> QuerySet[ReportRun]:
     if condition is None:  # a superuser
         return runs
     everyone = Q(branch__isnull=True, organisation_id=user.organisation_id)
-    return runs.model.objects.filter(condition | everyone).select_related("branch", "requested_by")
+    return ReportRun.objects.filter(condition | everyone).select_related("branch", "requested_by")
 
 
 def get_run_for(user: Any, pk: int) -> ReportRun:

@@ -4,9 +4,9 @@
  * An action is recorded at once in IndexedDB with the moment it happened on the phone and a
  * fresh idempotency key, then sent — one at a time, oldest first per scope (a ticket) — as a
  * JSON POST with `Idempotency-Key: <key>` and the session's CSRF token, whenever the phone is
- * online: on load, on the `online` event, and after each record. The server answers a key it
- * has seen with its first answer, so a retry after a lost answer, or a replayed queue, changes
- * nothing.
+ * online: when the page says who is signed in (signedIn, on load), on the `online` event, when
+ * the page is shown again, and after each record. The server answers a key it has seen with
+ * its first answer, so a retry after a lost answer, or a replayed queue, changes nothing.
  *
  *   FieldQueue.record({scope, action, url, body, label?})  -> Promise<entry>
  *       body is the JSON body without `at`; the queue adds `at` (the phone's moment, RFC 3339
@@ -17,8 +17,11 @@
  *                                  server answers each from its receipt; nothing changes)
  *   FieldQueue.dismiss(key)     -> Promise: forgets a refused (or sent) entry
  *   FieldQueue.subscribe(fn)    -> fn(entries) after every change
+ *   FieldQueue.signedIn(user)   -> who is signed in on this page: entries are recorded as
+ *                                  theirs and only theirs are sent (another person's wait,
+ *                                  kept, until that person signs in again on this phone)
  *
- * An entry is {seq, key, scope, action, url, at, body, label, state, status, message,
+ * An entry is {seq, key, scope, user, action, url, at, body, label, state, status, message,
  * recordedAt, sentAt}; state is "waiting", "sent" or "refused". A refusal (an answer 4xx with
  * the API's error body) is kept with the server's message until the engineer dismisses it;
  * no answer, a 5xx, 401 (logged out) or 429 leaves the entry waiting. Sent entries are kept a
@@ -34,6 +37,7 @@
   let database = null;
   let pumping = null;
   let again = false;
+  let user; // unknown until the page says who is signed in: nothing is sent before
 
   function request(req) {
     return new Promise(function (resolve, reject) {
@@ -122,6 +126,7 @@
     const entry = {
       key: newKey(),
       scope: action.scope,
+      user: user || null,
       action: action.action,
       url: action.url,
       at: moment(now),
@@ -209,7 +214,7 @@
           });
           return;
         }
-        if (!everything && entry.state !== "waiting") {
+        if ((!everything && entry.state !== "waiting") || (entry.user || null) !== user) {
           return;
         }
         chain = chain.then(function () {
@@ -251,7 +256,7 @@
   }
 
   function send() {
-    if (navigator.onLine === false) {
+    if (user === undefined || navigator.onLine === false) {
       return Promise.resolve();
     }
     return run(false);
@@ -269,7 +274,13 @@
     }).then(changed);
   }
 
+  function signedIn(who) {
+    user = who || null;
+    return send();
+  }
+
   window.FieldQueue = {
+    signedIn: signedIn,
     record: record,
     entries: entries,
     send: send,
@@ -285,9 +296,4 @@
       send();
     }
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", send);
-  } else {
-    send();
-  }
 })();

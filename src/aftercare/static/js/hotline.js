@@ -171,6 +171,17 @@
     if (!queue) {
       return;
     }
+    // The phone may change hands: the pages kept for offline are one person's, and the queue
+    // sends only the signed-in person's actions.
+    const USER_NOTE = "aftercare-field-user";
+    const user = box.dataset.fieldUser || null;
+    if (localStorage.getItem(USER_NOTE) !== user) {
+      if (window.caches) {
+        caches.delete("aftercare-field-pages");
+      }
+      localStorage.setItem(USER_NOTE, user);
+    }
+    queue.signedIn(user);
 
     function signal() {
       show(offline, navigator.onLine === false);
@@ -221,7 +232,9 @@
     }
 
     function render(all) {
-      const mine = all.filter(function (entry) { return !scope || entry.scope === scope; });
+      const mine = all.filter(function (entry) {
+        return (!scope || entry.scope === scope) && (entry.user || null) === user;
+      });
       const shown = mine.filter(function (entry) {
         return entry.state !== "sent" || sentHere.has(entry.key);
       });

@@ -237,6 +237,8 @@ def dispatch(request: StaffRequest, ticket_id: Id, payload: DispatchIn) -> dict[
 
 IdempotencyKey = Annotated[
     UUID | None,
+    # Absent or a UUID: an optional header is never sent as JSON's null.
+    WithJsonSchema({"type": "string", "format": "uuid"}),
     Header(
         None,
         alias="Idempotency-Key",

@@ -462,16 +462,17 @@ class CheckInput:
     result: Any
     reading: Any = None
     note: Any = ""
-    photo: Any = None  # an UploadedFile from the page
+    photo: Any = None  # an UploadedFile from the page, or the bytes the API decoded
 
 
 def _photo(upload: Any, field: str, errors: Errors) -> bytes | None:
     if upload is None:
         return None
-    if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
+    size = len(upload) if isinstance(upload, bytes) else upload.size
+    if size is not None and size > MAX_PHOTO_BYTES:
         errors.add(field, _("The photo is too large (at most %(mb)s MB).") % {"mb": 10})
         return None
-    data: bytes = upload.read()
+    data: bytes = upload if isinstance(upload, bytes) else upload.read()
     if not data.startswith(PHOTO_MAGIC):
         errors.add(field, _("Send the photo as JPEG or PNG."))
         return None

@@ -164,3 +164,30 @@ def test_the_checklists_are_shipped_per_kind_in_the_readers_language(api_client,
     retention = next(item for item in cctv["items"] if item["kind"] == "reading")
     assert (retention["unit"], retention["low"], retention["high"]) == ("d", "30", None)
     assert len(api.get("/checklist-templates").json()) == 9  # every kind of system
+
+
+def test_a_checks_photo_travels_as_base64_and_a_bad_one_is_refused(api_client):
+    h = hotline()
+    plan = draft(h)
+    confirm(h, plan)
+    first = visits(plan)[0]
+    api = api_client.as_user(h.eve)
+    checks = api.get(f"/maintenance-visits/{first.pk}").json()["checks"]
+    items = [
+        {"check_id": row["id"], "result": "ok",
+         "reading": "30" if row["kind"] == "reading" else None, "note": ""}
+        for row in checks
+    ]  # fmt: skip
+    bad = [{**items[0], "photo_base64": "bm90IGFuIGltYWdl"}, *items[1:]]  # "not an image"
+    refused = api.post(f"/maintenance-visits/{first.pk}/result",
+                       {"items": bad, "signed_by": "李經理", "signature_png": png()})  # fmt: skip
+    assert refused.status_code == 422
+    assert "items.0.photo" in refused.json()["fields"]
+    assert MaintenanceVisit.objects.get(pk=first.pk).state == "planned"
+    good = [{**items[0], "photo_base64": png()}, *items[1:]]
+    done = api.post(f"/maintenance-visits/{first.pk}/result",
+                    {"items": good, "signed_by": "李經理", "signature_png": png()})  # fmt: skip
+    assert done.status_code == 200, done.json()
+    assert done.json()["checks"][0]["has_photo"] is True
+    photo = MaintenanceVisit.objects.get(pk=first.pk).checks.get(pk=items[0]["check_id"]).photo
+    assert photo.read().startswith(b"\x89PNG")

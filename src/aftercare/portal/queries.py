@@ -258,13 +258,12 @@ def equipment_rows(user: User, now: datetime | None = None) -> list[SystemRow]:
 
 
 def trainees(user: User) -> QuerySet[Trainee]:
-    """The owner's own staff in training, with their qualifications still held.
-
-    Trainee's read scope (``training.models``) names no customer path yet; until it does,
-    the portal cuts to the owner's company here (never wider than the owner's customer)."""
+    """The owner's own staff in training (Trainee's read scope: their company's), with their
+    qualifications still held."""
     held = Qualification.objects.filter(lost_at__isnull=True).select_related("system__site")
     return (
-        Trainee.objects.filter(customer_id=user.customer_id or 0, left_on__isnull=True)
+        Trainee.objects.visible_to(user)
+        .filter(left_on__isnull=True)
         .prefetch_related(Prefetch("qualifications", queryset=held, to_attr="held"))
         .order_by("name", "id")
     )

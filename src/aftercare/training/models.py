@@ -25,7 +25,7 @@ ARCHIVED = _("Training records are kept as written.")
 
 class TraineeQuerySet(models.QuerySet["Trainee"]):
     def visible_to(self, user: object) -> models.QuerySet[Trainee]:
-        return restrict(self, user, "training.view_trainee")
+        return restrict(self, user, "training.view_trainee", customer_field="customer")
 
     def present(self) -> models.QuerySet[Trainee]:
         """Still with the owner."""
@@ -83,7 +83,13 @@ class Trainee(models.Model):
 
 class TrainingPlanQuerySet(models.QuerySet["TrainingPlan"]):
     def visible_to(self, user: object) -> models.QuerySet[TrainingPlan]:
-        return restrict(self, user, "training.view_trainingplan", branch_field="agreement__branch")
+        return restrict(
+            self,
+            user,
+            "training.view_trainingplan",
+            branch_field="agreement__branch",
+            customer_field="agreement__customer",
+        )
 
 
 class TrainingPlan(models.Model):

@@ -43,3 +43,12 @@ def png_from_base64(
         errors.add(field, _("The signature image is too large."))
         return None
     return raw
+
+
+def data_uri(stored: Any) -> str:
+    """A kept signature (a FieldFile) as a ``data:`` URI, so a PDF drawn by WeasyPrint embeds
+    it without fetching anything; "" when none was kept."""
+    if not stored:
+        return ""
+    with stored.open("rb") as opened:
+        return "data:image/png;base64," + base64.b64encode(opened.read()).decode()

@@ -13,29 +13,7 @@ from aftercare.org.models import User
 from aftercare.portal import actions as portal
 from aftercare.servicedesk.models import Ticket
 from aftercare.sites.models import Site
-
-
-def _fits_the_screen(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{page.url} is {width} px wide"
-
-
-def _sign(page: Page) -> None:
-    """Draw a signature on the canvas with the pointer: down, a few strokes, up."""
-    canvas = page.locator("#signature-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box is not None
-    x, y = box["x"], box["y"]
-    page.mouse.move(x + 20, y + box["height"] * 0.6)
-    page.mouse.down()
-    for step in range(1, 25):
-        page.mouse.move(
-            x + 20 + step * (box["width"] - 40) / 24,
-            y + box["height"] * (0.3 if step % 2 else 0.7),
-            steps=3,
-        )
-    page.mouse.up()
+from tests.e2e.test_hotline import _fits_the_screen, _sign
 
 
 def test_an_owner_accepts_an_invitation_reports_a_fault_and_confirms_a_plan(

@@ -7,7 +7,6 @@ own name and the reader's name stands beside it, as on the other forms."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from aftercare.maintenance import queries
 from aftercare.maintenance.models import MaintenanceVisit
 from aftercare.paperwork.rendering import render_pdf
 from aftercare.servicedesk.models import Ticket
+from aftercare.signatures import data_uri
 
 TEMPLATE = "maintenance/visit_report.html"
 TITLE_ZH = "定期維護保養記錄"
@@ -54,10 +54,7 @@ def _local(moment: datetime | None, tz: Any) -> str:
 def build(visit: MaintenanceVisit, *, at: datetime) -> VisitReport:
     branch = visit.plan.branch
     tz = branch.organisation.tz
-    signature = ""
-    if visit.signature:
-        with visit.signature.open("rb") as stored:
-            signature = "data:image/png;base64," + base64.b64encode(stored.read()).decode()
+    signature = data_uri(visit.signature)
     return VisitReport(
         visit=visit,
         organisation=branch.organisation.name,

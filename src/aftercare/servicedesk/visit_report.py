@@ -6,7 +6,6 @@ name and the reader's name stands beside it, as for the other forms."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from aftercare.paperwork.rendering import render_pdf
 from aftercare.servicedesk import clocks
 from aftercare.servicedesk.explanations import length_text
 from aftercare.servicedesk.models import Ticket
+from aftercare.signatures import data_uri
 
 TEMPLATE = "servicedesk/visit_report.html"
 TITLE_ZH = "維修服務報告"
@@ -108,10 +108,7 @@ def current_clocks(rows: list[Obligation]) -> list[Obligation]:
 def build(ticket: Ticket, clock_rows: list[Obligation], *, at: datetime) -> VisitReport:
     branch = ticket.branch
     tz = branch.organisation.tz
-    signature = ""
-    if ticket.signature:
-        with ticket.signature.open("rb") as stored:
-            signature = "data:image/png;base64," + base64.b64encode(stored.read()).decode()
+    signature = data_uri(ticket.signature)
     return VisitReport(
         ticket=ticket,
         organisation=branch.organisation.name,

@@ -761,6 +761,9 @@ PAGES: dict[str, Row] = {
         (post(kwargs=pk("maintenance_plan"), data=lambda ids: {"engineer": ""}),),
         on_record=True,
     ),
+    "maintenance:visit_worker": Row(
+        EVERYONE, public=True, note="the visit pages' service worker: the same script for all"
+    ),
     "maintenance:visit": Row(
         MAINTENANCE_READ, (get(kwargs=pk("maintenance_visit")),), on_record=True
     ),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -507,27 +508,42 @@ def record_result(
     signed_by: str,
     signature_png: Any,
     done_at: datetime | None = None,
+    key: UUID | None = None,
 ) -> MaintenanceVisit:
     """The engineer's record of a visit: each check ok / defect / not applicable (a reading
     where the item asks for one), the owner's name and signature. Each system with defects gets
     one hotline ticket (equipment fault) reported at the visit's moment, linked from its
-    checks. The visit is done (frozen) and its BS-9 fulfilled."""
+    checks. The visit is done (frozen) and its BS-9 fulfilled.
+
+    With an idempotency ``key`` (the phone's offline queue), a visit already done with this
+    key by this engineer is answered as it is and nothing changes; done otherwise is a 409."""
     ensure_allowed(by, RECORD, visit.plan.branch)
     visit = _locked_visit(visit)
+    if (
+        key is not None
+        and visit.state == VisitState.DONE
+        and visit.result_key == key
+        and visit.done_by_id == by.pk
+    ):
+        return visit
     _ensure_planned(visit)
+    if key is not None and MaintenanceVisit.objects.filter(result_key=key).exists():
+        raise Conflict(
+            _("This key was already used for another visit's result."), code="key_reused"
+        )
     moment = event_moment(done_at, field="done_at")
     errors = Errors()
     checks = {check.pk: check for check in visit.checks.select_related("system")}
     given: dict[int, tuple[int, CheckInput]] = {}
     for index, item in enumerate(items):
-        key = item.check_id
-        if isinstance(key, bool) or not isinstance(key, int) or key not in checks:
+        check_id = item.check_id
+        if isinstance(check_id, bool) or not isinstance(check_id, int) or check_id not in checks:
             errors.add(f"items.{index}.check_id", _("This check is not part of the visit."))
             continue
-        if key in given:
+        if check_id in given:
             errors.add(f"items.{index}.check_id", _("This check is given twice."))
             continue
-        given[key] = (index, item)
+        given[check_id] = (index, item)
     missing = [pk for pk in checks if pk not in given]
     if missing:
         errors.add("items", _("Give a result for every check (%(n)s missing).") % {
@@ -577,6 +593,7 @@ def record_result(
     for check in checks.values():
         check.save()
     visit.state, visit.done_at, visit.done_by, visit.signed_by = VisitState.DONE, moment, by, name
+    visit.result_key = key
     visit.signature.save(f"visit-{visit.pk}.png", ContentFile(png), save=False)
     visit.save()
     fulfil_pending(RULE, by=by, at=moment, subject=visit)

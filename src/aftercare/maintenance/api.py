@@ -5,13 +5,15 @@ checklists. A plan's id is its agreement's."""
 import base64
 import binascii
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from aftercare.agreements.choices import VersionState
 from aftercare.apischema import BoundedPagination, Day, Id, Input, Moment, Number, responses
@@ -369,8 +371,27 @@ def _photo_bytes(index: int, text: str | None) -> bytes | None:
         raise InvalidInput(message, fields={f"items.{index}.photo_base64": [message]}) from None
 
 
+IdempotencyKey = Annotated[
+    UUID | None,
+    # Absent or a UUID: an optional header is never sent as JSON's null.
+    WithJsonSchema({"type": "string", "format": "uuid"}),
+    Header(
+        None,
+        alias="Idempotency-Key",
+        description="A UUID chosen by the client for this one result (the phone's offline "
+        "queue sends one). The same key again by the same engineer answers the recorded visit "
+        "and changes nothing; a visit done otherwise is a 409.",
+    ),
+]
+
+
 class VisitResultIn(Input):
     done_at: Moment | None = None
+    at: Moment | None = Field(
+        None,
+        description="The moment the result was recorded on the phone (the offline queue adds "
+        "it); the visit's moment when `done_at` is not given.",
+    )
     items: list[VisitCheckIn] = Field(..., max_length=2000)
     signed_by: str = Field(..., max_length=100)
     signature_png: str = Field(
@@ -385,14 +406,21 @@ class VisitResultIn(Input):
     "/maintenance-visits/{visit_id}/result",
     response=responses({200: MaintenanceVisitDetailOut}, 404, 409),
 )
-def record_result(request: StaffRequest, visit_id: Id, payload: VisitResultIn) -> dict[str, Any]:
+def record_result(
+    request: StaffRequest,
+    visit_id: Id,
+    payload: VisitResultIn,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
     """The visit's result: every check ok / defect / na (a reading where the item asks for
     one), the owner's name and drawn signature. A defect opens a hotline ticket (equipment
-    fault) per system; BS-9 is fulfilled; the visit is frozen."""
+    fault) per system; BS-9 is fulfilled; the visit is frozen. With `Idempotency-Key`, the
+    same key by the same engineer again answers the recorded visit and changes nothing."""
     visit = queries.get_visit_for(request.user, visit_id)
+    done_at = payload.done_at if payload.done_at is not None else payload.at
     done = actions.record_result(
-        visit, by=request.user, done_at=payload.done_at, signed_by=payload.signed_by,
-        signature_png=payload.signature_png,
+        visit, by=request.user, done_at=done_at, signed_by=payload.signed_by,
+        signature_png=payload.signature_png, key=idempotency_key,
         items=[
             actions.CheckInput(check_id=row.check_id, result=row.result.value,
                                reading=row.reading, note=row.note,

@@ -186,6 +186,9 @@ class MaintenanceVisit(models.Model):
     signature = models.FileField(
         _("signature"), upload_to="maintenance/signatures/%Y/", max_length=200, blank=True
     )
+    #: The idempotency key the result was recorded with (the phone's offline queue sends one):
+    #: the same key by the same engineer again answers the stored visit and changes nothing.
+    result_key = models.UUIDField(_("result key"), null=True, blank=True, unique=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.plan_new, name="new"),
     path("<int:pk>/", views.plan, name="plan"),
     path("<int:pk>/engineer/", views.engineer, name="engineer"),
+    path("visits/sw.js", views.visit_worker, name="visit_worker"),
     path("visits/<int:pk>/", views.visit, name="visit"),
     path("visits/<int:pk>/result/", views.result, name="result"),
     path("visits/<int:pk>/reschedule/", views.reschedule, name="reschedule"),

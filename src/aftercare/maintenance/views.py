@@ -14,9 +14,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftercare.agreements.models import Agreement
 from aftercare.agreements.queries import latest_version
@@ -49,6 +50,7 @@ from aftercare.org.http import StaffRequest
 from aftercare.org.models import Branch, User
 from aftercare.paperwork.rendering import PDF_TYPE
 from aftercare.paperwork.rendering import download as file_download
+from aftercare.servicedesk.fieldworker import worker_response
 from aftercare.sites.models import Site
 
 VIEW = "maintenance.view_maintenanceplan"
@@ -235,7 +237,8 @@ def _visit_page(
     user = request.user
     tz = user_tz(user)
     planned = visit.state == VisitState.PLANNED
-    can_record = planned and user.has_perm(actions.RECORD) and works_in(user, visit.plan.branch)
+    may_record = user.has_perm(actions.RECORD) and works_in(user, visit.plan.branch)
+    can_record = planned and may_record
     can_move = planned and user.has_perm(actions.MOVE) and works_in(user, visit.plan.branch)
     checks = list(visit.checks.select_related("system", "ticket").order_by("order", "id"))
     context: dict[str, Any] = {
@@ -247,15 +250,36 @@ def _visit_page(
         "reschedules": list(visit.reschedules.select_related("by").order_by("at", "id")),
         "tickets": queries.visit_tickets(visit),
         "can_record": can_record,
+        # The phone's queue of results recorded offline: shown whatever the state, so a result
+        # refused after the visit was done by someone else is still shown here.
+        "field_queue": may_record,
+        "field_scope": _visit_scope(),
         "can_move": can_move,
     }
     if can_record:
         form = result_form or ResultForm(checks=checks, tz=tz, initial={"done_at": local_now(tz)})
         context["result_form"] = form
         context["result_rows"] = form.rows()
+        context["result_api"] = reverse("api:record_result", kwargs={"visit_id": visit.pk})
     if can_move:
         context["reschedule_form"] = reschedule_form or RescheduleForm()
     return render(request, "maintenance/visit.html", context, status=status)
+
+
+def _visit_scope() -> str:
+    """``/maintenance/visits/``: the visit pages, the scope of their service worker."""
+    return reverse("maintenance:visit_worker").rsplit("/", 1)[0] + "/"
+
+
+@require_GET
+def visit_worker(request: StaffRequest) -> HttpResponse:
+    """The service worker of the visit pages (the field pages' worker, scoped to
+    ``/maintenance/visits/``): the engineer's visit pages open without a signal. Public like
+    the hotline's: it holds no user data."""
+    return worker_response(
+        _visit_scope(), extra_shell=("js/maintenance.js",),
+        shell_cache="aftercare-visits-shell",
+    )  # fmt: skip
 
 
 @login_required

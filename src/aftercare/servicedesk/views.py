@@ -5,14 +5,11 @@ suspensions and the organisation's hotline settings."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +17,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,7 +34,14 @@ from aftercare.org.http import StaffRequest
 from aftercare.org.models import Branch, User
 from aftercare.paperwork.rendering import PDF_TYPE
 from aftercare.paperwork.rendering import download as file_download
-from aftercare.servicedesk import actions, clocks, queries, settings_actions, visit_report
+from aftercare.servicedesk import (
+    actions,
+    clocks,
+    fieldworker,
+    queries,
+    settings_actions,
+    visit_report,
+)
 from aftercare.servicedesk.choices import EventKind, FieldAction, PauseReason, TicketState
 from aftercare.servicedesk.explanations import Step, explain, length_text, stop_reason_text
 from aftercare.servicedesk.forms import (
@@ -494,35 +497,13 @@ def visit_report_pdf(request: StaffRequest, pk: int) -> HttpResponse:
 
 # -- the engineer's phone pages ---------------------------------------------------------------
 
-FIELD_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "fieldworker.js"
-#: What the field pages need to draw offline; the service worker keeps these (hashed names in
-#: production, so a new release is a new list and a new worker).
-FIELD_SHELL = (
-    "vendor/bootstrap/bootstrap.min.css",
-    "css/aftercare.css",
-    "vendor/htmx/htmx.min.js",
-    "vendor/bootstrap/bootstrap.bundle.min.js",
-    "js/aftercare.js",
-    "js/fieldqueue.js",
-    "js/hotline.js",
-    "img/favicon.svg",
-)
-
 
 @require_GET
 def field_worker(request: StaffRequest) -> HttpResponse:
     """The service worker of the field pages (``static/js/fieldworker.js``), served under
     ``field/`` so its scope covers them, with the app shell's URLs written in. The same for
     everyone: it holds no user data (the pages it keeps are those the phone opened)."""
-    shell = [static(name) for name in FIELD_SHELL]
-    source = FIELD_WORKER.read_text(encoding="utf-8")
-    version = hashlib.sha256("\n".join([*shell, source]).encode()).hexdigest()[:16]
-    settings = {"version": version, "shell": shell, "scope": reverse("servicedesk:field")}
-    text = f"const FIELD_WORKER = {json.dumps(settings)};\n{source}"
-    response = HttpResponse(text, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("servicedesk:field")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return fieldworker.worker_response(reverse("servicedesk:field"))
 
 
 @login_required

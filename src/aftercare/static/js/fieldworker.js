@@ -13,7 +13,10 @@
 /* global FIELD_WORKER */
 "use strict";
 
-const SHELL_CACHE = "aftercare-field-shell-" + FIELD_WORKER.version;
+// Each scope's worker keeps its shell under its own prefix (FIELD_WORKER.shellCache; the
+// hotline's is the first one), so one worker's activation never drops another's shell.
+const SHELL_PREFIX = (FIELD_WORKER.shellCache || "aftercare-field-shell") + "-";
+const SHELL_CACHE = SHELL_PREFIX + FIELD_WORKER.version;
 const PAGE_CACHE = "aftercare-field-pages";
 const SHELL = new Set(FIELD_WORKER.shell);
 
@@ -31,7 +34,7 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
-        return name.startsWith("aftercare-field-shell-") && name !== SHELL_CACHE;
+        return name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () {
       return self.clients.claim();

@@ -189,7 +189,7 @@ def accept(token: str, *, password: str, at: datetime | None = None) -> User:
     chosen (Django's validators). The invitation is used once."""
     moment = event_moment(at)
     invitation = (
-        OwnerInvitation.objects.select_for_update()
+        OwnerInvitation.objects.select_for_update(of=("self",))
         .select_related("customer__branch", "contact")
         .filter(token_hash=digest(token or ""))
         .first()

@@ -13,14 +13,9 @@ CALLS: list[tuple[str, int]] = []
 
 
 class NoteForm(TermsForm):
+    """Fields named as the terms: the base form's own `terms` and `initial_from` serve."""
+
     hours = forms.IntegerField(min_value=1, max_value=100)
-
-    def terms(self) -> dict[str, Any]:
-        return {"hours": self.cleaned_data["hours"]}
-
-    @classmethod
-    def initial_from(cls, terms: Mapping[str, Any]) -> dict[str, Any]:
-        return {"hours": terms["hours"]}
 
 
 class NoteKind:

@@ -106,6 +106,8 @@ def test_the_owner_confirms_at_the_screen_with_a_drawn_signature(b, client, lang
 def test_a_revision_from_its_page_and_the_versions_side_by_side(b, client):  # noqa: F811
     plan = confirmed(b)
     client.force_login(b.sam)
+    form = client.get(f"/plans/{plan.pk}/revise/").content.decode()
+    assert 'name="hours" value="8"' in form  # the form starts from the confirmed terms
     refused = client.post(f"/plans/{plan.pk}/revise/", {"hours": "10", "reason": ""})
     assert refused.status_code == 422
     assert states(plan) == [(1, "confirmed")]

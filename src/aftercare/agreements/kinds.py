@@ -32,13 +32,15 @@ class TermsForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def terms(self) -> dict[str, Any]:
-        """The cleaned data as terms, as `PlanKind.clean_terms` takes them."""
-        raise NotImplementedError
+        """The cleaned data as terms, as `PlanKind.clean_terms` takes them: by default each
+        field is the term of its name; a kind whose fields differ from its terms says how."""
+        return dict(self.cleaned_data)
 
     @classmethod
     def initial_from(cls, terms: Mapping[str, Any]) -> dict[str, Any]:
-        """The form's initial values from a version's terms."""
-        raise NotImplementedError
+        """The form's initial values from a version's terms: by default the terms named like
+        the form's fields."""
+        return {name: terms[name] for name in cls.base_fields if name in terms}
 
 
 class PlanKind(Protocol):

@@ -465,8 +465,9 @@ def generate(args) -> None:
         conn.execute(
             """
             INSERT INTO workshop_repairorder (id, checked_in_at, mileage, description,
+                extra_items, shop_order_number,
                 picked_up_at, created_at, advisor_id, branch_id, customer_id, vehicle_id)
-            SELECT r.g, r.cin, NULL, '',
+            SELECT r.g, r.cin, NULL, '', '[]'::jsonb, '',
                    CASE WHEN r.cin + r.stay > %(now)s THEN NULL ELSE r.cin + r.stay END,
                    r.cin, COALESCE(c.followup_advisor_id, s.user_id), c.branch_id, c.id, v.id
             FROM (
@@ -502,7 +503,7 @@ def generate(args) -> None:
             INSERT INTO obligations_obligation (rule, subject_id, title, triggered_at, opens_at,
                 due_at, done_at, outcome, cancelled_at, cancel_reason, overdue_notified_at,
                 created_at, branch_id, customer_id, done_by_id, organisation_id, owner_id,
-                subject_type_id)
+                subject_type_id, title_key, title_params)
             SELECT w.rule, w.ro_id, w.title, w.t, w.o, w.d,
                    CASE w.fate
                      WHEN 'on_time' THEN w.base + (LEAST(w.d, %(now)s) - w.base) * w.u2
@@ -516,7 +517,8 @@ def generate(args) -> None:
                         THEN w.d + interval '1 minute' END,
                    w.t, w.branch_id, w.customer_id,
                    CASE WHEN w.fate IN ('on_time', 'late') THEN w.owner_id END,
-                   %(org)s, w.owner_id, %(ro_type)s
+                   %(org)s, w.owner_id, %(ro_type)s,
+                   'customer_vehicle', w.title_params
             FROM (
                 SELECT x.*,
                        COALESCE(x.o, x.t) AS base,
@@ -535,6 +537,8 @@ def generate(args) -> None:
                     SELECT ro.id AS ro_id, r.rule, ro.branch_id, ro.customer_id,
                            COALESCE(c.followup_advisor_id, ro.advisor_id) AS owner_id,
                            c.name || ' ' || v.plate AS title,
+                           jsonb_build_object('customer', c.name, 'plate', v.plate)
+                             AS title_params,
                            e.t,
                            CASE WHEN r.opens_after IS NOT NULL THEN
                              ((e.t AT TIME ZONE %(tz)s)::date + r.opens_after)::timestamp

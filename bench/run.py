@@ -193,6 +193,34 @@ def measure(case: Case, clients: Clients, bare, warmup: int) -> None:
             slowest, case.key_sql = key, key_sql
 
 
+def profile(case: Case, clients: Clients, warmup: int, count: int) -> None:
+    """Where one case's time goes: cProfile over `count` requests, heaviest 30 by own time
+    and by cumulative time, and the statements of one request."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user, url in case.requests[:warmup]:
+        request(clients, user, url)
+    measured = case.requests[warmup : warmup + count]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for user, url in measured:
+        request(clients, user, url)
+    profiler.disable()
+    print(f"\n===== {case.name}: {len(measured)} requests =====")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(40)
+    user, url = measured[0]
+    with CaptureQueriesContext(connection) as captured:
+        request(clients, user, url)
+    for query in captured.captured_queries:
+        print(f"  [{float(query['time']) * 1000:.1f} ms] {query['sql'][:220]}")
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
@@ -256,6 +284,10 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     parser.add_argument("--case", default="", help="only cases whose name contains this")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N",
+        help="print a cProfile of N requests of each case instead of timing them",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     url = database.setup(args.database_url)
@@ -270,6 +302,10 @@ def main(argv=None) -> None:
         cases = [case for case in cases if args.case in case.name]
         args.no_write = True  # a partial run never replaces the recorded figures
     clients = Clients()
+    if args.profile:
+        for case in cases:
+            profile(case, clients, args.warmup, args.profile)
+        return
     started = time.perf_counter()
     for case in cases:
         print(f"{case.name} …", flush=True)

@@ -179,8 +179,7 @@ def _recorded_by(record: Model, by: User) -> None:
 
 
 def _set_roles(user: User, roles: list[str]) -> None:
-    user.groups.set(Group.objects.filter(name__in=roles))
-    user.__dict__.pop("_role_codes", None)
+    user.groups.set(Group.objects.filter(name__in=roles))  # gives the user a new access_stamp
 
 
 @transaction.atomic

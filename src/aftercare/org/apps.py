@@ -50,7 +50,10 @@ class OrgConfig(AftercareApp):
     }
 
     def ready(self) -> None:
+        from aftercare.org import permissions
         from aftercare.org.roles import sync_role_groups
+
+        permissions.connect()
 
         # Permissions only exist after migrate has run, so the role groups are (re)built then;
         # this keeps a fresh database and an upgraded one identical.

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -94,6 +95,10 @@ class Branch(models.Model):
         return frozenset(desk for desk, on in run.items() if on)
 
 
+def new_access_stamp() -> str:
+    return secrets.token_hex(8)
+
+
 class User(AbstractUser):
     """A member of staff; roles are Django groups named by `Role` codes."""
 
@@ -130,6 +135,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
     )
+    # Replaced by a new random value whenever the user's roles or permissions change
+    # (`org.permissions`): the cached permission set is keyed by it, so no process can serve a
+    # set from before the change — the row is read on every request anyway, the set is not.
+    # Random rather than a counter: SQLite reuses the id of a rolled-back row, and a counter
+    # would start again at the same value for somebody else.
+    access_stamp = models.CharField(max_length=32, default=new_access_stamp, editable=False)
     # Roles are groups: their history is kept with the user's, so a role change is on record.
     history = HistoricalRecords(m2m_fields=["groups"])
 
@@ -144,14 +155,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A plain save of a stored user never writes `access_stamp`: only the statements of
+        `org.permissions` raise it, and an object read before a change of roles must not put
+        the old value back (its cached permissions would be served again)."""
+        plain = not args and not any(
+            kwargs.get(name) for name in ("force_insert", "force_update", "update_fields")
+        )
+        if plain and not self._state.adding and self.pk is not None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "access_stamp"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def role_codes(self) -> list[str]:
-        if not hasattr(self, "_role_codes"):
-            valid = set(Role.values)
-            self._role_codes = sorted(
-                name for name in self.groups.values_list("name", flat=True) if name in valid
-            )
-        return self._role_codes
+        """The user's roles, read with their permissions in one cached step."""
+        from aftercare.org.permissions import access_of
+
+        return list(access_of(self).roles)
 
 
 class AbsenceQuerySet(models.QuerySet["Absence"]):

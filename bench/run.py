@@ -126,10 +126,15 @@ def html_page_exists() -> bool:
 
 
 class Clients:
-    """One logged-in test client per user, so each request carries a real session cookie."""
+    """One test client per user: pages carry a real session cookie; API requests carry the
+    user's bearer token (what an integration or the phone app sends) unless `--api-auth
+    session` asks for the browser's way."""
+
+    api_auth = "bearer"
 
     def __init__(self):
         self._clients = {}
+        self._tokens = {}
 
     def get(self, user):
         from django.test import Client
@@ -140,9 +145,35 @@ class Clients:
             self._clients[user.pk] = client
         return self._clients[user.pk]
 
+    def headers(self, user, url: str) -> dict:
+        if not url.startswith("/api/") or self.api_auth != "bearer":
+            return {}
+        if user.pk not in self._tokens:
+            from aftercare.org.models import ApiToken
+
+            raw, prefix, digest = ApiToken.generate()
+            from django.utils import timezone
+
+            # A token in use: "last used" was written within the minute (it is not rewritten).
+            ApiToken.objects.create(
+                user=user, name="bench", prefix=prefix, digest=digest,
+                last_used_at=timezone.now(),
+            )  # fmt: skip
+            self._tokens[user.pk] = raw
+        return {"Authorization": f"Bearer {self._tokens[user.pk]}"}
+
+    def fetch(self, user, url: str):
+        from django.test import Client
+
+        if url.startswith("/api/") and self.api_auth == "bearer":
+            headers = self.headers(user, url)
+            self._bare = getattr(self, "_bare", None) or Client()
+            return self._bare.get(url, headers=headers)
+        return self.get(user).get(url)
+
 
 def request(clients: Clients, user, url: str):
-    response = clients.get(user).get(url)
+    response = clients.fetch(user, url)
     if response.status_code != 200:
         raise SystemExit(f"{url} as {user.username}: HTTP {response.status_code}")
     return response
@@ -170,6 +201,9 @@ def measure(case: Case, clients: Clients, bare, warmup: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    for user, url in case.requests:  # sessions and tokens made before anything is timed
+        clients.get(user)
+        clients.headers(user, url)
     for user, url in case.requests[:warmup]:
         request(clients, user, url)
     measured = case.requests[warmup:]
@@ -205,15 +239,22 @@ def profile(case: Case, clients: Clients, warmup: int, count: int) -> None:
     for user, url in case.requests[:warmup]:
         request(clients, user, url)
     measured = case.requests[warmup : warmup + count]
+    for user, url in measured:  # signing in is not the request's cost
+        clients.get(user)
+        clients.headers(user, url)
     profiler = cProfile.Profile()
     profiler.enable()
     for user, url in measured:
         request(clients, user, url)
     profiler.disable()
     print(f"\n===== {case.name}: {len(measured)} requests =====")
-    stats = pstats.Stats(profiler).strip_dirs()
+    stats = pstats.Stats(profiler)
+    if not os.environ.get("BENCH_FULL_PATHS"):
+        stats = stats.strip_dirs()
     stats.sort_stats("tottime").print_stats(30)
-    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("cumulative").print_stats(60)
+    if os.environ.get("BENCH_CALLERS"):
+        stats.print_callers(os.environ["BENCH_CALLERS"])
     user, url = measured[0]
     with CaptureQueriesContext(connection) as captured:
         request(clients, user, url)
@@ -285,10 +326,38 @@ def main(argv=None) -> None:
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     parser.add_argument("--case", default="", help="only cases whose name contains this")
     parser.add_argument(
+        "--api-auth", choices=["bearer", "session"], default="bearer",
+        help="how API cases sign in (pages always use the session)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cache-url", default=os.environ.get("AFTERCARE_CACHE_URL", "redis://127.0.0.1:6379/15"),
+        help="the shared cache production runs with (sessions, permissions); '' for none",
+    )  # fmt: skip
+    parser.add_argument(
         "--profile", type=int, default=0, metavar="N",
         help="print a cProfile of N requests of each case instead of timing them",
     )  # fmt: skip
+    # -- building-systems desk (bench/bs_cases.py) -------------------------------------------
+    parser.add_argument(
+        "--desk",
+        choices=("ds", "bs", "all"),
+        default="ds",
+        help="dealership desk (ds), building-systems desk (bs) or both",
+    )
+    parser.add_argument(
+        "--bs-database-url",
+        default=None,
+        help="bs: default aftercare_bench_hotline (hotline_bench.py)",
+    )
     args = parser.parse_args(argv)
+    if args.desk != "ds":
+        import bs_cases
+
+        given = list(argv if argv is not None else sys.argv[1:])
+        if args.desk == "all":  # two databases: each desk in its own process
+            return bs_cases.both_desks(given)
+        return bs_cases.main(args, given, sys.modules[__name__])
+    # -- end of the building-systems hook ----------------------------------------------------
 
     url = database.setup(args.database_url)
     bare = database.connect(url, autocommit=True)
@@ -335,7 +404,10 @@ def main(argv=None) -> None:
         "",
         *lines,
         "",
-        "- p50/p95: whole request through Django (middleware, session, auth, view, JSON/HTML).",
+        "- p50/p95: whole request through Django (middleware, session, auth, view, JSON/HTML); "
+        f"API cases signed in with {'a bearer token' if args.api_auth == 'bearer' else 'a session'}"
+        ", pages with the session; cache: "
+        f"{'Redis (' + args.cache_url + '), sessions cached_db' if args.cache_url else 'none'}.",
         "- CPU: this Python process's CPU time for the request (excludes time waiting for the "
         "database or for a core): what the request costs whatever the machine's load.",
         "- SQL: the same request's SELECTs replayed on a bare psycopg connection, summed; "

@@ -7,8 +7,10 @@ are too large (413), not JSON (415) or not what the operation reads (422).
 
 import functools
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
+import orjson
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -47,16 +49,17 @@ class MomentEncoder(NinjaJSONEncoder):
         return super().default(o)
 
 
-def rfc3339(moment: datetime) -> str:
+def rfc3339(moment: datetime, zone: tzinfo | None = None) -> str:
     """The moment in the organisation's offset, or in UTC where that offset is no RFC 3339.
 
     Input is strict now, but rows written before may hold moments such as year 955: local
     time there has a local-mean-time offset with seconds (+08:05:43), and near year 1 or 9999
     the shift to local time overflows. Those are written in UTC, so a stored value can never
-    break a response schema.
+    break a response schema. `zone`: the active time zone, when the caller has read it once
+    for a whole response.
     """
     try:
-        local = timezone.localtime(moment)
+        local = moment.astimezone(zone or timezone.get_current_timezone())
     except OverflowError:
         return moment.astimezone(UTC).isoformat()
     offset = local.utcoffset()
@@ -66,13 +69,29 @@ def rfc3339(moment: datetime) -> str:
 
 
 class UnicodeJSONRenderer(JSONRenderer):
-    """Readable Chinese in responses instead of \\uXXXX escapes."""
+    """JSON encoded by orjson: readable Chinese (UTF-8, no \\uXXXX escapes), moments as
+    `rfc3339` writes them, and a tenth of the json module's time on a page of 50 rows.
 
-    encoder_class = MomentEncoder
-    json_dumps_params = {"ensure_ascii": False}
+    orjson writes datetimes itself in their own offset (UTC as read from the database); they
+    are passed through to `_encode_other` so that they come out in the organisation's offset.
+    """
+
+    OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
     def render(self, request, data, *, response_status):
-        return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
+        zone = timezone.get_current_timezone()
+
+        def encode_other(value: Any) -> Any:
+            """What orjson leaves to us: moments, and what Django's encoder writes (decimals,
+            lazy text, durations)."""
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return rfc3339(value, zone)
+            return _fallback_encoder.default(value)
+
+        return orjson.dumps(data, default=encode_other, option=self.OPTIONS)
+
+
+_fallback_encoder = MomentEncoder()
 
 
 class UnsupportedMediaType(Exception):
@@ -100,6 +119,10 @@ class JSONBodyParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
+# "Last used" is shown to the minute; writing it on every request made each read a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`; a token that matches no live one is a 401 at once.
 
@@ -110,12 +133,23 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         from aftercare.org.models import ApiToken
 
-        row = ApiToken.objects.matching(token).select_related("user").first()
+        # The user with what every request reads of it (as the session backend reads it).
+        row = (
+            ApiToken.objects.matching(token)
+            .select_related("user__organisation", "user__branch")
+            .first()
+        )
         if row is None or not row.user.is_active:
             raise AuthenticationError
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        user = row.user
+        request.user = user
+        # The time zone middleware ran before the token was read (for an anonymous request).
+        if user.organisation is not None:
+            timezone.activate(user.organisation.tz)
+        return user
 
 
 class SessionCookie(APIKeyCookie):

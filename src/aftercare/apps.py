@@ -13,12 +13,14 @@ loading models, so it must not import the app's models, views or routers itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +184,31 @@ class AftercareApp(AppConfig):
             cls.default = True
 
 
+_CACHED: list[Callable[..., Any]] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def until_apps_change(function: F) -> F:
+    """Cache what is gathered from the installed apps until INSTALLED_APPS changes.
+
+    Gathering is a walk over every app config, and some gatherings are asked once per row
+    (an obligation's title on a worklist of 50); the answer changes only with the set of apps,
+    which in a running site is never and in tests only under `override_settings`.
+    """
+    cached = functools.cache(function)
+    _CACHED.append(cached)
+    return cast(F, cached)
+
+
+def _forget_gatherings(*, setting: str, **kwargs: Any) -> None:
+    if setting == "INSTALLED_APPS":
+        for cached in _CACHED:
+            cached.cache_clear()  # type: ignore[attr-defined]
+
+
+setting_changed.connect(_forget_gatherings, dispatch_uid="aftercare.apps.gatherings")
+
+
 def aftercare_apps() -> Iterator[AftercareApp]:
     """The installed Aftercare apps, in ``INSTALLED_APPS`` order."""
     for config in apps.get_app_configs():
@@ -225,6 +252,7 @@ def role_permissions() -> dict[str, list[str]]:
     return merged
 
 
+@until_apps_change
 def next_steps() -> dict[str, NextStep]:
     """Rule id → where its work is done; two apps claiming one rule is a wiring mistake."""
     steps: dict[str, NextStep] = {}
@@ -249,6 +277,7 @@ def next_step(obligation: ObligationRow, user: AbstractBaseUser) -> tuple[Label,
     return None if url is None else (step.label, url)
 
 
+@until_apps_change
 def title_messages() -> dict[str, Any]:
     """Every app's generated-text messages by key (``obligations.texts`` renders them)."""
     from django.core.exceptions import ImproperlyConfigured

@@ -165,6 +165,28 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: each process's memory by default; in production a shared Redis
+# (AFTERCARE_CACHE_URL=redis://host:6379/0), which also keeps sessions so that a request reads
+# its session without a statement. Cached permissions are correct with either: their key
+# changes with every change of roles (org/permissions.py). Sessions are kept in the cache only
+# when it is shared: a logout must end the session in every process at once.
+CACHE_URL = os.environ.get("AFTERCARE_CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"AFTERCARE_CACHE_URL must be a redis:// URL (Redis), not {CACHE_URL!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("AFTERCARE_CACHE_PREFIX", "aftercare"),
+            # A missing Redis must fail fast with a clear message, as a missing database does.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,23 +1,29 @@
 """API of the customer archive: customers, vehicles, search."""
 
 from datetime import date, datetime
+from typing import Any
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
+from pydantic import BaseModel
 
 from aftercare.apischema import BoundedPagination, Day, Id, Input, responses
-from aftercare.customers import actions, archive, queries
+from aftercare.customers import actions, queries
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
-from aftercare.customers.models import Customer, Vehicle
+from aftercare.customers.models import Customer
 from aftercare.org.models import Branch, User
 from aftercare.org.queries import branches_for
 
 router = Router(tags=["customers"])
 
 
-class VehicleOut(Schema):
+class VehicleOut(BaseModel):
+    """A vehicle as `queries.vehicle_row` reads it: plain rows validated once by
+    pydantic-core, not model instances read attribute by attribute."""
+
     id: int
     customer_id: int
     plate: str
@@ -36,12 +42,10 @@ class VehicleOut(Schema):
     next_maintenance_overridden: bool
     projected_maintenance_on: date | None
 
-    @staticmethod
-    def resolve_projected_maintenance_on(obj: Vehicle) -> date | None:
-        return obj.projected_maintenance_on()
 
+class CustomerOut(BaseModel):
+    """A customer as `queries.with_phones_and_vehicles` reads it (see VehicleOut)."""
 
-class CustomerOut(Schema):
     id: int
     branch_id: int
     kind: Customer.Kind
@@ -63,18 +67,6 @@ class CustomerOut(Schema):
     missing_fields: list[str]
     vehicles: list[VehicleOut]
     created_at: datetime
-
-    @staticmethod
-    def resolve_phones(obj: Customer) -> list[str]:
-        return [phone.number for phone in obj.phones.all()]
-
-    @staticmethod
-    def resolve_missing_fields(obj: Customer) -> list[str]:
-        return archive.missing_fields(obj)
-
-    @staticmethod
-    def resolve_vehicles(obj: Customer) -> list[Vehicle]:
-        return list(obj.vehicles.all())
 
 
 class CustomerFields(Input):
@@ -127,8 +119,8 @@ def _fields(payload: CustomerFields, request) -> dict:
     return data
 
 
-def _customer_out(customer: Customer) -> Customer:
-    return Customer.objects.prefetch_related("phones", "vehicles").get(pk=customer.pk)
+def _customer_out(customer: Customer) -> dict[str, Any]:
+    return queries.customer_row(customer.pk)
 
 
 @router.post("/customers", response=responses({201: CustomerOut}, 404))
@@ -148,13 +140,29 @@ class CustomerQuery(Schema):
     archive_complete: bool | None = None
 
 
+class CustomerPagination(BoundedPagination):
+    """The page read by `queries.search_page` (three statements), as rows."""
+
+    def paginate_queryset(
+        self,
+        queryset: Any,
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        filters: CustomerQuery = queryset
+        page = queries.search_page(
+            request.user, filters.q, limit=pagination.limit, offset=pagination.offset,
+            archive_complete=filters.archive_complete,
+        )  # fmt: skip
+        return {"count": page.count, "items": page.rows}
+
+
 @router.get("/customers", response=responses({200: list[CustomerOut]}))
-@paginate(BoundedPagination)
-def list_customers(request, filters: Query[CustomerQuery]):
-    customers = queries.search(request.user, filters.q)
-    if filters.archive_complete is not None:
-        customers = customers.filter(archive_complete=filters.archive_complete)
-    return customers.prefetch_related("phones", "vehicles")
+@paginate(CustomerPagination)
+def list_customers(request, filters: Query[CustomerQuery]) -> CustomerQuery:
+    """Customers the user may see, found by name, pinyin, initials, phone, plate or VIN."""
+    return filters
 
 
 @router.get("/customers/{customer_id}", response=responses({200: CustomerOut}, 404))
@@ -202,15 +210,16 @@ def create_vehicle(request, payload: VehicleIn):
     customer = queries.get_customer_for(request.user, payload.customer_id)
     fields = payload.dict(exclude_unset=True, exclude={"customer_id"})
     vehicle = actions.add_vehicle(customer, by=request.user, **fields)
-    return Status(201, vehicle)
+    return Status(201, queries.vehicle_row(vehicle))
 
 
 @router.get("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
 def get_vehicle(request, vehicle_id: Id):
-    return queries.get_vehicle_for(request.user, vehicle_id)
+    return queries.vehicle_row(queries.get_vehicle_for(request.user, vehicle_id))
 
 
 @router.patch("/vehicles/{vehicle_id}", response=responses({200: VehicleOut}, 404))
 def update_vehicle(request, vehicle_id: Id, payload: VehicleFields):
     vehicle = queries.get_vehicle_for(request.user, vehicle_id)
-    return actions.update_vehicle(vehicle, by=request.user, **payload.dict(exclude_unset=True))
+    fields = payload.dict(exclude_unset=True)
+    return queries.vehicle_row(actions.update_vehicle(vehicle, by=request.user, **fields))

@@ -1,12 +1,17 @@
 """Finding customers: one search box for names, pinyin, phones, plates and VINs."""
 
 import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.db.models.functions import Right
 from django.shortcuts import get_object_or_404
 
+from aftercare.customers.archive import missing_of
 from aftercare.customers.identifiers import plate_key
+from aftercare.customers.maintenance import projected_due_date
 from aftercare.customers.models import PLATE_TAIL, Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key
 
@@ -73,3 +78,81 @@ def search(user, text: str = ""):
     if text.strip():
         customers = customers.filter(search_condition(text, base=customers))
     return customers.order_by("name", "id")
+
+
+# What the API's customer list shows of each row (CustomerOut without phones and vehicles).
+CUSTOMER_COLUMNS = [
+    "id", "branch_id", "kind", "name", "contact_person", "address", "email", "contact_time",
+    "contact_channel", "wanted_services", "wanted_services_note", "prefers_letters",
+    "consents_to_sms", "consents_to_letters", "followup_advisor_id", "notes",
+    "archive_complete", "created_at",
+]  # fmt: skip
+VEHICLE_COLUMNS = [
+    "id", "customer_id", "plate", "vin", "make", "model", "vehicle_type", "purchase_date",
+    "mileage", "mileage_on", "maintenance_months", "maintenance_km", "last_maintenance_on",
+    "last_maintenance_km", "next_maintenance_on", "next_maintenance_km",
+    "next_maintenance_overridden",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    rows: list[dict[str, Any]]  # see `with_phones_and_vehicles`
+    count: int  # of the whole result
+
+
+def search_page(
+    user: Any, text: str, *, limit: int, offset: int, archive_complete: bool | None = None
+) -> CustomerPage:
+    """One page of `search` as rows, in three statements: the page with the result's length
+    beside each row (a window count, not a statement of its own), then the page's phones and
+    vehicles — no model instances, which cost more than the statements on a page."""
+    customers = search(user, text)
+    if archive_complete is not None:
+        customers = customers.filter(archive_complete=archive_complete)
+    rows = list(
+        customers.values(*CUSTOMER_COLUMNS).annotate(total=Window(Count("*")))[
+            offset : offset + limit
+        ]
+    )
+    # Past the end the length needs a statement of its own; at the start it is 0.
+    count = rows[0]["total"] if rows else (customers.count() if offset else 0)
+    for row in rows:
+        del row["total"]
+    return CustomerPage(with_phones_and_vehicles(rows), count)
+
+
+def customer_row(customer_id: int) -> dict[str, Any]:
+    """One customer as the API shows it (the caller has checked it may be seen)."""
+    rows = list(Customer.objects.filter(pk=customer_id).values(*CUSTOMER_COLUMNS))
+    return with_phones_and_vehicles(rows)[0]
+
+
+def with_phones_and_vehicles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Customer rows (CUSTOMER_COLUMNS) given their "phones" (numbers), "vehicles"
+    (`vehicle_row`s) and "missing_fields", in two statements for all of them."""
+    ids = [row["id"] for row in rows]
+    phones: dict[int, list[str]] = {}
+    vehicles: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        numbers = CustomerPhone.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "number"
+        )
+        for customer_id, number in numbers:  # in the model's order: position, id
+            phones.setdefault(customer_id, []).append(number)
+        for vehicle in Vehicle.objects.filter(customer_id__in=ids).values(*VEHICLE_COLUMNS):
+            vehicles.setdefault(vehicle["customer_id"], []).append(vehicle_row(vehicle))
+    for row in rows:
+        row["phones"] = phones.get(row["id"], [])
+        row["vehicles"] = vehicles.get(row["id"], [])
+        row["missing_fields"] = missing_of(row, bool(row["phones"]), row["vehicles"])
+    return rows
+
+
+def vehicle_row(vehicle: dict[str, Any] | Vehicle) -> dict[str, Any]:
+    """A vehicle (read as VEHICLE_COLUMNS, or a model instance) as the API shows it."""
+    row = (
+        vehicle if isinstance(vehicle, dict) else {c: getattr(vehicle, c) for c in VEHICLE_COLUMNS}
+    )
+    row["projected_maintenance_on"] = projected_due_date(SimpleNamespace(**row))
+    return row

@@ -18,7 +18,7 @@ from aftercare.obligations import actions, queries, texts
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
 from aftercare.org.http import StaffRequest
-from aftercare.org.queries import acting_owners
+from aftercare.org.models import User
 
 router = Router(tags=["obligations"])
 
@@ -111,10 +111,10 @@ class WorklistItemOut(BaseModel):
     cancel_reason: str
 
 
+# Pending rows: no done_at / done_by to read; status and stand-in come with the page.
 WORKLIST_FIELDS = [
-    "id", "rule", "title", "title_key", "title_params", "status", "branch_id", "customer_id",
-    "triggered_at", "opens_at", "due_at", "done_at", "done_by_id", "outcome", "cancel_reason",
-    "owner_id",
+    "id", "rule", "title", "title_key", "title_params", "branch_id", "customer_id",
+    "triggered_at", "outcome", "cancel_reason",
     "owner__username", "owner__display_name", "owner__first_name", "owner__last_name",
 ]  # fmt: skip
 
@@ -126,49 +126,50 @@ def _owner_name(row: Mapping[str, Any]) -> str:
 
 
 class WorklistPagination(BoundedPagination):
-    """Rows as dicts, stand-ins resolved for the page only (the worklist holds pending work)."""
+    """The page read by `queries.worklist_page` (two statements), shaped as the output."""
 
     def paginate_queryset(
         self,
-        queryset: QuerySet[Any, Any],
+        queryset: Any,
         pagination: LimitOffsetPagination.Input,
         request: HttpRequest,
         **params: Any,
     ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        rows = list(page["items"])
-        stand_ins = acting_owners(sorted({row["owner_id"] for row in rows}), timezone.now())
-        page["items"] = [
-            {
-                "id": row["id"],
-                "rule": row["rule"],
-                "title": texts.render(row["title_key"], row["title_params"], row["title"]),
-                "status": row["status"],
-                "branch_id": row["branch_id"],
-                "customer_id": row["customer_id"],
-                "owner": row["owner_id"],
-                "owner_name": _owner_name(row),
-                "acting_owner": stand_ins.get(row["owner_id"], row["owner_id"]),
-                "triggered_at": row["triggered_at"],
-                "opens_at": row["opens_at"],
-                "due_at": row["due_at"],
-                "done_at": row["done_at"],
-                "done_by": row["done_by_id"],
-                "outcome": row["outcome"],
-                "cancel_reason": row["cancel_reason"],
-            }
-            for row in rows
-        ]
-        return page
+        user: User = queryset
+        page = queries.worklist_page(
+            user, WORKLIST_FIELDS, limit=pagination.limit, offset=pagination.offset
+        )
+        return {
+            "count": page.count,
+            "items": [
+                {
+                    "id": row["id"],
+                    "rule": row["rule"],
+                    "title": texts.render(row["title_key"], row["title_params"], row["title"]),
+                    "status": row["status"],
+                    "branch_id": row["branch_id"],
+                    "customer_id": row["customer_id"],
+                    "owner": row["owner_id"],
+                    "owner_name": _owner_name(row),
+                    "acting_owner": row["acting_owner_id"],
+                    "triggered_at": row["triggered_at"],
+                    "opens_at": row["opens_at"],
+                    "due_at": row["due_at"],
+                    "done_at": None,
+                    "done_by": None,
+                    "outcome": row["outcome"],
+                    "cancel_reason": row["cancel_reason"],
+                }
+                for row in page.rows
+            ],
+        }
 
 
 @router.get("/worklist", response=responses({200: list[WorklistItemOut]}), summary="My work")
 @paginate(WorklistPagination)
-def worklist(request: StaffRequest) -> QuerySet[Obligation, dict[str, Any]]:
+def worklist(request: StaffRequest) -> User:
     """Pending obligations of the user and of colleagues they stand in for, by due moment."""
-    rows: QuerySet[Obligation, dict[str, Any]]
-    rows = queries.worklist(request.user).select_related(None).values(*WORKLIST_FIELDS)
-    return rows
+    return request.user
 
 
 @router.get("/obligations", response=responses({200: list[ObligationOut]}))

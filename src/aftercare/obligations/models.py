@@ -46,6 +46,13 @@ def status_expression(now: datetime) -> Case:
     )
 
 
+def pending_status(opens_at: datetime | None, due_at: datetime, now: datetime) -> Status:
+    """The status of a pending obligation (the last three branches of `status_expression`)."""
+    if opens_at is not None and opens_at > now:
+        return Status.UPCOMING
+    return Status.OVERDUE if due_at < now else Status.OPEN
+
+
 class ObligationQuerySet(models.QuerySet["Obligation"]):
     def pending(self) -> "ObligationQuerySet":
         return self.filter(PENDING_Q)
@@ -201,9 +208,7 @@ class Obligation(models.Model):
             if self.opens_at and self.done_at < self.opens_at:
                 return Status.DONE_EARLY
             return Status.DONE_ON_TIME if self.done_at <= self.due_at else Status.DONE_LATE
-        if self.opens_at and self.opens_at > now:
-            return Status.UPCOMING
-        return Status.OVERDUE if self.due_at < now else Status.OPEN
+        return pending_status(self.opens_at, self.due_at, now)
 
     @property
     def status_label(self) -> StrOrPromise:

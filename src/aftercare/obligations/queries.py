@@ -5,20 +5,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from aftercare.obligations.choices import Status
-from aftercare.obligations.models import Notification, Obligation, ObligationQuerySet
+from aftercare.obligations.models import (
+    Notification,
+    Obligation,
+    ObligationQuerySet,
+    pending_status,
+)
 from aftercare.org.models import User
-from aftercare.org.queries import absent_colleagues, acting_owners
+from aftercare.org.queries import absent_colleagues, acting_owners, cover_of
 
 
-def worklist(user: User, now: datetime | None = None) -> ObligationQuerySet:
-    """The user's own pending obligations plus those of colleagues they stand in for (DS-10)."""
+def worklist(
+    user: User, now: datetime | None = None, *, covered: Sequence[int] | None = None
+) -> ObligationQuerySet:
+    """The user's own pending obligations plus those of colleagues they stand in for (DS-10)
+    (`covered`, when the caller has read them already)."""
     now = now or timezone.now()
-    covered = absent_colleagues(user, now)
+    if covered is None:
+        covered = absent_colleagues(user, now)
     return (
         Obligation.objects.pending()
         .filter(Q(owner=user) | Q(owner_id__in=covered))
@@ -26,6 +35,39 @@ def worklist(user: User, now: datetime | None = None) -> ObligationQuerySet:
         .select_related("owner", "customer", "branch")
         .order_by("due_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    rows: list[dict[str, Any]]  # `fields` of each obligation, its status, who carries it now
+    count: int  # of the whole worklist
+
+
+def worklist_page(
+    user: User, fields: Sequence[str], *, limit: int, offset: int, now: datetime | None = None
+) -> WorklistPage:
+    """One page of `worklist` as rows, in two statements: who stands in for whom (both ways),
+    then the page with the worklist's length beside each row (a window count, not a second
+    query). Rows are pending by definition, so their status is read from their moments."""
+    now = now or timezone.now()
+    cover = cover_of(user, now)
+    pending = (
+        Obligation.objects.pending()
+        .filter(Q(owner=user) | Q(owner_id__in=cover.colleagues))
+        .order_by("due_at", "id")
+    )
+    rows = list(
+        pending.values(*fields, "opens_at", "due_at", "owner_id").annotate(
+            total=Window(Count("*"))
+        )[offset : offset + limit]
+    )
+    # Past the end the length needs a statement of its own; at the start it is 0.
+    count = rows[0]["total"] if rows else (pending.count() if offset else 0)
+    for row in rows:
+        del row["total"]
+        row["status"] = pending_status(row["opens_at"], row["due_at"], now)
+        row["acting_owner_id"] = cover.acting.get(row["owner_id"], row["owner_id"])
+    return WorklistPage(rows, count)
 
 
 def with_acting_owner(

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
+from aftercare.apps import until_apps_change
+
 if TYPE_CHECKING:
     from aftercare.obligations.models import Obligation
 
@@ -47,9 +49,10 @@ TITLES: dict[str, Message] = {
 }
 
 
+@until_apps_change
 def messages() -> dict[str, Message]:
-    """The base titles and every installed app's. Not cached: gathering them is a dozen
-    attribute reads, and a cache would outlive tests that install another set of apps."""
+    """The base titles and every installed app's: asked once per row of a worklist, so kept
+    until the set of installed apps changes."""
     from aftercare.apps import title_messages
 
     return {**TITLES, **title_messages()}

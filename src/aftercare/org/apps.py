@@ -50,10 +50,13 @@ class OrgConfig(AftercareApp):
     }
 
     def ready(self) -> None:
+        from aftercare import postgres
         from aftercare.org import permissions
         from aftercare.org.roles import sync_role_groups
 
         permissions.connect()
+        # org is the base every app builds on, so its ready() wires the project-wide hooks.
+        postgres.connect()
 
         # Permissions only exist after migrate has run, so the role groups are (re)built then;
         # this keeps a fresh database and an upgraded one identical.

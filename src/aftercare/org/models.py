@@ -13,8 +13,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aftercare.org.roles import Role
-
 
 class Region(models.TextChoices):
     """Where public holidays and make-up working days come from."""

@@ -140,9 +140,7 @@ def _on_group_permissions(
     else:
         group_ids = {instance.pk}
     new_keys(
-        User.groups.through.objects.filter(group_id__in=group_ids).values_list(
-            "user_id", flat=True
-        )
+        User.groups.through.objects.filter(group_id__in=group_ids).values_list("user_id", flat=True)
     )
 
 
@@ -177,6 +175,4 @@ def connect() -> None:
         _on_group_permissions, sender=Group.permissions.through, dispatch_uid="access.group"
     )
     pre_delete.connect(_on_group_or_permission_deleted, sender=Group, dispatch_uid="access.gd")
-    pre_delete.connect(
-        _on_group_or_permission_deleted, sender=Permission, dispatch_uid="access.pd"
-    )
+    pre_delete.connect(_on_group_or_permission_deleted, sender=Permission, dispatch_uid="access.pd")

@@ -1,6 +1,7 @@
 """Read side of org/: who may see whom, and who stands in for whom."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -75,6 +76,33 @@ def absent_colleagues(stand_in: User, at: datetime) -> list[int]:
     return list(
         Absence.objects.active(at).filter(stand_in=stand_in).values_list("user_id", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Who stands in for whom around one user at one moment (DS-10)."""
+
+    colleagues: list[int]  # whose work the user carries now
+    acting: dict[int, int]  # owner → stand-in now, for the user and those colleagues
+
+
+def cover_of(user: User, at: datetime) -> Cover:
+    """`absent_colleagues(user)` and `acting_owners([user, *colleagues])` in one statement:
+    the worklist asks both on every request."""
+    carried = Absence.objects.active(at).filter(stand_in=user).values("user_id")
+    rows = (
+        Absence.objects.active(at)
+        .filter(Q(user=user) | Q(user_id__in=carried))
+        .order_by("starts_at")
+        .values_list("user_id", "stand_in_id")
+    )
+    acting: dict[int, int] = {}
+    colleagues: set[int] = set()
+    for owner_id, stand_in_id in rows:
+        acting[owner_id] = stand_in_id  # the latest start wins, as in acting_owners
+        if stand_in_id == user.pk:
+            colleagues.add(owner_id)
+    return Cover(sorted(colleagues), acting)
 
 
 def acting_owners(owner_ids: list[int], at: datetime) -> dict[int, int]:

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from aftercare.obligations.models import Obligation
-from aftercare.org.access import scoped
+from aftercare.org.access import restrict, scoped
 from aftercare.org.models import User
 from aftercare.servicedesk import clocks
 from aftercare.servicedesk.models import FieldConflict, Suspension, Ticket, TicketQuerySet
@@ -107,13 +107,22 @@ ON_SITE_SHOWN = 2
 
 
 @dataclass(frozen=True)
+class OnSite:
+    """A ticket an engineer is on site for, as "who is where" names it."""
+
+    pk: int
+    number: str
+    site_name: str
+
+
+@dataclass(frozen=True)
 class WhoIsWhere:
     """A line of the board's "who is where": an engineer (the name shown), the tickets they
     are on site for (the first few), how many they are on site for, and how many wait for them
     (on the way)."""
 
     engineer: str
-    on_site: list[Ticket]
+    on_site: list[OnSite]
     on_site_count: int
     travelling: int
 
@@ -122,59 +131,79 @@ class WhoIsWhere:
         return self.on_site_count - len(self.on_site)
 
 
-def who_is_where(user: User) -> list[WhoIsWhere]:
-    """Engineers with open tickets: where they are and how many wait for them. Two small
-    queries whatever the backlog: the counts per engineer with their names, and the first
-    tickets each is on site for (a window per engineer over the `ticket_open_state` index)."""
-    dispatched = Ticket.objects.visible_to(user).open().filter(engineer__isnull=False)
-    counts = list(
-        dispatched.order_by()
-        .values("engineer", *_NAME_FIELDS)
-        .annotate(
-            on_site=Count("id", filter=Q(state=Ticket.State.ON_SITE)),
-            waiting=Count("id", filter=Q(state=Ticket.State.DISPATCHED)),
-        )
-    )
-    if not counts:
-        return []
+@dataclass(frozen=True)
+class BoardSummary:
+    """The board's counts: open tickets per state, and who is where."""
+
+    per_state: dict[str, int]
+    who: list[WhoIsWhere]
+
+    def open_count(self, state: str = "") -> int:
+        """How many open tickets (in `state`) the board would show without its limit."""
+        return self.per_state.get(state, 0) if state else sum(self.per_state.values())
+
+
+_NAME_FIELDS = ("username", "display_name", "first_name", "last_name")
+
+
+def board_summary(user: User) -> BoardSummary:
+    """How many open tickets there are per state, and where the engineers are, in three small
+    statements whatever the backlog: the open tickets counted per engineer and state (one
+    aggregate over the `ticket_open_state` index, no join), the names of the engineers found,
+    and the first tickets each is on site for (a window per engineer over the same index).
+    Names are read apart: grouping the counts by them cost more than the counting."""
+    open_tickets = Ticket.objects.visible_to(user).open()
+    per_state: dict[str, int] = {}
+    by_engineer: dict[int, dict[str, int]] = {}
+    for engineer_id, state, count in (
+        open_tickets.order_by().values_list("engineer_id", "state").annotate(n=Count("id"))
+    ):
+        per_state[state] = per_state.get(state, 0) + count
+        if engineer_id is not None:
+            by_engineer.setdefault(engineer_id, {})[state] = count
+    if not by_engineer:
+        return BoardSummary(per_state, [])
+    names = {
+        engineer.pk: str(engineer)
+        for engineer in User.objects.filter(pk__in=list(by_engineer)).only(*_NAME_FIELDS)
+    }
+    on_site: dict[int, list[OnSite]] = {}
     first = Window(RowNumber(), partition_by=F("engineer_id"), order_by=[F("arrived_at"), F("id")])
     first_ids = (
-        dispatched.filter(state=Ticket.State.ON_SITE)
+        open_tickets.filter(state=Ticket.State.ON_SITE, engineer__isnull=False)
         .order_by()
         .annotate(place=first)
         .filter(place__lte=ON_SITE_SHOWN)
         .values("id")
     )
-    on_site: dict[int, list[Ticket]] = {}
-    for ticket in (
+    for pk, number, engineer_id, site_name in (
         Ticket.objects.filter(pk__in=first_ids)
-        .select_related("site")
-        .only("id", "number", "engineer_id", "arrived_at", "site__name")
         .order_by("engineer_id", "arrived_at", "id")
+        .values_list("id", "number", "engineer_id", "site__name")
     ):
-        on_site.setdefault(int(ticket.engineer_id or 0), []).append(ticket)
+        on_site.setdefault(engineer_id, []).append(OnSite(pk, number, site_name))
     lines = [
-        WhoIsWhere(_name(row), on_site.get(row["engineer"], []), row["on_site"], row["waiting"])
-        for row in counts
-    ]
-    return sorted(lines, key=lambda line: line.engineer)
-
-
-_NAME_FIELDS = (
-    "engineer__username", "engineer__display_name", "engineer__first_name", "engineer__last_name",
-)  # fmt: skip
-
-
-def _name(row: dict[str, Any]) -> str:
-    """An engineer's name as ``User.__str__`` gives it, from a row of ``_NAME_FIELDS``."""
-    return str(
-        User(
-            username=row["engineer__username"],
-            display_name=row["engineer__display_name"],
-            first_name=row["engineer__first_name"],
-            last_name=row["engineer__last_name"],
+        WhoIsWhere(
+            names.get(engineer_id, ""),
+            on_site.get(engineer_id, []),
+            counts.get(Ticket.State.ON_SITE, 0),
+            counts.get(Ticket.State.DISPATCHED, 0),
         )
-    )
+        for engineer_id, counts in by_engineer.items()
+    ]
+    return BoardSummary(per_state, sorted(lines, key=lambda line: line.engineer))
+
+
+def who_is_where(user: User) -> list[WhoIsWhere]:
+    """Engineers with open tickets: where they are and how many wait for them."""
+    return board_summary(user).who
+
+
+# What a breach line shows: its ticket, its title (obligations.texts), due moment and owner.
+_BREACH_FIELDS = (
+    "id", "rule", "subject_id", "due_at", "title", "title_key", "title_params",
+    *(f"owner__{name}" for name in _NAME_FIELDS),
+)  # fmt: skip
 
 
 def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligation]:
@@ -184,7 +213,12 @@ def breaches(user: User, now: datetime, *, limit: int = 20) -> QuerySet[Obligati
     overdue = Obligation.objects.overdue(now).filter(
         subject_type=ContentType.objects.get_for_model(Ticket), rule__in=clocks.CLOCK_RULES
     )
-    return scoped(overdue, user).select_related("owner").order_by("due_at")[:limit]
+    return (
+        scoped(overdue, user)
+        .select_related("owner")
+        .only(*_BREACH_FIELDS)
+        .order_by("due_at")[:limit]
+    )
 
 
 #: How long the board lists actions refused after an offline phone sent them.
@@ -196,11 +230,23 @@ def recent_field_conflicts(
 ) -> QuerySet[FieldConflict]:
     """Actions queued offline on a phone and refused because the ticket changed meanwhile, of
     tickets the user may read, the newest first (the board's list; the ticket page has all)."""
+    conflicts = restrict(
+        FieldConflict.objects.filter(received_at__gte=now - CONFLICTS_SHOWN),
+        user,
+        "servicedesk.view_ticket",
+        branch_field="ticket__branch",
+        customer_field="ticket__site__customer",
+    )  # Ticket.visible_to's scope, read through the conflict's ticket
     return (
-        FieldConflict.objects.filter(
-            ticket__in=Ticket.objects.visible_to(user), received_at__gte=now - CONFLICTS_SHOWN
-        )
-        .select_related("ticket", "engineer")
+        conflicts.select_related("ticket", "engineer")
+        .only(
+            "ticket_id",
+            "action",
+            "at",
+            "reason",
+            "ticket__number",
+            *(f"engineer__{name}" for name in _NAME_FIELDS),
+        )  # fmt: skip
         .order_by("-received_at", "-id")[:limit]
     )
 

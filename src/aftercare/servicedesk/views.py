@@ -6,11 +6,11 @@ suspensions and the organisation's hotline settings."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -60,6 +60,9 @@ from aftercare.servicedesk.forms import (
 )
 from aftercare.servicedesk.models import Suspension, Ticket, TicketEvent
 from aftercare.sites.models import Equipment, Site, System
+
+if TYPE_CHECKING:
+    from aftercare.obligations.models import Obligation
 
 VIEW = "servicedesk.view_ticket"
 ADD = "servicedesk.add_ticket"
@@ -265,6 +268,30 @@ def board_rows(tickets: list[Ticket], now: datetime) -> list[SafeString]:
     return rows
 
 
+@dataclass(frozen=True)
+class BreachLine:
+    """A clock past its due moment as the board lists it."""
+
+    url: str
+    title: str
+    due: str
+    owner: str
+
+
+def breach_lines(clocks_past_due: Iterable[Obligation]) -> list[BreachLine]:
+    """The breaches' lines with their ticket links (reversed once) and local due moments."""
+    url_of = _url_pattern("servicedesk:ticket")
+    return [
+        BreachLine(
+            url=url_of(int(clock.subject_id or 0)),
+            title=clock.display_title,
+            due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+            owner=str(clock.owner),
+        )
+        for clock in clocks_past_due
+    ]
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def board(request: StaffRequest) -> HttpResponse:
@@ -274,13 +301,14 @@ def board(request: StaffRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
     tickets = list(queries.board_in_state(user, state) if state else queries.board(user))
+    summary = queries.board_summary(user)
     context = {
         "rows": board_rows(tickets, now),
-        "open_count": queries.open_count(user, state),
+        "open_count": summary.open_count(state),
         "filter": form,
         "now": now,
-        "breaches": list(queries.breaches(user, now)),
-        "who": queries.who_is_where(user),
+        "breaches": breach_lines(queries.breaches(user, now)),
+        "who": summary.who,
         "conflicts": list(queries.recent_field_conflicts(user, now)),
         "can_add": user.has_perm(ADD),
         "can_manage": user.has_perm("servicedesk.change_hotlinesettings"),

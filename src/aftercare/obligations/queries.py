@@ -1,5 +1,6 @@
 """Read side of obligations: worklists, filtered lists and compliance figures, all in SQL."""
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -18,6 +19,7 @@ from aftercare.obligations.models import (
 )
 from aftercare.org.models import User
 from aftercare.org.queries import absent_colleagues, acting_owners, cover_of
+from aftercare.statements import Prepared
 
 
 def worklist(
@@ -51,23 +53,42 @@ def worklist_page(
     query). Rows are pending by definition, so their status is read from their moments."""
     now = now or timezone.now()
     cover = cover_of(user, now)
-    pending = (
-        Obligation.objects.pending()
-        .filter(Q(owner=user) | Q(owner_id__in=cover.colleagues))
-        .order_by("due_at", "id")
-    )
-    rows = list(
-        pending.values(*fields, "opens_at", "due_at", "owner_id").annotate(
-            total=Window(Count("*"))
-        )[offset : offset + limit]
-    )
+    owners = {"user": user.pk, **{f"c{i}": pk for i, pk in enumerate(cover.colleagues)}}
+    statement = _worklist_statement(tuple(fields), len(cover.colleagues), limit, offset)
+    rows = statement.run(**owners)
     # Past the end the length needs a statement of its own; at the start it is 0.
-    count = rows[0]["total"] if rows else (pending.count() if offset else 0)
+    if rows or not offset:
+        count = rows[0]["total"] if rows else 0
+    else:
+        count = _pending_of(user.pk, cover.colleagues).count()
     for row in rows:
         del row["total"]
         row["status"] = pending_status(row["opens_at"], row["due_at"], now)
         row["acting_owner_id"] = cover.acting.get(row["owner_id"], row["owner_id"])
     return WorklistPage(rows, count)
+
+
+def _pending_of(user: int, colleagues: Sequence[int]) -> ObligationQuerySet:
+    return (
+        Obligation.objects.pending()
+        .filter(Q(owner_id=user) | Q(owner_id__in=list(colleagues)))
+        .order_by("due_at", "id")
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _worklist_statement(
+    fields: tuple[str, ...], colleagues: int, limit: int, offset: int
+) -> Prepared[Obligation]:
+    """The page statement of one shape (how many colleagues are covered, which page),
+    compiled once: the worklist is the most frequent request."""
+
+    def build(user: int, **carried: int) -> QuerySet[Obligation, dict[str, Any]]:
+        pending = _pending_of(user, [carried[f"c{i}"] for i in range(colleagues)])
+        rows = pending.values(*fields, "opens_at", "due_at", "owner_id")
+        return rows.annotate(total=Window(Count("*")))[offset : offset + limit]
+
+    return Prepared(build, user=int, **{f"c{i}": int for i in range(colleagues)})
 
 
 def with_acting_owner(
@@ -94,10 +115,12 @@ def search(
     figure: str | None = None,
     due_from: datetime | None = None,
     due_until: datetime | None = None,
+    cover_inline: bool = False,
 ) -> ObligationQuerySet:
-    """`figure` and the due range [due_from, due_until) are the dashboard's drill-downs."""
+    """`figure` and the due range [due_from, due_until) are the dashboard's drill-downs;
+    `cover_inline` reads the covered colleagues inside the statement (see `visible_to`)."""
     now = now or timezone.now()
-    qs = Obligation.objects.visible_to(user, now).with_status(now)
+    qs = Obligation.objects.visible_to(user, now, cover_inline=cover_inline).with_status(now)
     if figure:
         # `status` is with_status's annotation (a Q: the type checker knows fields only).
         qs = qs.filter(Q(status__in=FIGURE_STATUSES[figure]))

@@ -254,6 +254,11 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @staticmethod
+    def digest_of(raw: str) -> str:
+        """What is stored of a token: its SHA-256."""
+        return _digest(raw)
+
+    @staticmethod
     def generate() -> tuple[str, str, str]:
         raw = "ac_" + secrets.token_urlsafe(32)
         return raw, raw[:10], _digest(raw)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from aftercare.org.access import ANY_BRANCH, is_signed_in, scoped
 from aftercare.org.models import Absence, Branch, User
+from aftercare.statements import Prepared
 
 VIEW_STAFF = "org.view_user"
 # Supervisors plan stand-ins (DS-10) and hand work on for the staff of their branch.
@@ -86,23 +87,33 @@ class Cover:
     acting: dict[int, int]  # owner → stand-in now, for the user and those colleagues
 
 
-def cover_of(user: User, at: datetime) -> Cover:
-    """`absent_colleagues(user)` and `acting_owners([user, *colleagues])` in one statement:
-    the worklist asks both on every request."""
-    carried = Absence.objects.active(at).filter(stand_in=user).values("user_id")
-    rows = (
+OWN_AND_CARRIED_ABSENCES = Prepared(
+    lambda user, at: (
         Absence.objects.active(at)
-        .filter(Q(user=user) | Q(user_id__in=carried))
+        .filter(Q(user_id=user) | Q(stand_in_id=user))
         .order_by("starts_at")
         .values_list("user_id", "stand_in_id")
-    )
-    acting: dict[int, int] = {}
-    colleagues: set[int] = set()
-    for owner_id, stand_in_id in rows:
-        acting[owner_id] = stand_in_id  # the latest start wins, as in acting_owners
-        if stand_in_id == user.pk:
-            colleagues.add(owner_id)
-    return Cover(sorted(colleagues), acting)
+    ),
+    user=int,
+    at=datetime,
+)
+
+
+def cover_of(user: User, at: datetime) -> Cover:
+    """`absent_colleagues(user)` and `acting_owners([user, *colleagues])`, asked together by
+    the worklist on every request: one statement (the user's own absence and the absences
+    they stand in for), and a second only when somebody's work is carried by the user."""
+    rows = OWN_AND_CARRIED_ABSENCES.run(user=user.pk, at=at)
+    colleagues = sorted({owner for owner, stand_in in rows if stand_in == user.pk})
+    if colleagues:  # their other absences too, as acting_owners reads them
+        active = Absence.objects.active(at).order_by("starts_at")
+        rows = list(
+            active.filter(Q(user=user) | Q(user_id__in=colleagues)).values_list(
+                "user_id", "stand_in_id"
+            )
+        )
+    acting = dict(rows)  # owner → stand-in; the latest start wins
+    return Cover(colleagues, acting)
 
 
 def acting_owners(owner_ids: list[int], at: datetime) -> dict[int, int]:

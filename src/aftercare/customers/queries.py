@@ -1,11 +1,12 @@
 """Finding customers: one search box for names, pinyin, phones, plates and VINs."""
 
+import functools
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.db.models.functions import Right
 from django.shortcuts import get_object_or_404
 
@@ -14,6 +15,7 @@ from aftercare.customers.identifiers import plate_key
 from aftercare.customers.maintenance import projected_due_date
 from aftercare.customers.models import PLATE_TAIL, Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key
+from aftercare.statements import Prepared
 
 _LATIN = re.compile(r"^[a-zA-Z\s']+$")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{4,}$")
@@ -135,18 +137,35 @@ def with_phones_and_vehicles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     phones: dict[int, list[str]] = {}
     vehicles: dict[int, list[dict[str, Any]]] = {}
     if ids:
-        numbers = CustomerPhone.objects.filter(customer_id__in=ids).values_list(
-            "customer_id", "number"
-        )
-        for customer_id, number in numbers:  # in the model's order: position, id
+        numbered = {f"c{i}": pk for i, pk in enumerate(ids)}
+        phones_of, vehicles_of = _phones_and_vehicles_statements(len(ids))
+        for customer_id, number in phones_of.run(**numbered):  # by position, id
             phones.setdefault(customer_id, []).append(number)
-        for vehicle in Vehicle.objects.filter(customer_id__in=ids).values(*VEHICLE_COLUMNS):
+        for vehicle in vehicles_of.run(**numbered):
             vehicles.setdefault(vehicle["customer_id"], []).append(vehicle_row(vehicle))
     for row in rows:
         row["phones"] = phones.get(row["id"], [])
         row["vehicles"] = vehicles.get(row["id"], [])
         row["missing_fields"] = missing_of(row, bool(row["phones"]), row["vehicles"])
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _phones_and_vehicles_statements(count: int) -> tuple[Prepared[Any], Prepared[Any]]:
+    """The phones and the vehicles of `count` customers, compiled once per page size."""
+    names = [f"c{i}" for i in range(count)]
+
+    def phones(**ids: int) -> QuerySet[CustomerPhone, tuple[int, str]]:
+        customers = [ids[name] for name in names]
+        rows = CustomerPhone.objects.filter(customer_id__in=customers)
+        return rows.values_list("customer_id", "number")
+
+    def vehicles(**ids: int) -> QuerySet[Vehicle, dict[str, Any]]:
+        customers = [ids[name] for name in names]
+        return Vehicle.objects.filter(customer_id__in=customers).values(*VEHICLE_COLUMNS)
+
+    kinds = dict.fromkeys(names, int)
+    return Prepared(phones, **kinds), Prepared(vehicles, **kinds)
 
 
 def vehicle_row(vehicle: dict[str, Any] | Vehicle) -> dict[str, Any]:

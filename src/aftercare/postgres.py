@@ -15,6 +15,7 @@ then both give aware datetimes with `datetime.timezone.utc`.
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC
 from typing import Any
 
@@ -25,10 +26,10 @@ from psycopg.pq import Format
 
 def _c_loader() -> Any:
     try:
-        from psycopg_binary import _psycopg  # type: ignore[import-not-found]
+        compiled = importlib.import_module("psycopg_binary._psycopg")
     except ImportError:  # pure-Python psycopg: Django's loader is as fast as any
         return None
-    return _psycopg.TimestamptzLoader
+    return compiled.TimestamptzLoader
 
 
 class UtcMomentLoader:

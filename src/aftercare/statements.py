@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
 T = TypeVar("T", bound=Model)
@@ -63,7 +63,8 @@ class Prepared(Generic[T]):
         self._compiled: dict[str, _Compiled] = {}
         self._template: QuerySet[T, Any] | None = None
 
-    def run(self, using: str = "default", **values: Any) -> list[Any]:
+    def run(self, **values: Any) -> list[Any]:
+        using = DEFAULT_DB_ALIAS
         connection = connections[using]
         compiled = self._compiled.get(connection.vendor) or self._compile(using)
         params = tuple(

@@ -86,7 +86,9 @@ def _worklist_statement(
     def build(user: int, **carried: int) -> QuerySet[Obligation, dict[str, Any]]:
         pending = _pending_of(user, [carried[f"c{i}"] for i in range(colleagues)])
         rows = pending.values(*fields, "opens_at", "due_at", "owner_id")
-        return rows.annotate(total=Window(Count("*")))[offset : offset + limit]
+        page: QuerySet[Obligation, dict[str, Any]]
+        page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
+        return page
 
     return Prepared(build, user=int, **{f"c{i}": int for i in range(colleagues)})
 

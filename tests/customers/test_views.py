@@ -301,3 +301,51 @@ def test_the_customer_page_shows_phones_grouped_with_a_dialable_link(client, des
     client.force_login(desk.alice)
     page = client.get(f"/customers/{customer.pk}/").content.decode()
     assert '<a href="tel:+8613619856055">136 1985 6055</a>' in page
+
+
+def test_the_customer_page_reads_each_list_once_however_long_the_history(
+    client, desk, zhang, django_assert_max_num_queries
+):
+    """The customer page reads each list in one statement (customers/page.py): two cars,
+    more visits, calls (one amended), consultations and their obligations add rows, never
+    statements. Its rows are dicts built in Python: what users typed is still escaped."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer, first_car = zhang["customer"], zhang["vehicle"]
+    url = f"/customers/{customer.pk}/"
+    client.force_login(desk.alice)
+    client.get(url)  # the session and the permissions, read once per sign-in
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    second_car = actions.add_vehicle(
+        customer, by=desk.alice, plate="京B·54321", make="本田", model="雅閣",
+        vehicle_type="轎車", maintenance_months=12,
+    )  # fmt: skip
+    for day, car in [(4, second_car), (5, first_car), (6, second_car)]:
+        order = workshop.check_in(
+            car, by=desk.alice, at=_moment(2026, 3, day, 9), items=["oil"],
+            extra_items=["洗車"], description="<b>異響</b>",
+        )  # fmt: skip
+        workshop.record_pickup(order, by=desk.alice, at=_moment(2026, 3, day, 17))
+        followups.record_call(
+            customer, by=desk.alice, direction="out", purpose="other",
+            at=_moment(2026, 3, day, 18), reached=True, topics=["new_needs"],
+            raised_items=[{"kind": "wish", "text": f"願望 {day}", "answered_in_call": False}],
+        )  # fmt: skip
+    workshop.record_consultation(customer, by=desk.alice, at=_moment(2026, 3, 7, 10), notes="問價")
+    followups.amend_call(
+        customer.calls.first(), by=desk.alice, field="notes", value="改", reason="typo"
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    # The session, the user, then the page's own: the customer, phones, cars, visits with
+    # their items, consultations, calls, raised items, obligations, the plan; the menu's
+    # unread count.
+    assert len(few.captured_queries) <= 12, [q["sql"][:80] for q in few.captured_queries]
+    assert page.count('class="card h-100 vehicle"') == 2
+    assert page.count('class="repair-order"') == 4 and page.count('class="call"') == 4
+    assert page.count('class="list-group-item raised-item"') == 4
+    assert page.count('class="obligation"') >= 8 and "問價" in page
+    assert page.count("amended") == 1 and page.count("洗車") == 3
+    assert "&lt;b&gt;異響&lt;/b&gt;" in page and "<b>異響" not in page

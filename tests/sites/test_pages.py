@@ -110,6 +110,19 @@ def test_a_coordinator_reads_but_adds_nothing(client, building):
     assert Equipment.objects.count() == 3
 
 
+def test_a_site_without_systems_shows_its_owner_and_branch_and_says_so(client, building):
+    """The site page reads the site with its systems; a site with none is read on its own."""
+    site = actions.create_site(
+        by=building.vera, customer=building.owner_a, name="新建大廈", address="浦東南路8號"
+    )
+    client.force_login(building.vera)
+    html = client.get(f"/sites/{site.pk}/").content.decode()
+    assert "新建大廈" in html and "浦東南路8號" in html and building.owner_a.name in html
+    assert building.branch_a.name in html and "No systems yet." in html
+    client.force_login(building.walt)
+    assert client.get(f"/sites/{site.pk}/").status_code == 404
+
+
 def test_another_branch_meets_404(client, building):
     site, cctv = _tower(building)
     item = cctv.equipment.first()

@@ -55,7 +55,10 @@ def display_phone(number: str, home_region: str = "CN") -> str:
     return phonenumbers.format_number(parsed, style)
 
 
+@lru_cache(maxsize=50_000)
 def normalise_phone(raw: str, default_region: str = "CN") -> Phone:
+    """Cached per distinct text (a customer's number is on each of its cars' rows); a refusal
+    is not cached, so its message is always in the language of the moment."""
     text = (raw or "").strip()
     if not text:
         raise ValueError(_("Enter a phone number."))

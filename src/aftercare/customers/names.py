@@ -13,8 +13,12 @@ _t2s = opencc.OpenCC("t2s")
 _NON_WORD = re.compile(r"[\s·・.\-_,，]+")
 
 
+@lru_cache(maxsize=50_000)
 def name_key(name: str) -> str:
-    """Simplified script, lower case, no spaces or separators."""
+    """Simplified script, lower case, no spaces or separators.
+
+    Cached: an import asks it twice a row (the key, then the pinyin of the key), and a
+    colleague's name once a row."""
     return _NON_WORD.sub("", _t2s.convert(name or "")).lower()
 
 

@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from aftercare.apps import DESK_DEALERSHIP
-from aftercare.customers import actions, archive, queries
-from aftercare.customers.choices import WantedService
+from aftercare.customers import actions, queries
 from aftercare.customers.forms import (
     CUSTOMER_ALIASES,
     ContactForm,
@@ -17,13 +16,10 @@ from aftercare.customers.forms import (
     VehicleForm,
 )
 from aftercare.customers.models import Customer, CustomerContact
+from aftercare.customers.page import customer_page
 from aftercare.errors import DomainError
-from aftercare.followups.choices import PlanTopic, Topic
 from aftercare.formfields import show_domain_error
-from aftercare.obligations import queries as obligation_queries
 from aftercare.org.queries import desks_of
-from aftercare.standard.rules import RULES
-from aftercare.workshop.models import RepairOrder
 
 PAGE_SIZE = 25
 
@@ -93,51 +89,10 @@ def customer_edit(request, pk: int):
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
 
-def _labelled(codes, choices) -> list[str]:
-    names = dict(choices)
-    return [str(names.get(code, code)) for code in codes]
-
-
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_detail(request, pk: int):
-    user = request.user
-    customer = queries.get_customer_for(user, pk)
-    missing = archive.missing_fields(customer)
-    orders = (
-        RepairOrder.objects.filter(customer__in=Customer.objects.visible_to(user))
-        .filter(customer=customer)
-        .select_related("vehicle", "advisor")
-        .prefetch_related("items")
-    )
-    calls = list(customer.calls.select_related("advisor").prefetch_related("amendments"))
-    for call in calls:
-        call.topic_labels = _labelled(call.topics, Topic.choices)
-    plan = customer.plans.select_related("confirmed_by").first()
-    if plan is not None:
-        plan.suggested_labels = _labelled(plan.suggested_topics, PlanTopic.choices)
-        plan.topic_labels = _labelled(plan.topics, PlanTopic.choices)
-    obligations = list(obligation_queries.search(user, customer_id=customer.pk))
-    for obligation in obligations:
-        rule = RULES.get(obligation.rule)
-        obligation.rule_title = rule.title if rule else ""
-    context = {
-        "customer": customer,
-        "wanted_labels": _labelled(customer.wanted_services, WantedService.choices),
-        "missing": archive.labels(missing),
-        "vehicles": customer.vehicles.all(),
-        "orders": orders,
-        "consultations": customer.consultations.select_related("advisor"),
-        "calls": calls,
-        "items": customer.raised_items.select_related("owner"),
-        "obligations": obligations,
-        "plan": plan,
-        "plan_topics": PlanTopic.choices,
-        "contacts": customer.contacts.all(),
-        # A building-systems branch's customers are site owners: no cars, no workshop.
-        "dealership": DESK_DEALERSHIP in desks_of(user),
-    }
-    return render(request, "customers/detail.html", context)
+    return render(request, "customers/detail.html", customer_page(request.user, pk))
 
 
 @login_required

@@ -13,21 +13,19 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from aftercare.customers import actions as customer_actions
-from aftercare.customers import archive
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.errors import Conflict, InvalidInput
-from aftercare.imports import checking, files
-from aftercare.imports.checking import Checked, advisor_key
+from aftercare.imports import checking, files, writing
+from aftercare.imports.checking import advisor_key
 from aftercare.imports.columns import BY_KEY, match_headers
 from aftercare.imports.models import KIND_PERMISSIONS, ImportJob
 from aftercare.org.access import ensure_allowed
 from aftercare.org.models import User
-from aftercare.records.bulk import insert_with_history
 
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 2000  # customers per bulk insert
+READ_APART_BYTES = 1 << 20  # a workbook bigger than this is read in a process of its own
 MAX_REPORTED_ERRORS = 10_000  # a file of garbage should not make a 100 MB report
 Status = ImportJob.Status
 
@@ -130,8 +128,8 @@ def import_valid_rows(job: ImportJob, *, by) -> ImportJob:
     if not job.valid_rows:
         raise Conflict(_("No row of this file is valid."))
     job.mode, job.status, job.confirmed_by = ImportJob.Mode.VALID_ONLY, Status.IMPORTING, by
-    job.processed_rows = 0
-    job.save(update_fields=["mode", "status", "confirmed_by", "processed_rows"])
+    job.processed_rows = job.written_rows = 0
+    job.save(update_fields=["mode", "status", "confirmed_by", "processed_rows", "written_rows"])
     run_import.enqueue(job.pk)
     return job
 
@@ -153,10 +151,10 @@ def cancel_import(job: ImportJob, *, by) -> ImportJob:
 @dataclass
 class Check:
     total: int = 0
-    valid: list[Checked] = field(default_factory=list)
+    valid: checking.ValidRows = field(default_factory=checking.ValidRows)
     errors: list[dict] = field(default_factory=list)
     error_rows: int = 0
-    advisors: dict[str, User] = field(default_factory=dict)
+    advisors: dict[str, User | None] = field(default_factory=dict)
 
 
 def run_import(job_id: int) -> str:
@@ -165,7 +163,8 @@ def run_import(job_id: int) -> str:
     Safe to run twice: a finished job is left alone, and `done` is written in the same
     transaction as the customers, so a crash half-way leaves nothing behind to duplicate.
     """
-    job = ImportJob.objects.select_related("branch__organisation").filter(pk=job_id).first()
+    jobs = ImportJob.objects.select_related("branch__organisation").defer("content")
+    job = jobs.filter(pk=job_id).first()  # the file is read when checked
     if job is None or job.status not in (Status.UPLOADED, Status.VALIDATING, Status.IMPORTING):
         return job.status if job else "missing"
     organisation = job.branch.organisation
@@ -193,6 +192,7 @@ def _run(job: ImportJob) -> str:
         status=Status.IMPORTING if importing else Status.VALIDATING,
         started_at=job.started_at or now,
         processed_rows=0,
+        written_rows=0,
     )
     equipment = job.kind == ImportJob.Kind.EQUIPMENT
     check = check_equipment_rows(job) if equipment else check_rows(job)
@@ -280,136 +280,111 @@ def _filled(values) -> bool:
 def check_rows(job: ImportJob, *, workers: int | None = None) -> Check:
     """Every row is cleaned and checked against the file and the branch; nothing is written.
 
-    The rows are cleaned by `checking` (over all the cores for a big file); the checks that
-    need the whole file or the archive run here, in row order, so the report is the same
-    however many processes did the cleaning.
+    The rows are cleaned by `checking` (over all the cores for a big file) as the file is read;
+    the checks that need the whole file or the archive run here, in row order, so the report
+    is the same however many processes did the cleaning. The valid rows are kept packed
+    (`checking.ValidRows`), not as the file's cells.
     """
     branch = job.branch
-    rows = files.read_rows(bytes(job.content), job.format)
-    header = rows[0] if rows else ()
-    positions, _unknown, missing = match_headers(header)
-    if missing:
-        raise files.UnreadableFile("header")
-    headers = {column.key: str(header[pos]).strip() for pos, column in positions.items()}
-    numbered = [(number, values) for number, values in enumerate(rows[1:], start=2)
-                if _filled(values)]  # blank lines are not rows  # fmt: skip
-    del rows
-    check = Check(total=len(numbered), advisors=_advisors(branch))
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=check.total)  # the upload guessed
-    existing_customers = _existing_customers(branch)
-    existing_plates = set(
-        Vehicle.objects.filter(customer__branch=branch).values_list("plate_key", flat=True)
-    )
-    plates_seen: dict[str, int] = {}
+    check = Check(advisors=_advisors(branch))
     sheet = checking.Sheet(
         branch=branch,
-        positions=positions,
         advisors=check.advisors,
         language=job.language,
         time_zone=str(branch.organisation.tz),
     )
-    processed = 0
-    for chunk in checking.check(sheet, numbered, workers=workers):
-        for row in chunk:
-            if row.customer is not None:
-                _check_duplicates(row, existing_customers, existing_plates, plates_seen)
-            if not row.problems:
-                check.valid.append(row)
-                continue
-            check.error_rows += 1
-            for key, message in row.problems:
-                if len(check.errors) < MAX_REPORTED_ERRORS:
-                    column = headers.get(key) or (BY_KEY[key].header if key in BY_KEY else key)
-                    check.errors.append({"row": row.number, "column": column, "message": message})
-        processed += len(chunk)
-        _progress(job, processed)
+    content = bytes(ImportJob.objects.values_list("content", flat=True).get(pk=job.pk))
+    # A big workbook is read in a process of its own (calamine holds all of it while reading),
+    # started first, while this process is small and has no other thread.
+    big = job.format == ImportJob.Format.XLSX and len(content) > READ_APART_BYTES
+    source = files.open_rows(content, job.format, apart=checking.process_context() if big else None)
+    del content
+    try:
+        positions, _unknown, missing = match_headers(source.header)
+        if missing:
+            raise files.UnreadableFile("header")
+        headers = {column.key: str(source.header[pos]).strip() for pos, column in positions.items()}
+        if source.count is not None and source.count != job.total_rows:
+            ImportJob.objects.filter(pk=job.pk).update(total_rows=source.count)  # a closer guess
+        if workers is None:
+            workers = checking.workers_for(job.total_rows if source.count is None else source.count)
+        existing_customers = _existing_customers(branch)
+        existing_plates = set(
+            Vehicle.objects.filter(customer__branch=branch).values_list("plate_key", flat=True)
+        )
+        plates_seen: dict[str, int] = {}
+        numbered = ((number, values) for number, values in enumerate(source.rows, start=2)
+                    if _filled(values))  # blank lines are not rows  # fmt: skip
+        with checking.Checker(sheet, workers=workers) as checker:
+            for chunk in checker.check(positions, numbered):
+                refused = set()
+                for number, problems, key, plate in chunk.rows:
+                    if key is not None:
+                        found = _duplicates(
+                            number, key, plate, existing_customers, existing_plates, plates_seen
+                        )
+                        if found:
+                            problems = (*problems, *found)
+                            refused.add(number)
+                    if not problems:
+                        check.valid.add(key)
+                        continue
+                    check.error_rows += 1
+                    for column_key, message in problems:
+                        if len(check.errors) < MAX_REPORTED_ERRORS:
+                            column = headers.get(column_key) or (
+                                BY_KEY[column_key].header if column_key in BY_KEY else column_key
+                            )
+                            check.errors.append({"row": number, "column": column,
+                                                 "message": message})  # fmt: skip
+                check.valid.add_chunk(chunk.accepted, refused)
+                check.total += len(chunk.rows)
+                _progress(job, check.total)
+    finally:
+        source.rows.close()  # a workbook read apart: its process stops
     return check
 
 
-def _check_duplicates(row: Checked, existing_customers, existing_plates, plates_seen) -> None:
-    if row.key in existing_customers:
-        row.problems.append(
+def _duplicates(
+    number: int, key: tuple[str, str], plate: str | None, existing_customers, existing_plates,
+    plates_seen,
+) -> list[tuple[str, str]]:  # fmt: skip
+    found = []
+    if key in existing_customers:
+        found.append(
             ("name", _("This customer (same name and first phone) is already in the archive."))
         )
-    if row.vehicle is not None:
-        plate = row.plate_key
+    if plate is not None:
         if plate in existing_plates:
-            row.problems.append(("plate", _("This number plate is already in the archive.")))
+            found.append(("plate", _("This number plate is already in the archive.")))
         elif plate in plates_seen:
-            row.problems.append((
+            found.append((
                 "plate", _("The same number plate is on row %(row)d.") % {"row": plates_seen[plate]}
             ))  # fmt: skip
         else:
-            plates_seen[plate] = row.number
+            plates_seen[plate] = number
+    return found
 
 
-class _Draft:
-    """A customer not yet saved, shaped for `archive.missing_fields` (which reads relations)."""
-
-    class _Rows(list):
-        def exists(self) -> bool:
-            return bool(self)
-
-        def all(self):
-            return self
-
-    def __init__(self, customer: Customer, phones: list, vehicles: list):
-        self.name, self.address = customer.name, customer.address
-        self.wanted_services = customer.wanted_services
-        self.wanted_services_note = customer.wanted_services_note
-        self.phones, self.vehicles = self._Rows(phones), self._Rows(vehicles)
-
-
-def _merged_phones(rows: list[Checked]) -> list:
-    seen, phones = set(), []
-    for row in rows:
-        for phone in row.phones:
-            if phone.e164 not in seen:
-                seen.add(phone.e164)
-                phones.append(phone)
-    return phones
-
-
-def write_rows(job: ImportJob, rows: list[Checked]) -> None:
+def write_rows(job: ImportJob, rows: checking.ValidRows) -> None:
     """One transaction for the whole file; the customer's details come from its first row.
 
     The rows arrive with their derived fields computed (`checking`): only what depends on
-    the whole customer (merged phones, archive completeness) is done here.
+    the whole customer (merged phones, archive completeness) is done here. The job's page
+    shows how many rows are written as each batch is (`writing.WriteProgress`).
     """
-    groups: dict[tuple[str, str], list[Checked]] = {}
-    for row in rows:
-        groups.setdefault(row.key, []).append(row)
     by = job.confirmed_by or job.created_by
     reason = _("Imported from %(file)s (import #%(id)d)") % {"file": job.file_name, "id": job.pk}
-    now = timezone.now()
-    history = {"user": by, "reason": reason[:100], "at": now, "batch_size": WRITE_BATCH}
-    customers_done = vehicles_done = 0
-    group_list = list(groups.values())
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    with writing.WriteProgress(job) as progress, transaction.atomic():
+        locked = progress.lock()
         if locked.status != Status.IMPORTING:
             return  # another run finished or the user cancelled meanwhile
-        for start in range(0, len(group_list), WRITE_BATCH):
-            customers, phones, vehicles = [], [], []
-            for group in group_list[start : start + WRITE_BATCH]:
-                customer = group[0].build_customer()
-                its_phones = customer_actions.build_phones(customer, _merged_phones(group))
-                its_vehicles = [
-                    row.build_vehicle(customer) for row in group if row.vehicle is not None
-                ]
-                customer.archive_complete = not archive.missing_fields(
-                    _Draft(customer, its_phones, its_vehicles)
-                )
-                customers.append(customer)
-                phones.extend(its_phones)
-                vehicles.extend(its_vehicles)
-            insert_with_history(Customer, customers, **history)
-            insert_with_history(CustomerPhone, phones, **history)
-            insert_with_history(Vehicle, vehicles, **history)
-            customers_done += len(customers)
-            vehicles_done += len(vehicles)
+        customers, vehicles = writing.write_customers(
+            rows.by_customer(), user=by, reason=reason[:100], at=timezone.now(),
+            batch_size=WRITE_BATCH, progress=progress,
+        )  # fmt: skip
         locked.status, locked.finished_at = Status.DONE, timezone.now()
-        locked.imported_customers, locked.imported_vehicles = customers_done, vehicles_done
+        locked.imported_customers, locked.imported_vehicles = customers, vehicles
         locked.processed_rows = locked.total_rows
         locked.save(update_fields=[
             "status", "finished_at", "imported_customers", "imported_vehicles", "processed_rows"

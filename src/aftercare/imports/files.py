@@ -5,12 +5,14 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 from xml.etree import ElementTree
 
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineWorkbook
 
+from aftercare.imports import workbook as sheets
 from aftercare.imports.columns import COLUMNS, HEADERS
 
 CSV_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
@@ -30,30 +32,73 @@ def _csv_text(content: bytes) -> str:
     raise UnreadableFile("encoding")
 
 
+def _csv_encoding(content: bytes) -> str:
+    """The first of CSV_ENCODINGS that decodes the whole file (what `_csv_text` would pick),
+    found without keeping the decoded text."""
+    step = 1 << 20
+    view = memoryview(content)
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(view), step):
+                decoder.decode(view[start : start + step])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnreadableFile("encoding")
+
+
+class Rows(NamedTuple):
+    """A file read row by row: its header row, then the others as they are read."""
+
+    header: Sequence
+    rows: Iterator[Sequence]  # spreadsheet rows 2, 3, … (blank ones included)
+    count: int | None  # how many rows follow the header, when the file says so cheaply
+
+
+def open_rows(content: bytes, file_format: str, *, apart: Any = None) -> Rows:
+    """The rows of `read_rows`, without holding them all: a CSV is decoded and split as it is
+    read; a workbook is read by calamine, in a child process of the multiprocessing context
+    `apart` if one is given (see `imports.workbook`). Close `rows` if they are not all taken."""
+    if file_format == "csv":
+        text = io.TextIOWrapper(io.BytesIO(content), encoding=_csv_encoding(content), newline="")
+        reader = csv.reader(text)
+        return Rows(next(reader, []), (row for row in reader), None)
+    try:
+        if apart is None:
+            count, rows = sheets.read_here(content)
+        else:
+            count, rows = sheets.read_apart(content, apart)
+        header = next(rows, [])
+    except sheets.WorkbookError as error:
+        raise UnreadableFile(str(error)) from error
+    return Rows(header, _unreadable_as_such(rows), count)
+
+
+def _unreadable_as_such(rows: Iterator[Sequence]) -> Iterator[Sequence]:
+    try:
+        yield from rows
+    except sheets.WorkbookError as error:
+        raise UnreadableFile(str(error)) from error
+    finally:
+        rows.close()  # type: ignore[attr-defined]
+
+
 def read_rows(content: bytes, file_format: str) -> list[Sequence]:
     """Every row's cell values, the header row first: row i of the list is spreadsheet row i+1."""
     if file_format == "csv":
         return list(csv.reader(io.StringIO(_csv_text(content), newline="")))
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
         try:
-            return workbook.get_sheet_by_index(_first_worksheet(workbook)).to_python(
+            return book.get_sheet_by_index(sheets.first_worksheet(book)).to_python(
                 skip_empty_area=False  # keep the leading blank rows: row numbers stay true
             )
         finally:
-            workbook.close()
-    except UnreadableFile:
-        raise
+            book.close()
     except Exception as error:  # zip, XML and calamine errors alike
         raise UnreadableFile(str(error)) from error
-
-
-def _first_worksheet(workbook) -> int:
-    """Index of the first worksheet (a chart sheet may come first), as openpyxl counted them."""
-    for index, sheet in enumerate(workbook.sheets_metadata):
-        if sheet.typ == SheetTypeEnum.WorkSheet:
-            return index
-    raise UnreadableFile("no worksheet")
 
 
 def read_head(content: bytes, file_format: str) -> tuple[Sequence, int | None]:
@@ -63,9 +108,11 @@ def read_head(content: bytes, file_format: str) -> tuple[Sequence, int | None]:
     exactly) anyway, so reading the whole sheet here would read 100 000 rows twice.
     """
     if file_format == "csv":
-        text = _csv_text(content)
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
-        return header, max(0, text.count("\n") - 1) if text else 0
+        # The header from the first line; the count from the bytes (a line feed is never part
+        # of a character in UTF-8, GB18030 or Big5): the whole text is not made for that.
+        text = io.TextIOWrapper(io.BytesIO(content), encoding=_csv_encoding(content), newline="")
+        header = next(csv.reader(text), [])
+        return header, max(0, content.count(b"\n") - 1)
     try:
         return _xlsx_head(content)
     except Exception:  # an unusual but valid workbook: let calamine read it all

@@ -85,6 +85,8 @@ class ImportJob(models.Model):
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    # Rows written so far while importing (shown as the progress of the write).
+    written_rows = models.PositiveIntegerField(_("rows written"), default=0)
     valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
     error_rows = models.PositiveIntegerField(_("rows in error"), default=0)
     imported_customers = models.PositiveIntegerField(_("customers imported"), default=0)
@@ -118,9 +120,16 @@ class ImportJob(models.Model):
         }
 
     @property
+    def writing(self) -> bool:
+        """The valid rows are being written (their count is known: `percent` says how far)."""
+        return self.status == self.Status.IMPORTING and self.written_rows > 0
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
+        if self.writing:
+            return min(100, int(self.written_rows * 100 / max(1, self.valid_rows)))
         if not self.total_rows:
             return 0
         return min(100, int(self.processed_rows * 100 / self.total_rows))

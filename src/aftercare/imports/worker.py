@@ -18,7 +18,11 @@ def start(sheet: bytes, start_method: str) -> None:
     checking.start_worker(sheet, start_method)
 
 
-def check(rows: list) -> list:
+def ready() -> None:
+    """A first task that makes the pool start its processes."""
+
+
+def check(positions: dict, rows: list) -> list:
     from aftercare.imports import checking
 
-    return checking.check_in_worker(rows)
+    return checking.check_in_worker(positions, rows)

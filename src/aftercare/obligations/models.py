@@ -54,6 +54,23 @@ def pending_status(opens_at: datetime | None, due_at: datetime, now: datetime) -
     return Status.OVERDUE if due_at < now else Status.OPEN
 
 
+def status_of(
+    cancelled_at: datetime | None,
+    done_at: datetime | None,
+    opens_at: datetime | None,
+    due_at: datetime,
+    now: datetime,
+) -> Status:
+    """`status_expression` in Python, for rows read without it (`Obligation.status_at`)."""
+    if cancelled_at:
+        return Status.CANCELLED
+    if done_at:
+        if opens_at and done_at < opens_at:
+            return Status.DONE_EARLY
+        return Status.DONE_ON_TIME if done_at <= due_at else Status.DONE_LATE
+    return pending_status(opens_at, due_at, now)
+
+
 class ObligationQuerySet(models.QuerySet["Obligation"]):
     def pending(self) -> "ObligationQuerySet":
         return self.filter(PENDING_Q)
@@ -99,7 +116,7 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
             covered: Any = Absence.objects.active(now).filter(stand_in=user).values("user_id")
         else:
             covered = absent_colleagues(user, now)
-        return self.filter(Q(owner=user) | Q(owner_id__in=covered) | Q(done_by=user))
+        return self.filter(Q(owner_id=user.pk) | Q(owner_id__in=covered) | Q(done_by_id=user.pk))
 
 
 class Obligation(models.Model):
@@ -214,14 +231,9 @@ class Obligation(models.Model):
         return texts.title(self)
 
     def status_at(self, now: datetime | None = None) -> str:
-        now = now or timezone.now()
-        if self.cancelled_at:
-            return Status.CANCELLED
-        if self.done_at:
-            if self.opens_at and self.done_at < self.opens_at:
-                return Status.DONE_EARLY
-            return Status.DONE_ON_TIME if self.done_at <= self.due_at else Status.DONE_LATE
-        return pending_status(self.opens_at, self.due_at, now)
+        return status_of(
+            self.cancelled_at, self.done_at, self.opens_at, self.due_at, now or timezone.now()
+        )
 
     @property
     def status_label(self) -> StrOrPromise:

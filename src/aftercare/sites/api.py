@@ -184,7 +184,7 @@ def add_equipment(request: StaffRequest, payload: InstalledEquipmentIn) -> Statu
 @paginate(BoundedPagination)
 def list_equipment(
     request: StaffRequest, filters: Query[InstalledEquipmentFilters]
-) -> QuerySet[Equipment]:
+) -> QuerySet[Equipment, dict[str, Any]]:
     items = Equipment.objects.visible_to(request.user)  # the answer needs no joined rows
     if filters.system_id is not None:
         items = items.filter(system_id=filters.system_id)
@@ -192,8 +192,11 @@ def list_equipment(
         key = serial_key(filters.serial)
         # In the index's order: the first page is the first entries of the prefix range.
         items = items.filter(serial_key__startswith=key) if key else items.none()
-        return items.order_by("serial_key", "id")
-    return items.order_by("id")
+        items = items.order_by("serial_key", "id")
+    else:
+        items = items.order_by("id")
+    rows: QuerySet[Equipment, dict[str, Any]] = items.values(*InstalledEquipmentOut.model_fields)
+    return rows  # rows, not model instances: the answer is these columns
 
 
 @router.get("/equipment/{equipment_id}", response=responses({200: InstalledEquipmentOut}, 404))

@@ -54,6 +54,23 @@ def get_site_for(user: User, pk: int) -> Site:
     return visible_sites(user).get(pk=pk)
 
 
+#: What a site page shows of each system, and of the site beside them.
+_SITE_SYSTEM = ("id", "site_id", "kind", "name", "key", "accepted_on", "warranty_starts_on",
+                "warranty_ends_on")  # fmt: skip
+_PAGE_SITE = ("name", "address", "customer__name", "branch__name")
+
+
+def site_for_page(user: User, pk: int) -> Site:
+    """A site as its page shows it (names of the site, its owner and branch; its address);
+    Site.DoesNotExist (404) outside the user's scope, as ``get_site_for``."""
+    return (
+        Site.objects.visible_to(user)
+        .select_related("customer", "branch")
+        .only(*_PAGE_SITE)
+        .get(pk=pk)
+    )
+
+
 def get_system_for(user: User, pk: int) -> System:
     return visible_systems(user).get(pk=pk)
 
@@ -85,13 +102,25 @@ def warranty_state(starts_on: date | None, ends_on: date | None, today: date) ->
     return "running" if today <= ends_on else "ended"
 
 
-def site_systems(site: Site) -> list[SystemRow]:
-    """The site's systems with their equipment counts, one query."""
-    systems = site.systems.annotate(
-        in_service=Count("equipment", filter=Q(equipment__removed_on__isnull=True)),
-        removed=Count("equipment", filter=Q(equipment__removed_on__isnull=False)),
-    ).order_by("kind", "name", "id")
-    return [SystemRow(s, s.in_service, s.removed) for s in systems]  # type: ignore[attr-defined]
+def site_page(user: User, pk: int) -> tuple[Site, list[SystemRow]]:
+    """A site as its page shows it, with its systems and their equipment counts: one
+    statement (the systems joined to their site, owner and branch) when the site has systems,
+    and one more for the site alone when it has none. Site.DoesNotExist (404) outside the
+    user's scope, as ``get_site_for``."""
+    systems = (
+        System.objects.visible_to(user)
+        .filter(site_id=pk)
+        .select_related("site__customer", "site__branch")
+        .only(*_SITE_SYSTEM, *(f"site__{field}" for field in _PAGE_SITE))
+        .annotate(
+            in_service=Count("equipment", filter=Q(equipment__removed_on__isnull=True)),
+            removed=Count("equipment", filter=Q(equipment__removed_on__isnull=False)),
+        )
+        .order_by("kind", "name", "id")
+    )
+    rows = [SystemRow(s, s.in_service, s.removed) for s in systems]
+    site = rows[0].system.site if rows else site_for_page(user, pk)
+    return site, rows
 
 
 def system_equipment(system: System) -> QuerySet[Equipment]:

@@ -71,15 +71,16 @@ def site_list(request: StaffRequest) -> HttpResponse:
     text = serial = ""
     if form.is_valid():
         text, serial = form.cleaned_data["q"], form.cleaned_data["serial"]
-    sites = queries.search_sites(request.user, text)
     page = None
     if not serial.strip() or text.strip():  # a serial search alone shows only its items
+        sites = queries.search_sites(request.user, text)
         page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
     found = None
     if serial.strip():
         found = list(
             queries.equipment_by_serial(request.user, serial)
             .select_related("system__site")
+            .only("name", "serial", "location", "removed_on", "system__name", "system__site__name")
             .order_by("serial_key", "id")[:SERIAL_HITS]
         )
     context = {"form": form, "page": page, "q": text, "serial": serial, "found": found}
@@ -109,12 +110,14 @@ def site_create(request: StaffRequest) -> HttpResponse:
 @login_required
 @permission_required("sites.view_site", raise_exception=True)
 def site_detail(request: StaffRequest, pk: int) -> HttpResponse:
-    site = _site(request, pk)
+    try:
+        site, rows = queries.site_page(request.user, pk)
+    except ObjectDoesNotExist as missing:
+        raise Http404 from missing
     today = timezone.localdate()
-    rows = queries.site_systems(site)
     context = {
         "site": site,
-        "contacts": site.customer.contacts.all(),
+        "contacts": site.customer.contacts.only("name", "role", "phones", "email"),
         "rows": [(row, row.warranty_state(today)) for row in rows],
         "today": today,
     }

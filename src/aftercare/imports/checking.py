@@ -6,8 +6,9 @@ is. What needs the whole file or the archive (duplicate customers and plates) st
 caller, in row order. Rows are independent, so a pool gives the same answer as one process,
 only sooner.
 
-A checked row comes back as a tuple (`Checked`) of plain values: small to send between
-processes and to keep for 100 000 rows until they are written.
+A checked row is a tuple (`Checked`) of plain values; a chunk comes back with what the
+caller's checks need of each row, and the accepted rows pickled (`CheckedChunk`): small to
+send between processes, and to keep for 100 000 rows until they are written (`ValidRows`).
 """
 
 import gc
@@ -67,10 +68,8 @@ def advisor_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """What checking a row needs to know of the branch; sent once to a worker.
-
-    The file's columns (`positions`) travel with each chunk: a pool starts before the file is
-    read (a forked worker then inherits a small process, not the whole sheet)."""
+    """What checking a row needs to know of the branch; sent once to a worker. The file's
+    columns (`positions`, a few kilobytes) travel with each chunk."""
 
     branch: object  # org.Branch with its organisation (the region decides phones and plates)
     # user name (lower case) or advisor_key(name) → active colleague of the branch (None when

@@ -10,7 +10,7 @@ import json
 import logging
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from operator import attrgetter
 from typing import Any
@@ -25,7 +25,7 @@ from aftercare.customers import actions as customer_actions
 from aftercare.customers.models import Customer, CustomerPhone, Vehicle
 from aftercare.imports.checking import CUSTOMER_FIELDS, VEHICLE_FIELDS, Checked, PhoneNumber
 from aftercare.imports.models import ImportJob
-from aftercare.records.bulk import _copy_history, insert_with_history
+from aftercare.records.bulk import _copy_history, insert_with_history  # _copy_history: below
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class WriteProgress:
             return jobs.select_for_update().get(pk=self.job_id)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, self.job_id % 2**31]
+                "SELECT pg_advisory_xact_lock(%s::int, %s::int)", [_LOCK_SPACE, self.job_id % 2**31]
             )
         return jobs.get(pk=self.job_id)
 
@@ -188,7 +188,7 @@ class _Layout:
         if self.customer is not None:
             row[self.customer] = customer
         for i, with_time in self.stamped:  # what pre_save sets on auto_now(_add) fields
-            row[i] = now if with_time else now.date()
+            row[i] = now if with_time else date.today()  # noqa: DTZ011 (as DateField.pre_save)
         for i in self.json:
             row[i] = self._json(i, row[i])
         return row
@@ -272,6 +272,8 @@ def _copy_batch(
             if rows:
                 _copy(cursor, layout, rows)
                 pks = [row[layout.id] for row in rows]
+                # The `+` history rows as insert_with_history copies them (records.bulk keeps
+                # that private: it has no public way to write values that are not instances).
                 _copy_history(cursor, layout.model, pks, user=user, reason=reason, at=at)
     return len(vehicles)
 

@@ -117,12 +117,10 @@ def search(
     figure: str | None = None,
     due_from: datetime | None = None,
     due_until: datetime | None = None,
-    cover_inline: bool = False,
 ) -> ObligationQuerySet:
-    """`figure` and the due range [due_from, due_until) are the dashboard's drill-downs;
-    `cover_inline` reads the covered colleagues inside the statement (see `visible_to`)."""
+    """`figure` and the due range [due_from, due_until) are the dashboard's drill-downs."""
     now = now or timezone.now()
-    qs = Obligation.objects.visible_to(user, now, cover_inline=cover_inline).with_status(now)
+    qs = Obligation.objects.visible_to(user, now).with_status(now)
     if figure:
         # `status` is with_status's annotation (a Q: the type checker knows fields only).
         qs = qs.filter(Q(status__in=FIGURE_STATUSES[figure]))

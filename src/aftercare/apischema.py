@@ -20,6 +20,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union, get_args, get_origin
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -60,6 +61,24 @@ class BoundedPagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
         offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class RowPagination(BoundedPagination):
+    """A page a query function reads itself (its count and rows in a few statements) instead
+    of ninja slicing a queryset twice; the endpoint returns what `page` needs to read it."""
+
+    def page(self, source: Any, request: HttpRequest, *, limit: int, offset: int) -> Any:
+        """`{"count": …, "items": […]}` for the endpoint's `source`."""
+        raise NotImplementedError
+
+    def paginate_queryset(
+        self,
+        queryset: Any,
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        return self.page(queryset, request, limit=pagination.limit, offset=pagination.offset)
 
 
 # Ids are positive 64-bit integers; a larger number is refused by the schema (422) instead of

@@ -6,11 +6,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BaseModel
 
-from aftercare.apischema import BoundedPagination, Day, Id, Input, responses
+from aftercare.apischema import Day, Id, Input, RowPagination, responses
 from aftercare.customers import actions, queries
 from aftercare.customers.choices import ContactChannel, ContactTime, WantedService
 from aftercare.customers.models import Customer
@@ -140,19 +140,13 @@ class CustomerQuery(Schema):
     archive_complete: bool | None = None
 
 
-class CustomerPagination(BoundedPagination):
+class CustomerPagination(RowPagination):
     """The page read by `queries.search_page` (three statements), as rows."""
 
-    def paginate_queryset(
-        self,
-        queryset: Any,
-        pagination: LimitOffsetPagination.Input,
-        request: HttpRequest,
-        **params: Any,
-    ) -> Any:
-        filters: CustomerQuery = queryset
+    def page(self, source: Any, request: HttpRequest, *, limit: int, offset: int) -> Any:
+        filters: CustomerQuery = source
         page = queries.search_page(
-            request.user, filters.q, limit=pagination.limit, offset=pagination.offset,
+            request.user, filters.q, limit=limit, offset=offset,
             archive_complete=filters.archive_complete,
         )  # fmt: skip
         return {"count": page.count, "items": page.rows}

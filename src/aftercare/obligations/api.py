@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel
 
-from aftercare.apischema import BoundedPagination, Id, Input, Moment, responses
+from aftercare.apischema import BoundedPagination, Id, Input, Moment, RowPagination, responses
 from aftercare.obligations import actions, queries, texts
 from aftercare.obligations.choices import Status
 from aftercare.obligations.models import Obligation
@@ -125,20 +125,12 @@ def _owner_name(row: Mapping[str, Any]) -> str:
     return row["owner__display_name"] or full or row["owner__username"]
 
 
-class WorklistPagination(BoundedPagination):
+class WorklistPagination(RowPagination):
     """The page read by `queries.worklist_page` (two statements), shaped as the output."""
 
-    def paginate_queryset(
-        self,
-        queryset: Any,
-        pagination: LimitOffsetPagination.Input,
-        request: HttpRequest,
-        **params: Any,
-    ) -> Any:
-        user: User = queryset
-        page = queries.worklist_page(
-            user, WORKLIST_FIELDS, limit=pagination.limit, offset=pagination.offset
-        )
+    def page(self, source: Any, request: HttpRequest, *, limit: int, offset: int) -> Any:
+        user: User = source
+        page = queries.worklist_page(user, WORKLIST_FIELDS, limit=limit, offset=offset)
         return {
             "count": page.count,
             "items": [

@@ -250,6 +250,9 @@ def profile(case: Case, clients: Clients, warmup: int, count: int) -> None:
     profiler.disable()
     print(f"\n===== {case.name}: {len(measured)} requests =====")
     stats = pstats.Stats(profiler)
+    if os.environ.get("BENCH_PROFILE_DIR"):  # for snakeviz, pstats or a diff of two commits
+        slug = re.sub(r"\W+", "-", case.name).strip("-")
+        stats.dump_stats(os.path.join(os.environ["BENCH_PROFILE_DIR"], f"{slug}.prof"))
     if not os.environ.get("BENCH_FULL_PATHS"):
         stats = stats.strip_dirs()
     stats.sort_stats("tottime").print_stats(30)
@@ -366,6 +369,10 @@ def main(argv=None) -> None:
         return bs_cases.main(args, given, sys.modules[__name__])
     # -- end of the building-systems hook ----------------------------------------------------
 
+    if args.cache_url:  # read by settings: before django.setup()
+        os.environ["AFTERCARE_CACHE_URL"] = args.cache_url
+    else:
+        os.environ.pop("AFTERCARE_CACHE_URL", None)
     url = database.setup(args.database_url)
     bare = database.connect(url, autocommit=True)
     meta = dataset(bare)

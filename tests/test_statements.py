@@ -48,7 +48,27 @@ def test_moments_and_values_rows_come_back_converted(desk):
     assert statement.run(user=desk.bob.pk, at=now) == []
 
 
+def test_a_prefix_is_matched_as_typed_wildcards_included(desk):
+    """`startswith` patterns are rebuilt per run: "_" and "%" typed by a user match only
+    themselves, as they do in the queryset."""
+    for name in ("ab_1", "abx1", "ab%2"):
+        User.objects.create(username=name, organisation=desk.org)
+    statement = Prepared(
+        lambda text: User.objects.filter(username__startswith=text).order_by("username"),
+        text=str,
+    )
+
+    def names(text: str) -> list[str]:
+        return [user.username for user in statement.run(text=text)]
+
+    assert names("ab_") == ["ab_1"]
+    assert names("ab%") == ["ab%2"]
+    assert names("ab") == ["ab%2", "ab_1", "abx1"]
+    assert names("") == sorted(User.objects.values_list("username", flat=True))
+    assert names("zz") == []
+
+
 def test_a_value_the_sql_transforms_is_refused_when_first_compiled(db):
-    statement = Prepared(lambda text: User.objects.filter(username__startswith=text), text=str)
+    statement = Prepared(lambda text: User.objects.filter(username__contains=text), text=str)
     with pytest.raises(ImproperlyConfigured, match="text"):
         statement.run(text="ali")

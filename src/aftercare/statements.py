@@ -11,8 +11,9 @@ returns the stored SQL with the new values in those places. Everything after the
 converters, instances, related objects — is Django's unchanged code.
 
 Only plain parameters can be replaced: integers, strings and aware datetimes used as lookup
-values. A value Django transforms while compiling (a LIKE pattern, a list whose length shapes
-the SQL) cannot be found among the parameters, and the first compile says so.
+values, and strings in a `startswith` lookup (whose pattern is rebuilt as Django builds it). A
+value Django transforms otherwise while compiling (a `contains` pattern, a list whose length
+shapes the SQL) cannot be found among the parameters, and the first compile says so.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class Prepared(Generic[T]):
         found: dict[Any, tuple[str, Callable[[Any, Any], Any]]] = {}
         for name, value in sentinels.items():
             found[value] = (name, _as_is)
+            if isinstance(value, str):  # `startswith`: the escaped value and a wildcard
+                found[f"{value}%"] = (name, _starts_with)
             if isinstance(value, datetime):  # SQLite receives moments as text
                 found[connection.ops.adapt_datetimefield_value(value)] = (name, _as_moment)
         slots: list[tuple[str | None, Any]] = []
@@ -122,6 +125,11 @@ class Prepared(Generic[T]):
 
 def _as_is(connection: Any, value: Any) -> Any:
     return value
+
+
+def _starts_with(connection: Any, value: Any) -> Any:
+    """The pattern Django's `startswith` lookup passes (its `param_pattern`)."""
+    return f"{connection.ops.prep_for_like_query(value)}%"
 
 
 def _as_moment(connection: Any, value: Any) -> Any:

@@ -349,3 +349,44 @@ def test_the_customer_page_reads_each_list_once_however_long_the_history(
     assert page.count('class="obligation"') >= 8 and "問價" in page
     assert page.count("amended") == 1 and page.count("洗車") == 3
     assert "&lt;b&gt;異響&lt;/b&gt;" in page and "<b>異響" not in page
+
+
+def test_the_customer_pages_obligations_are_what_each_reader_may_see(client, desk, zhang):
+    """The page's obligations statement is compiled once per kind of reader: each reader
+    still sees exactly their scope's rows (`Obligation.objects.visible_to`), a stand-in the
+    work they carry while the colleague is away, and nothing after."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aftercare.obligations.models import Obligation
+    from aftercare.org.models import Absence
+
+    customer = zhang["customer"]
+
+    def shown(user) -> list[int]:
+        client.force_login(user)
+        page = client.get(f"/customers/{customer.pk}/").content.decode()
+        return [
+            int(pk)
+            for pk in re.findall(r'class="obligation" data-rule="[^"]+" data-id="(\d+)"', page)
+        ]
+
+    def visible(user) -> list[int]:
+        rows = Obligation.objects.visible_to(user).filter(customer=customer)
+        return list(rows.order_by("due_at", "id").values_list("pk", flat=True))
+
+    alices = visible(desk.alice)
+    assert alices and shown(desk.alice) == alices
+    assert shown(desk.sam) == visible(desk.sam) == alices  # the branch's supervisor
+    assert shown(desk.ada) == visible(desk.ada) == alices  # the organisation's administrator
+    assert shown(desk.bob) == visible(desk.bob) == []  # a colleague: not his work
+    now = timezone.now()
+    away = Absence.objects.create(
+        user=desk.alice, stand_in=desk.bob, recorded_by=desk.sam,
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1),
+    )  # fmt: skip
+    assert shown(desk.bob) == visible(desk.bob) == alices  # carried while she is away
+    away.ends_at = now - timedelta(minutes=1)
+    away.save()
+    assert shown(desk.bob) == []

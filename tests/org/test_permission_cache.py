@@ -175,3 +175,28 @@ def test_a_token_request_answers_in_the_token_owners_time_zone(db, client):
         "/api/v1/worklist", headers={"Authorization": f"Bearer {token_for(owner)}"}
     )
     assert response.json()["items"][0]["due_at"].endswith("+00:00")
+
+
+def test_the_menu_follows_a_role_change_and_a_change_of_the_branchs_desks(desk, client):
+    """The menu's layout is kept per user between requests: a new role, or a desk the
+    branch starts or stops running, shows on the very next page."""
+
+    def menu_urls() -> set[str]:
+        response = client.get("/work/")
+        assert response.status_code == 200
+        urls = set()
+        for item in response.context["menu"]:
+            urls |= {child["url"] for child in item.get("children", [])} or {item["url"]}
+        return urls
+
+    client.force_login(desk.alice)
+    before = menu_urls()
+    assert "/settings/staff/" not in before and "/customers/" in before
+    assert menu_urls() == before  # the kept layout
+    User.objects.get(pk=desk.alice.pk).groups.add(Group.objects.get(name="supervisor"))
+    assert "/settings/staff/" in menu_urls()
+    desk.branch_a.runs_building_systems = True
+    desk.branch_a.save()
+    assert "/sites/" in menu_urls()
+    client.force_login(desk.bob)  # another advisor of the same branch: his own roles
+    assert "/settings/staff/" not in menu_urls()

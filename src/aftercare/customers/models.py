@@ -12,13 +12,17 @@ from aftercare.customers.choices import ContactChannel, ContactTime, PhoneLabel
 
 PLATE_TAIL = 4
 
+# Reading customers; `visible_to` and the search statements (`queries.search_page`) read the
+# same `org.access.read_scope` of it.
+VIEW_CUSTOMER = "customers.view_customer"
+
 
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The desk sees the customers of its branch; administrators their organisation's."""
         from aftercare.org.access import restrict
 
-        return restrict(self, user, "customers.view_customer")
+        return restrict(self, user, VIEW_CUSTOMER)
 
 
 class CustomerKind(models.TextChoices):

@@ -5,14 +5,17 @@ joins beyond the names shown) with what the template prints already worked out: 
 choices, staff names, a call's "amended" flag (a subquery of the calls' own statement).
 The lists of the customer (visible, so are its rows) are statements compiled once
 (`aftercare.statements.Prepared`): turning a queryset into SQL costs Django more than
-PostgreSQL takes to answer a customer's few rows. The customer itself and its obligations are
-read through their scopes (`visible_to`) on every request.
+PostgreSQL takes to answer a customer's few rows. So is the customer itself, once per kind of
+reader's scope (`org.access.read_scope`, which `visible_to` applies too), and so are its
+obligations (`obligations.models.reader_scope` and `visible_condition`, as `visible_to`).
 """
 
+import functools
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, F, Model, OuterRef
+from django.db.models import Exists, F, Model, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,11 +23,19 @@ from aftercare.apps import DESK_DEALERSHIP
 from aftercare.cases.models import RaisedItem
 from aftercare.customers import archive
 from aftercare.customers.choices import WantedService
-from aftercare.customers.models import Customer, Vehicle
+from aftercare.customers.models import VIEW_CUSTOMER, Customer, Vehicle
 from aftercare.customers.queries import VEHICLE_COLUMNS, vehicle_row
 from aftercare.followups.choices import PlanTopic, Topic
 from aftercare.followups.models import Call, CallAmendment, NextServicePlan
-from aftercare.obligations.models import Obligation, cancel_reason_text, status_of
+from aftercare.obligations.models import (
+    OWN_WORK,
+    Obligation,
+    cancel_reason_text,
+    reader_scope,
+    status_of,
+    visible_condition,
+)
+from aftercare.org.access import Scope, read_scope
 from aftercare.org.models import User
 from aftercare.org.queries import desks_of
 from aftercare.standard.rules import RULES
@@ -99,16 +110,26 @@ LATEST_PLAN = Prepared(
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _customer_statement(boundary: str) -> Prepared[Customer]:
+    """The customer, if in the reader's scope, with its numbers: a row per number (one for a
+    customer without any); compiled once per kind of scope."""
+
+    def build(customer: int, scope: int | None = None) -> QuerySet[Customer]:
+        customers = Scope(boundary, scope).applied_to(Customer.objects.filter(pk=customer))
+        return (
+            customers.select_related("branch", "followup_advisor")
+            .annotate(number=F("phones__number"))
+            .order_by("phones__position", "phones__id")
+        )
+
+    return Prepared(build, customer=int, **Scope(boundary).kinds)
+
+
 def customer_page(user: Any, pk: int) -> dict[str, Any]:
     """The page's context; 404 when `user` may not see the customer."""
-    # The customer with its numbers: a row per number (one for a customer without any).
-    rows = list(
-        Customer.objects.visible_to(user)
-        .filter(pk=pk)
-        .select_related("branch", "followup_advisor")
-        .annotate(number=F("phones__number"))
-        .order_by("phones__position", "phones__id")
-    )
+    scope = read_scope(user, VIEW_CUSTOMER)  # as Customer.objects.visible_to
+    rows = _customer_statement(scope.boundary).run(customer=pk, **scope.values)
     if not rows:
         raise Http404
     customer = rows[0]
@@ -192,11 +213,12 @@ def _plan(customer_id: int, staff: _Staff) -> dict[str, Any] | None:
 def _obligations(user: Any, customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
     """The customer's obligations as far as `user` may see them, with their status now."""
     now = timezone.now()
-    rows = list(
-        Obligation.objects.visible_to(user, now, cover_inline=True)
-        .filter(customer_id=customer_id)
-        .order_by("due_at", "id")
-        .values(*OBLIGATION_COLUMNS, *_names("owner"))
+    scope = reader_scope(user)
+    if scope is None:
+        return []
+    values = {"now": now} if scope.boundary == OWN_WORK else {}
+    rows = _obligations_statement(scope.boundary).run(
+        customer=customer_id, **scope.values, **values
     )
     for row in rows:
         rule = RULES.get(row["rule"])
@@ -206,6 +228,24 @@ def _obligations(user: Any, customer_id: int, staff: _Staff) -> list[dict[str, A
         row["status"], row["status_label"] = status.value, status.label
         row["cancel_reason_text"] = cancel_reason_text(row["cancel_reason"])
     return rows
+
+
+@functools.lru_cache(maxsize=8)
+def _obligations_statement(boundary: str) -> Prepared[Obligation]:
+    """A customer's obligations as far as a reader of this kind of scope sees them."""
+
+    def build(
+        customer: int, scope: int | None = None, now: datetime | None = None
+    ) -> QuerySet[Obligation, dict[str, Any]]:
+        visible = visible_condition(Scope(boundary, scope), now)
+        return (
+            Obligation.objects.filter(visible, customer_id=customer)
+            .order_by("due_at", "id")
+            .values(*OBLIGATION_COLUMNS, *_names("owner"))
+        )
+
+    kinds: dict[str, type] = {"now": datetime} if boundary == OWN_WORK else {}
+    return Prepared(build, customer=int, **Scope(boundary).kinds, **kinds)
 
 
 def _orders(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from aftercare.customers.archive import missing_of
 from aftercare.customers.identifiers import plate_key
 from aftercare.customers.maintenance import projected_due_date
-from aftercare.customers.models import PLATE_TAIL, Customer, CustomerPhone, Vehicle
+from aftercare.customers.models import PLATE_TAIL, VIEW_CUSTOMER, Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key
+from aftercare.org.access import Scope, read_scope
 from aftercare.statements import Prepared
 
 _LATIN = re.compile(r"^[a-zA-Z\s']+$")
@@ -36,7 +37,52 @@ def get_vehicle_for(user, vehicle_id: int) -> Vehicle:
     )
 
 
-def search_condition(text: str, base=None) -> Q:
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a typed text can be, each as the key its index holds; None where it cannot be.
+
+    Which terms are present (`shape`) decides the statement's SQL, their values only its
+    parameters: a search statement is compiled once per shape (`search_page`)."""
+
+    name: str  # prefix of `name_key` (always)
+    latin: str | None = None  # prefix of the pinyin or of the initials
+    last4: str | None = None  # a phone's last four digits
+    national: str | None = None  # a phone's national digits, or their start
+    international: str | None = None  # "+" and the digits: an E.164 number as typed
+    plate: str | None = None  # prefix of a plate's key
+    vin: str | None = None
+    tail: str | None = None  # the end of a plate, as read off the car
+
+    @classmethod
+    def of(cls, text: str) -> "SearchTerms":
+        text = text.strip()
+        terms: dict[str, str | None] = {"name": name_key(text)}
+        if _LATIN.match(text):
+            terms["latin"] = re.sub(r"[\s']+", "", text).lower()
+        if _PHONE_LIKE.match(text):
+            digits = re.sub(r"\D", "", text)
+            if len(digits) == 4:
+                terms["last4"] = digits
+            else:
+                terms["national"], terms["international"] = digits, f"+{digits}"
+        key = plate_key(text)
+        if len(key) >= 3:
+            terms["plate"] = key
+            if _VIN.match(key):
+                terms["vin"] = key
+        if len(key) == PLATE_TAIL:
+            terms["tail"] = key
+        return cls(**terms)  # type: ignore[arg-type]
+
+    @property
+    def shape(self) -> tuple[str, ...]:
+        return tuple(name for name, value in self.values().items() if value is not None)
+
+    def values(self) -> dict[str, str | None]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def search_condition(text: str | SearchTerms, base: QuerySet[Customer] | None = None) -> Q:
     """Every interpretation of what was typed; each one uses an index.
 
     Phones and plates live in other tables: OR-ing their subqueries with the name columns
@@ -44,30 +90,30 @@ def search_condition(text: str, base=None) -> Q:
     ~250 ms at 50 k customers a branch). A UNION ALL of the matching ids lets every arm use
     its own index. Names alone stay a plain OR of columns (a BitmapOr).
     """
-    text = text.strip()
-    condition = Q(name_key__startswith=name_key(text))
-    if _LATIN.match(text):
-        latin = re.sub(r"[\s']+", "", text).lower()
-        condition |= Q(name_pinyin__startswith=latin) | Q(name_initials__startswith=latin)
+    terms = text if isinstance(text, SearchTerms) else SearchTerms.of(text)
+    condition = Q(name_key__startswith=terms.name)
+    if terms.latin is not None:
+        condition |= Q(name_pinyin__startswith=terms.latin)
+        condition |= Q(name_initials__startswith=terms.latin)
     elsewhere = []
-    if _PHONE_LIKE.match(text):
-        digits = re.sub(r"\D", "", text)
-        if len(digits) == 4:
-            phones = CustomerPhone.objects.filter(last4=digits)
-        else:
-            phones = CustomerPhone.objects.filter(
-                Q(national=digits) | Q(number=f"+{digits}") | Q(national__startswith=digits)
-            )
+    if terms.last4 is not None:
+        phones = CustomerPhone.objects.filter(last4=terms.last4)
         elsewhere.append(phones.order_by().values("customer_id"))
-    key = plate_key(text)
-    if len(key) >= 3:
-        vehicles = Vehicle.objects.filter(plate_key__startswith=key)
-        if _VIN.match(key):
-            vehicles = Vehicle.objects.filter(Q(plate_key__startswith=key) | Q(vin=key))
-        elsewhere.append(vehicles.order_by().values("customer_id"))
-    if len(key) == PLATE_TAIL:  # the end of a plate, as read off the car (indexed)
-        tails = Vehicle.objects.annotate(tail=Right("plate_key", PLATE_TAIL)).filter(tail=key)
-        elsewhere.append(tails.order_by().values("customer_id"))
+    if terms.national is not None:
+        phones = CustomerPhone.objects.filter(
+            Q(national=terms.national)
+            | Q(number=terms.international)
+            | Q(national__startswith=terms.national)
+        )
+        elsewhere.append(phones.order_by().values("customer_id"))
+    if terms.plate is not None:
+        plates = Q(plate_key__startswith=terms.plate)
+        if terms.vin is not None:
+            plates |= Q(vin=terms.vin)
+        elsewhere.append(Vehicle.objects.filter(plates).order_by().values("customer_id"))
+    if terms.tail is not None:  # indexed
+        tails = Vehicle.objects.annotate(tail=Right("plate_key", PLATE_TAIL))
+        elsewhere.append(tails.filter(tail=terms.tail).order_by().values("customer_id"))
     if not elsewhere:
         return condition
     by_name = (base if base is not None else Customer.objects).filter(condition)
@@ -108,20 +154,54 @@ def search_page(
 ) -> CustomerPage:
     """One page of `search` as rows, in three statements: the page with the result's length
     beside each row (a window count, not a statement of its own), then the page's phones and
-    vehicles — no model instances, which cost more than the statements on a page."""
-    customers = search(user, text)
-    if archive_complete is not None:
-        customers = customers.filter(archive_complete=archive_complete)
-    rows = list(
-        customers.values(*CUSTOMER_COLUMNS).annotate(total=Window(Count("*")))[
-            offset : offset + limit
-        ]
+    vehicles — no model instances, which cost more than the statements on a page.
+
+    The page's statement is compiled once per shape (the reader's scope, the kinds of term
+    the text can be, the filter, the page): building and compiling it cost Django more than
+    PostgreSQL takes to answer it."""
+    scope = read_scope(user, VIEW_CUSTOMER)
+    terms = SearchTerms.of(text) if text.strip() else None
+    statement = _search_statement(
+        scope.boundary, terms.shape if terms else None, archive_complete, limit, offset
     )
+    values = {name: v for name, v in (terms.values() if terms else {}).items() if v is not None}
+    rows = statement.run(**values, **scope.values)
     # Past the end the length needs a statement of its own; at the start it is 0.
-    count = rows[0]["total"] if rows else (customers.count() if offset else 0)
+    if rows or not offset:
+        count = rows[0]["total"] if rows else 0
+    else:
+        customers = search(user, text)
+        if archive_complete is not None:
+            customers = customers.filter(archive_complete=archive_complete)
+        count = customers.count()
     for row in rows:
         del row["total"]
     return CustomerPage(with_phones_and_vehicles(rows), count)
+
+
+@functools.lru_cache(maxsize=256)
+def _search_statement(
+    boundary: str,
+    shape: tuple[str, ...] | None,
+    archive_complete: bool | None,
+    limit: int,
+    offset: int,
+) -> Prepared[Customer]:
+    """`search_page`'s statement for one shape; `search` with the values as parameters."""
+
+    def build(scope: int | None = None, **terms: str) -> QuerySet[Customer, dict[str, Any]]:
+        customers = Scope(boundary, scope).applied_to(Customer.objects.all())
+        if shape is not None:
+            customers = customers.filter(search_condition(SearchTerms(**terms), base=customers))
+        if archive_complete is not None:
+            customers = customers.filter(archive_complete=archive_complete)
+        rows = customers.order_by("name", "id").values(*CUSTOMER_COLUMNS)
+        page: QuerySet[Customer, dict[str, Any]]
+        page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
+        return page
+
+    kinds: dict[str, type] = dict.fromkeys(shape or (), str)
+    return Prepared(build, **kinds, **Scope(boundary).kinds)
 
 
 def customer_row(customer_id: int) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -16,6 +15,7 @@ from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from aftercare.obligations.choices import Status
+from aftercare.org.access import ANY_BRANCH, Scope, is_signed_in
 from aftercare.org.models import Absence, User
 
 PENDING_Q = Q(done_at__isnull=True, cancelled_at__isnull=True)
@@ -89,34 +89,51 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         # `status` is the annotation with_status adds (a Q: the type checker knows fields only).
         return self.with_status(now).filter(Q(status__in=list(statuses)))
 
-    def visible_to(
-        self, user: User, now: datetime | None = None, *, cover_inline: bool = False
-    ) -> "ObligationQuerySet":
-        """Administrators: organisation; supervisors: branch; others: own and covered work.
-
-        The covered colleagues are read first (a statement of their own, then a list of ids
-        PostgreSQL can use an index for); `cover_inline` asks for them as a subquery of the
-        one statement instead: for a read already narrowed by an index of its own (one
-        customer's obligations), where the extra round trip costs more than the subquery.
-        """
-        from aftercare.org.access import ANY_BRANCH, is_signed_in
-
-        if not is_signed_in(user):
+    def visible_to(self, user: User, now: datetime | None = None) -> "ObligationQuerySet":
+        """Administrators: organisation; supervisors: branch; others: own and covered work
+        (`reader_scope`). The covered colleagues are read first (a statement of their own,
+        then a list of ids PostgreSQL can use an index for)."""
+        scope = reader_scope(user)
+        if scope is None:
             return self.none()
-        if user.is_superuser:
-            return self
-        if user.has_perm(ANY_BRANCH):
-            return self.filter(Q(organisation_id=user.organisation_id))  # None: as in org
-        if user.has_perm("obligations.view_branch_obligations"):
-            return self.filter(Q(branch_id=user.branch_id))
+        if scope.boundary != OWN_WORK:
+            return self.filter(visible_condition(scope))
         from aftercare.org.queries import absent_colleagues
 
-        now = now or timezone.now()
-        if cover_inline:  # absent_colleagues as a subquery
-            covered: Any = Absence.objects.active(now).filter(stand_in=user).values("user_id")
-        else:
-            covered = absent_colleagues(user, now)
+        covered = absent_colleagues(user, now or timezone.now())
         return self.filter(Q(owner_id=user.pk) | Q(owner_id__in=covered) | Q(done_by_id=user.pk))
+
+
+# The reader's own work: what they owe, what they carry for absent colleagues, what they did.
+OWN_WORK = "own"
+
+
+def reader_scope(user: User) -> Scope | None:
+    """Whose obligations `user` reads: None when signed out; `OWN_WORK` of `user` unless they
+    oversee their branch (supervisors) or their organisation (administrators)."""
+    if not is_signed_in(user):
+        return None
+    if user.is_superuser:
+        return Scope(Scope.EVERYWHERE)
+    if user.has_perm(ANY_BRANCH):
+        return Scope(Scope.ORGANISATION, user.organisation_id)  # None: as in org
+    if user.has_perm("obligations.view_branch_obligations"):
+        return Scope(Scope.BRANCH, user.branch_id)
+    return Scope(OWN_WORK, user.pk)
+
+
+def visible_condition(scope: Scope, now: datetime | None = None) -> Q:
+    """`reader_scope` as one filter; the covered colleagues of `OWN_WORK` as a subquery (for a
+    read already narrowed by an index of its own, such as one customer's obligations, where
+    reading them first would cost a round trip more than the subquery)."""
+    if scope.boundary == Scope.EVERYWHERE:
+        return Q()
+    if scope.boundary == Scope.ORGANISATION:
+        return Q(organisation_id=scope.id)
+    if scope.boundary == Scope.BRANCH:
+        return Q(branch_id=scope.id)
+    covered = Absence.objects.active(now or timezone.now()).filter(stand_in_id=scope.id)
+    return Q(owner_id=scope.id) | Q(owner_id__in=covered.values("user_id")) | Q(done_by_id=scope.id)
 
 
 class Obligation(models.Model):

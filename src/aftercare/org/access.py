@@ -12,6 +12,7 @@ through these scopes, so ids of other branches leak nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -74,17 +75,89 @@ def ensure_allowed(user: Any, permission: str, branch: Branch | None = None) -> 
         ensure_branch(user, branch)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The rows a user may read, as data: a boundary (`EVERYWHERE`, `ORGANISATION`, `BRANCH`,
+    or an owner's `CUSTOMER`) and its id. `restrict` filters by it; a statement compiled once
+    per boundary (`aftercare.statements`) takes the id as a value and gives the same rows."""
+
+    boundary: str
+    id: int | None = None
+
+    EVERYWHERE = "everywhere"
+    ORGANISATION = "organisation"
+    BRANCH = "branch"
+    CUSTOMER = "customer"
+
+    def condition(
+        self, *, branch_field: str = "branch", customer_field: str | None = None
+    ) -> Q | None:
+        """The filter for rows whose branch is at `branch_field` (empty: branches themselves)
+        and whose owning company is at `customer_field`; None means every row."""
+        if self.boundary == Scope.EVERYWHERE:
+            return None
+        if self.boundary == Scope.CUSTOMER:
+            if customer_field is None:  # the model names no company: an owner reads nothing
+                raise PermissionDenied(_("You are not allowed to see this."))
+            return Q(**{f"{customer_field}_id": self.id})
+        if self.boundary == Scope.ORGANISATION:
+            path = f"{branch_field}__organisation_id" if branch_field else "organisation_id"
+            return Q(**{path: self.id})
+        return Q(**{f"{branch_field}_id" if branch_field else "pk": self.id})
+
+    def applied_to(
+        self,
+        queryset: QuerySet[M],
+        *,
+        branch_field: str = "branch",
+        customer_field: str | None = None,
+    ) -> QuerySet[M]:
+        """`queryset` cut to this scope (see `condition`)."""
+        condition = self.condition(branch_field=branch_field, customer_field=customer_field)
+        return queryset if condition is None else queryset.filter(condition)
+
+    @property
+    def kinds(self) -> dict[str, type]:
+        """The scope's value for a `Prepared` statement built with `scope=`: none when every
+        row is in it."""
+        return {} if self.boundary == Scope.EVERYWHERE else {"scope": int}
+
+    @property
+    def values(self) -> dict[str, int | None]:
+        """The value for `kinds`. A missing id (a user of no branch) matches no row, as the
+        queryset's `IS NULL` does on the non-null columns scopes test."""
+        return {} if self.boundary == Scope.EVERYWHERE else {"scope": self.id}
+
+
+def staff_scope(user: Any) -> Scope:
+    """The branches a signed-in member of staff works in."""
+    if user.is_superuser:
+        return Scope(Scope.EVERYWHERE)
+    if user.has_perm(ANY_BRANCH):
+        return Scope(Scope.ORGANISATION, user.organisation_id)
+    return Scope(Scope.BRANCH, user.branch_id)
+
+
+def read_scope(user: Any, permission: str) -> Scope:
+    """Where `user` may read rows guarded by `permission`: refused outright (403) without it.
+
+    Refusing, rather than answering an empty list, is what the page does too: a role that may
+    not read campaigns gets 403 on the campaign page and on the campaign API alike. An owner's
+    representative holds no staff permission: they read their own company's rows.
+    """
+    if is_owner(user):
+        return Scope(Scope.CUSTOMER, user.customer_id)
+    if not is_signed_in(user) or not user.has_perm(permission):
+        raise PermissionDenied(_("You are not allowed to see this."))
+    return staff_scope(user)
+
+
 def branch_condition(user: Any, *, branch_field: str = "branch") -> Q | None:
     """The rows of the branches `user` works in, as a filter; None means every row.
 
     `branch_field` is the path to the row's branch; an empty one filters branches themselves.
     """
-    if user.is_superuser:
-        return None
-    if user.has_perm(ANY_BRANCH):
-        path = f"{branch_field}__organisation_id" if branch_field else "organisation_id"
-        return Q(**{path: user.organisation_id})
-    return Q(**{f"{branch_field}_id" if branch_field else "pk": user.branch_id})
+    return staff_scope(user).condition(branch_field=branch_field)
 
 
 def scoped(queryset: QuerySet[M], user: Any, *, branch_field: str = "branch") -> QuerySet[M]:
@@ -103,21 +176,11 @@ def restrict(
     branch_field: str = "branch",
     customer_field: str | None = None,
 ) -> QuerySet[M]:
-    """The rows `user` may read: refused outright (403) without `permission`, else `scoped`.
-
-    Refusing, rather than answering an empty list, is what the page does too: a role that may
-    not read campaigns gets 403 on the campaign page and on the campaign API alike.
-
-    An owner's representative holds no staff permission: they read the rows of their own
-    company where the model names the path to it (`customer_field`), and nothing elsewhere.
-    """
-    if is_owner(user):
-        if customer_field is None:
-            raise PermissionDenied(_("You are not allowed to see this."))
-        return queryset.filter(**{f"{customer_field}_id": user.customer_id})
-    if not is_signed_in(user) or not user.has_perm(permission):
-        raise PermissionDenied(_("You are not allowed to see this."))
-    return scoped(queryset, user, branch_field=branch_field)
+    """The rows `user` may read (`read_scope`): 403 without `permission`; an owner's
+    representative reads the rows of their company where the model names the path to it
+    (`customer_field`), and nothing elsewhere (403)."""
+    scope = read_scope(user, permission)
+    return scope.applied_to(queryset, branch_field=branch_field, customer_field=customer_field)
 
 
 def ensure_allowed_in(user: Any, permission: str, organisation: Any) -> None:

@@ -89,8 +89,18 @@ def test_supervisor_gets_notifications_on_my_work(client, desk, work):
     client.force_login(desk.sam)
     page = client.get("/work/").content.decode()
     assert 'id="notifications"' in page and "張三 京A12345" in page
+    unread = desk.sam.notifications.filter(read_at__isnull=True).count()
+    assert unread >= 1
+    # Every page's menu bar says how many are new, in the reader's language.
+    customers = client.get("/customers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="unread-notifications"' in customers
+    assert f"{unread} new notice" in customers
+    client.force_login(desk.bob)  # nothing for him
+    assert 'id="unread-notifications"' not in client.get("/customers/").content.decode()
+    client.force_login(desk.sam)
     client.post("/work/notifications/read/")
-    assert 'id="notifications"' not in client.get("/work/").content.decode()
+    page = client.get("/work/").content.decode()
+    assert 'id="notifications"' not in page and 'id="unread-notifications"' not in page
 
 
 def test_call_work_is_one_click_from_my_work(client, desk):

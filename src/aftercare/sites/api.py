@@ -9,16 +9,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from aftercare.apischema import BoundedPagination, Day, Id, Input, responses
+from aftercare.apischema import BoundedPagination, Day, Id, Input, RowPagination, responses
 from aftercare.customers.models import Customer
 from aftercare.org.http import StaffRequest
 from aftercare.sites import actions, queries
 from aftercare.sites.choices import SystemKind
-from aftercare.sites.models import Equipment, Site, System, serial_key
+from aftercare.sites.models import Equipment, Site, System
 
 router = Router(tags=["sites"])
 
@@ -180,23 +181,26 @@ def add_equipment(request: StaffRequest, payload: InstalledEquipmentIn) -> Statu
     return Status(201, item)
 
 
+class EquipmentPagination(RowPagination):
+    """The page read by `queries.equipment_page` (one statement), as rows."""
+
+    def page(self, source: Any, request: HttpRequest, *, limit: int, offset: int) -> Any:
+        filters: InstalledEquipmentFilters = source
+        page = queries.equipment_page(
+            request.user, list(InstalledEquipmentOut.model_fields),
+            system_id=filters.system_id, serial=filters.serial, limit=limit, offset=offset,
+        )  # fmt: skip
+        return {"count": page.count, "items": page.rows}
+
+
 @router.get("/equipment", response=responses({200: list[InstalledEquipmentOut]}))
-@paginate(BoundedPagination)
+@paginate(EquipmentPagination)
 def list_equipment(
     request: StaffRequest, filters: Query[InstalledEquipmentFilters]
-) -> QuerySet[Equipment, dict[str, Any]]:
-    items = Equipment.objects.visible_to(request.user)  # the answer needs no joined rows
-    if filters.system_id is not None:
-        items = items.filter(system_id=filters.system_id)
-    if filters.serial is not None:
-        key = serial_key(filters.serial)
-        # In the index's order: the first page is the first entries of the prefix range.
-        items = items.filter(serial_key__startswith=key) if key else items.none()
-        items = items.order_by("serial_key", "id")
-    else:
-        items = items.order_by("id")
-    rows: QuerySet[Equipment, dict[str, Any]] = items.values(*InstalledEquipmentOut.model_fields)
-    return rows  # rows, not model instances: the answer is these columns
+) -> InstalledEquipmentFilters:
+    """Items the user may see, of a system or by the start of their serial (spaces, dashes
+    and case ignored): in the serial's order then, else by id."""
+    return filters
 
 
 @router.get("/equipment/{equipment_id}", response=responses({200: InstalledEquipmentOut}, 404))

@@ -23,10 +23,14 @@ def serial_key(serial: str) -> str:
     return "".join(ch for ch in serial.upper() if ch.isalnum())
 
 
+# Reading the installed base: sites, their systems and equipment.
+VIEW_SITE = "sites.view_site"
+
+
 class SiteQuerySet(models.QuerySet["Site"]):
     def visible_to(self, user: object) -> models.QuerySet[Site]:
         """The one read scope of sites, shared by pages and API (403 without the permission)."""
-        return restrict(self, user, "sites.view_site", customer_field="customer")
+        return restrict(self, user, VIEW_SITE, customer_field="customer")
 
 
 class Site(models.Model):
@@ -61,7 +65,7 @@ class Site(models.Model):
 class SystemQuerySet(models.QuerySet["System"]):
     def visible_to(self, user: object) -> models.QuerySet[System]:
         return restrict(
-            self, user, "sites.view_site", branch_field="site__branch",
+            self, user, VIEW_SITE, branch_field="site__branch",
             customer_field="site__customer",
         )  # fmt: skip
 
@@ -125,12 +129,14 @@ class System(models.Model):
         return self.accepted_on is not None
 
 
+# Where an item's branch and owner are: its scope, for `visible_to` and the equipment list's
+# statements (`queries.equipment_page`).
+EQUIPMENT_SCOPE_PATHS = {"branch_field": "branch", "customer_field": "system__site__customer"}
+
+
 class EquipmentQuerySet(models.QuerySet["Equipment"]):
     def visible_to(self, user: object) -> models.QuerySet[Equipment]:
-        return restrict(
-            self, user, "sites.view_site", branch_field="branch",
-            customer_field="system__site__customer",
-        )  # fmt: skip
+        return restrict(self, user, VIEW_SITE, **EQUIPMENT_SCOPE_PATHS)
 
 
 class Equipment(models.Model):

@@ -114,6 +114,37 @@ def test_list_is_paginated_by_25(client, desk):
     assert first.count('class="list-group-item customer-row"') == 25 and "1 / 2" in first
     second = client.get("/customers/", {"page": 2}).content.decode()
     assert second.count('class="list-group-item customer-row"') == 5
+    assert "客戶29" in second and "客戶24" not in second and "2 / 2" in second
+    beyond = client.get("/customers/", {"page": 99}).content.decode()  # the last page
+    assert beyond.count('class="list-group-item customer-row"') == 5 and "2 / 2" in beyond
+    assert client.get("/customers/", {"page": "x"}).content.decode().count("customer-row") == 25
+    assert "30 customers" in client.get("/customers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_page_of_the_list_reads_the_page_its_phones_and_its_cars(client, desk, zhang):
+    """The list (and its HTMX partial) reads a page in three statements, however many rows:
+    the page with the length beside each row, their phones, their cars."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(desk.alice)
+    client.get("/customers/")  # the session and the permissions, read once per sign-in
+    with CaptureQueriesContext(connection) as one_row:
+        html = client.get("/customers/", headers={"HX-Request": "true"}).content.decode()
+    assert html.count("customer-row") == 1
+    for number in range(30):
+        actions.create_customer(
+            branch=desk.branch_a,
+            by=desk.alice,
+            name=f"客戶{number:02}",
+            phones=[f"1380000{number:04}"],
+        )
+    with CaptureQueriesContext(connection) as full_page:
+        html = client.get("/customers/", headers={"HX-Request": "true"}).content.decode()
+    assert html.count("customer-row") == 25 and "138 0000 0003" in html
+    assert len(full_page.captured_queries) == len(one_row.captured_queries) <= 5, [
+        q["sql"][:60] for q in full_page.captured_queries
+    ]
 
 
 def test_search_stays_inside_the_branch(client, desk, zhang, li):

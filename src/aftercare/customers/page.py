@@ -36,14 +36,11 @@ from aftercare.obligations.models import (
     visible_condition,
 )
 from aftercare.org.access import Scope, read_scope
-from aftercare.org.models import User
-from aftercare.org.queries import desks_of
+from aftercare.org.queries import StaffNames, desks_of, staff_columns
 from aftercare.standard.rules import RULES
 from aftercare.statements import Prepared
 from aftercare.workshop.models import Consultation, RepairOrder
 
-# What `str(user)` reads: the name a page shows for a member of staff.
-STAFF_NAME = ("display_name", "first_name", "last_name", "username")
 CALL_COLUMNS = (
     "id", "register_number", "occurred_at", "purpose", "direction", "reached", "topics",
     "other_topics", "notes",
@@ -65,10 +62,6 @@ def labelled(
     return [str(names.get(code, code)) for code in codes]
 
 
-def _names(relation: str) -> list[str]:
-    return [f"{relation}__{field}" for field in STAFF_NAME]
-
-
 VEHICLES = Prepared(
     lambda customer: Vehicle.objects.filter(customer_id=customer).values(*VEHICLE_COLUMNS),
     customer=int,
@@ -78,33 +71,33 @@ ORDERS = Prepared(
     lambda customer: (
         RepairOrder.objects.filter(customer_id=customer)
         .order_by("-checked_in_at", "-id", "items__kind", "items__code")
-        .values(*ORDER_COLUMNS, *_names("advisor"), item=F("items__name"))
+        .values(*ORDER_COLUMNS, *staff_columns("advisor"), item=F("items__name"))
     ),
     customer=int,
 )
 CONSULTATIONS = Prepared(
     lambda customer: Consultation.objects.filter(customer_id=customer).values(
-        "occurred_at", "channel", "notes", *_names("advisor")
+        "occurred_at", "channel", "notes", *staff_columns("advisor")
     ),
     customer=int,
 )
 CALLS = Prepared(
     lambda customer: Call.objects.filter(customer_id=customer).values(
         *CALL_COLUMNS,
-        *_names("advisor"),
+        *staff_columns("advisor"),
         amended=Exists(CallAmendment.objects.filter(call=OuterRef("pk"))),
     ),
     customer=int,
 )
 RAISED_ITEMS = Prepared(
     lambda customer: RaisedItem.objects.filter(customer_id=customer).values(
-        "id", "kind", "text", "state", "raised_at", *_names("owner")
+        "id", "kind", "text", "state", "raised_at", *staff_columns("owner")
     ),
     customer=int,
 )
 LATEST_PLAN = Prepared(
     lambda customer: NextServicePlan.objects.filter(customer_id=customer).values(
-        *PLAN_COLUMNS, *_names("confirmed_by")
+        *PLAN_COLUMNS, *staff_columns("confirmed_by")
     )[:1],
     customer=int,
 )
@@ -134,7 +127,7 @@ def customer_page(user: Any, pk: int) -> dict[str, Any]:
         raise Http404
     customer = rows[0]
     phones = [row.number for row in rows if row.number is not None]
-    staff = _Staff()
+    staff = StaffNames()
     vehicles = [vehicle_row(row) for row in VEHICLES.run(customer=customer.pk)]
     dealership = DESK_DEALERSHIP in desks_of(user)
     return {
@@ -158,22 +151,6 @@ def customer_page(user: Any, pk: int) -> dict[str, Any]:
     }
 
 
-class _Staff:
-    """Names of the staff on the page, read as columns of each list's own statement."""
-
-    def __init__(self) -> None:
-        self._names: dict[tuple[Any, ...], str] = {}
-
-    def name(self, row: dict[str, Any], relation: str) -> str:
-        """`str()` of the user whose columns `row` holds (removed from it); "" for none."""
-        values = tuple(row.pop(f"{relation}__{field}") for field in STAFF_NAME)
-        if values[-1] is None:  # no user (the username is never empty)
-            return ""
-        if values not in self._names:
-            self._names[values] = str(User(**dict(zip(STAFF_NAME, values, strict=True))))
-        return self._names[values]
-
-
 class _Choices:
     """What `get_<field>_display` shows for a value of a field with choices."""
 
@@ -184,7 +161,7 @@ class _Choices:
         return str(self._labels.get(value, value))
 
 
-def _calls(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
+def _calls(customer_id: int, staff: StaffNames) -> list[dict[str, Any]]:
     rows = CALLS.run(customer=customer_id)
     purposes, directions = _Choices(Call, "purpose"), _Choices(Call, "direction")
     topics = dict(Topic.choices)
@@ -196,7 +173,7 @@ def _calls(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
     return rows
 
 
-def _plan(customer_id: int, staff: _Staff) -> dict[str, Any] | None:
+def _plan(customer_id: int, staff: StaffNames) -> dict[str, Any] | None:
     for plan in LATEST_PLAN.run(customer=customer_id):
         plan["confirmed_by"] = staff.name(plan, "confirmed_by")
         plan["suggested_labels"] = labelled(plan["suggested_topics"], PlanTopic.choices)
@@ -210,7 +187,7 @@ def _plan(customer_id: int, staff: _Staff) -> dict[str, Any] | None:
     return None
 
 
-def _obligations(user: Any, customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
+def _obligations(user: Any, customer_id: int, staff: StaffNames) -> list[dict[str, Any]]:
     """The customer's obligations as far as `user` may see them, with their status now."""
     now = timezone.now()
     scope = reader_scope(user)
@@ -241,14 +218,14 @@ def _obligations_statement(boundary: str) -> Prepared[Obligation]:
         return (
             Obligation.objects.filter(visible, customer_id=customer)
             .order_by("due_at", "id")
-            .values(*OBLIGATION_COLUMNS, *_names("owner"))
+            .values(*OBLIGATION_COLUMNS, *staff_columns("owner"))
         )
 
     kinds: dict[str, type] = {"now": datetime} if boundary == OWN_WORK else {}
     return Prepared(build, customer=int, **Scope(boundary).kinds, **kinds)
 
 
-def _orders(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
+def _orders(customer_id: int, staff: StaffNames) -> list[dict[str, Any]]:
     """The repair history, newest first (the customer is visible, so are its orders), with
     the names of its catalogue items: a row per item (one for an order without any)."""
     orders: dict[int, dict[str, Any]] = {}
@@ -268,7 +245,7 @@ def _orders(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
     return list(orders.values())
 
 
-def _consultations(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
+def _consultations(customer_id: int, staff: StaffNames) -> list[dict[str, Any]]:
     rows = CONSULTATIONS.run(customer=customer_id)
     channels = _Choices(Consultation, "channel")
     for row in rows:
@@ -277,7 +254,7 @@ def _consultations(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
     return rows
 
 
-def _raised_items(customer_id: int, staff: _Staff) -> list[dict[str, Any]]:
+def _raised_items(customer_id: int, staff: StaffNames) -> list[dict[str, Any]]:
     rows = RAISED_ITEMS.run(customer=customer_id)
     kinds, states = _Choices(RaisedItem, "kind"), _Choices(RaisedItem, "state")
     for row in rows:

@@ -2,6 +2,7 @@
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from types import SimpleNamespace
 from typing import Any
@@ -150,21 +151,32 @@ class CustomerPage:
 
 
 def search_page(
-    user: Any, text: str, *, limit: int, offset: int, archive_complete: bool | None = None
+    user: Any,
+    text: str,
+    *,
+    limit: int,
+    offset: int,
+    archive_complete: bool | None = None,
+    kind: str | None = None,
+    columns: Sequence[str] = CUSTOMER_COLUMNS,
 ) -> CustomerPage:
-    """One page of `search` as rows, in three statements: the page with the result's length
-    beside each row (a window count, not a statement of its own), then the page's phones and
-    vehicles — no model instances, which cost more than the statements on a page.
+    """One page of `search` as rows of `columns`, in three statements: the page with the
+    result's length beside each row (a window count, not a statement of its own), then the
+    page's phones and vehicles — no model instances, which cost more than the statements on
+    a page. `archive_complete` and `kind` narrow the search.
 
     The page's statement is compiled once per shape (the reader's scope, the kinds of term
-    the text can be, the filter, the page): building and compiling it cost Django more than
-    PostgreSQL takes to answer it."""
+    the text can be, the filters, the columns, the page): building and compiling it cost
+    Django more than PostgreSQL takes to answer it."""
     scope = read_scope(user, VIEW_CUSTOMER)
     terms = SearchTerms.of(text) if text.strip() else None
     statement = _search_statement(
-        scope.boundary, terms.shape if terms else None, archive_complete, limit, offset
-    )
+        scope.boundary, terms.shape if terms else None, archive_complete, kind is not None,
+        tuple(columns), limit, offset,
+    )  # fmt: skip
     values = {name: v for name, v in (terms.values() if terms else {}).items() if v is not None}
+    if kind is not None:
+        values["kind"] = kind
     rows = statement.run(**values, **scope.values)
     # Past the end the length needs a statement of its own; at the start it is 0.
     if rows or not offset:
@@ -173,10 +185,14 @@ def search_page(
         customers = search(user, text)
         if archive_complete is not None:
             customers = customers.filter(archive_complete=archive_complete)
+        if kind is not None:
+            customers = customers.filter(kind=kind)
         count = customers.count()
     for row in rows:
         del row["total"]
-    return CustomerPage(with_phones_and_vehicles(rows), count)
+    # The API's rows say what the archive still misses; a list that reads fewer columns not.
+    completeness = tuple(columns) == tuple(CUSTOMER_COLUMNS)
+    return CustomerPage(with_phones_and_vehicles(rows, completeness=completeness), count)
 
 
 @functools.lru_cache(maxsize=256)
@@ -184,24 +200,62 @@ def _search_statement(
     boundary: str,
     shape: tuple[str, ...] | None,
     archive_complete: bool | None,
+    by_kind: bool,
+    columns: tuple[str, ...],
     limit: int,
     offset: int,
 ) -> Prepared[Customer]:
     """`search_page`'s statement for one shape; `search` with the values as parameters."""
 
-    def build(scope: int | None = None, **terms: str) -> QuerySet[Customer, dict[str, Any]]:
+    def build(
+        scope: int | None = None, kind: str = "", **terms: str
+    ) -> QuerySet[Customer, dict[str, Any]]:
         customers = Scope(boundary, scope).applied_to(Customer.objects.all())
         if shape is not None:
             customers = customers.filter(search_condition(SearchTerms(**terms), base=customers))
         if archive_complete is not None:
             customers = customers.filter(archive_complete=archive_complete)
-        rows = customers.order_by("name", "id").values(*CUSTOMER_COLUMNS)
+        if by_kind:
+            customers = customers.filter(kind=kind)
+        rows = customers.order_by("name", "id").values(*columns)
         page: QuerySet[Customer, dict[str, Any]]
         page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
         return page
 
     kinds: dict[str, type] = dict.fromkeys(shape or (), str)
+    if by_kind:
+        kinds["kind"] = str
     return Prepared(build, **kinds, **Scope(boundary).kinds)
+
+
+class SearchPages:
+    """A customer search as Django's `Paginator` reads it (its length, then a slice), each
+    page read by `search_page`: the page the request asks for gives the length in the same
+    statement, so a page of the list costs what a page of the API does."""
+
+    def __init__(self, user: Any, text: str, *, per_page: int, asked: int, **filters: Any) -> None:
+        self._read = functools.partial(search_page, user, text, **filters)
+        self._asked = (max(asked, 1) - 1) * per_page, per_page  # offset, limit
+        self._page: tuple[int, int, CustomerPage] | None = None
+
+    def count(self) -> int:
+        return self._pages(*self._asked).count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, cut: slice) -> list[dict[str, Any]]:
+        offset = cut.start or 0
+        return self._pages(offset, (cut.stop or offset) - offset).rows
+
+    def _pages(self, offset: int, limit: int) -> CustomerPage:
+        """The rows [offset, offset + limit): from the page read last when it holds them (the
+        paginator cuts the last page to the length), else read."""
+        if self._page is not None and self._page[0] == offset and self._page[1] >= limit:
+            page = self._page[2]
+            return CustomerPage(page.rows[:limit], page.count)
+        self._page = (offset, limit, self._read(limit=max(limit, 1), offset=offset))
+        return self._page[2]
 
 
 def customer_row(customer_id: int) -> dict[str, Any]:
@@ -210,9 +264,12 @@ def customer_row(customer_id: int) -> dict[str, Any]:
     return with_phones_and_vehicles(rows)[0]
 
 
-def with_phones_and_vehicles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Customer rows (CUSTOMER_COLUMNS) given their "phones" (numbers), "vehicles"
-    (`vehicle_row`s) and "missing_fields", in two statements for all of them."""
+def with_phones_and_vehicles(
+    rows: list[dict[str, Any]], *, completeness: bool = True
+) -> list[dict[str, Any]]:
+    """Customer rows given their "phones" (numbers), "vehicles" (`vehicle_row`s) and, with
+    `completeness` (rows of CUSTOMER_COLUMNS), "missing_fields", in two statements for all
+    of them."""
     ids = [row["id"] for row in rows]
     phones: dict[int, list[str]] = {}
     vehicles: dict[int, list[dict[str, Any]]] = {}
@@ -226,7 +283,8 @@ def with_phones_and_vehicles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]
     for row in rows:
         row["phones"] = phones.get(row["id"], [])
         row["vehicles"] = vehicles.get(row["id"], [])
-        row["missing_fields"] = missing_of(row, bool(row["phones"]), row["vehicles"])
+        if completeness:
+            row["missing_fields"] = missing_of(row, bool(row["phones"]), row["vehicles"])
     return rows
 
 

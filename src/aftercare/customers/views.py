@@ -19,9 +19,12 @@ from aftercare.customers.models import Customer, CustomerContact
 from aftercare.customers.page import customer_page
 from aftercare.errors import DomainError
 from aftercare.formfields import show_domain_error
-from aftercare.org.queries import desks_of
+from aftercare.org.queries import StaffNames, desks_of, staff_columns
 
 PAGE_SIZE = 25
+# What a row of the list shows: the name, the archive's state, the follow-up advisor's name
+# (phones and plates come with every page of `search_page`).
+LIST_COLUMNS = ("id", "name", "archive_complete", *staff_columns("followup_advisor"))
 
 
 @login_required
@@ -29,15 +32,17 @@ PAGE_SIZE = 25
 def customer_list(request):
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    found = (
-        queries.search(request.user, text)
-        .select_related("followup_advisor")
-        .prefetch_related("phones", "vehicles")
-    )
-    if DESK_DEALERSHIP not in desks_of(request.user):
-        # A building-systems branch serves companies (the owners of its sites).
-        found = found.filter(kind=Customer.Kind.COMPANY)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A building-systems branch serves companies (the owners of its sites).
+    dealership = DESK_DEALERSHIP in desks_of(request.user)
+    asked = request.GET.get("page", "")
+    found = queries.SearchPages(
+        request.user, text, per_page=PAGE_SIZE, asked=int(asked) if asked.isdigit() else 1,
+        kind=None if dealership else Customer.Kind.COMPANY, columns=LIST_COLUMNS,
+    )  # fmt: skip
+    page = Paginator(found, PAGE_SIZE).get_page(asked)
+    names = StaffNames()
+    for row in page.object_list:
+        row["advisor"] = names.name(row, "followup_advisor")
     context = {"form": form, "page": page, "q": text}
     # A history restore wants the whole page, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:

@@ -4,6 +4,7 @@ from django.core.signals import setting_changed
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
 
 from aftercare.apps import MenuEntry, MenuGroup, menu_entries
 from aftercare.org.models import User
@@ -82,12 +83,29 @@ def _link(url: str, label: Any, current: str) -> dict[str, Any]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu bar's menu and unread count, worked out when a template shows them: every
+    render with a request calls this, the HTMX partials too, which show neither."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    rows = UNREAD.run(user=user.pk)
-    unread = rows[0]["unread"] if rows else 0
-    return {"menu": menu(user, request.path), "unread_notifications": unread}
+    return {
+        "menu": SimpleLazyObject(lambda: menu(user, request.path)),
+        "unread_notifications": _Unread(user.pk),
+    }
+
+
+class _Unread:
+    """The count, read on the template's first use (a template calls what it is given)."""
+
+    def __init__(self, user: int) -> None:
+        self.user = user
+        self.count: int | None = None
+
+    def __call__(self) -> int:
+        if self.count is None:
+            rows = UNREAD.run(user=self.user)
+            self.count = rows[0]["unread"] if rows else 0
+        return self.count
 
 
 def _unread(user: int) -> QuerySet[Any, dict[str, Any]]:

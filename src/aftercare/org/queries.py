@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -15,6 +16,32 @@ from aftercare.statements import Prepared
 VIEW_STAFF = "org.view_user"
 # Supervisors plan stand-ins (DS-10) and hand work on for the staff of their branch.
 MANAGE_STAFF = "org.manage_branch_staff"
+
+
+# What `str(user)` reads: the name a page shows for a member of staff.
+STAFF_NAME = ("display_name", "first_name", "last_name", "username")
+
+
+def staff_columns(relation: str) -> list[str]:
+    """The columns of a row's user at `relation` that `StaffNames.name` reads: a list shows
+    who did what from its own statement's join, without the user rows as instances."""
+    return [f"{relation}__{field}" for field in STAFF_NAME]
+
+
+class StaffNames:
+    """Names of the staff in a list, read as columns of the list's own statement."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[Any, ...], str] = {}
+
+    def name(self, row: dict[str, Any], relation: str) -> str:
+        """`str()` of the user whose columns `row` holds (removed from it); "" for none."""
+        values = tuple(row.pop(f"{relation}__{field}") for field in STAFF_NAME)
+        if values[-1] is None:  # no user (the username is never empty)
+            return ""
+        if values not in self._names:
+            self._names[values] = str(User(**dict(zip(STAFF_NAME, values, strict=True))))
+        return self._names[values]
 
 
 def visible_users(user: User) -> QuerySet[User]:

@@ -22,11 +22,11 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Window
 
 T = TypeVar("T", bound=Model)
 # State of a compiled SQLCompiler that Django's iterables and results_iter read.
@@ -134,3 +134,22 @@ def _starts_with(connection: Any, value: Any) -> Any:
 
 def _as_moment(connection: Any, value: Any) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def counted_page(rows: QuerySet[T, Any], *, limit: int, offset: int) -> QuerySet[T, Any]:
+    """`rows[offset:offset + limit]` with the whole result's length beside each row ("total",
+    a window count): a page and its length in one statement, for `page_length` to read."""
+    page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
+    return cast("QuerySet[T, Any]", page)  # annotate() loses the model type in the stubs
+
+
+def page_length(rows: list[dict[str, Any]], offset: int, count: Callable[[], int]) -> int:
+    """The length `counted_page` put beside each row (removed from the rows). Past the end of
+    the result no row carries it: `count()` reads it in a statement of its own; at the start
+    an empty page means an empty result."""
+    if not rows:
+        return count() if offset else 0
+    length = int(rows[0]["total"])
+    for row in rows:
+        del row["total"]
+    return length

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
 from django.shortcuts import get_object_or_404
 
@@ -17,7 +17,7 @@ from aftercare.customers.maintenance import projected_due_date
 from aftercare.customers.models import PLATE_TAIL, VIEW_CUSTOMER, Customer, CustomerPhone, Vehicle
 from aftercare.customers.names import name_key
 from aftercare.org.access import Scope, read_scope
-from aftercare.statements import Prepared
+from aftercare.statements import Prepared, counted_page, page_length
 
 _LATIN = re.compile(r"^[a-zA-Z\s']+$")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{4,}$")
@@ -178,21 +178,19 @@ def search_page(
     if kind is not None:
         values["kind"] = kind
     rows = statement.run(**values, **scope.values)
-    # Past the end the length needs a statement of its own; at the start it is 0.
-    if rows or not offset:
-        count = rows[0]["total"] if rows else 0
-    else:
+
+    def count() -> int:
         customers = search(user, text)
         if archive_complete is not None:
             customers = customers.filter(archive_complete=archive_complete)
         if kind is not None:
             customers = customers.filter(kind=kind)
-        count = customers.count()
-    for row in rows:
-        del row["total"]
+        return customers.count()
+
+    length = page_length(rows, offset, count)
     # The API's rows say what the archive still misses; a list that reads fewer columns not.
     completeness = tuple(columns) == tuple(CUSTOMER_COLUMNS)
-    return CustomerPage(with_phones_and_vehicles(rows, completeness=completeness), count)
+    return CustomerPage(with_phones_and_vehicles(rows, completeness=completeness), length)
 
 
 @functools.lru_cache(maxsize=256)
@@ -218,9 +216,7 @@ def _search_statement(
         if by_kind:
             customers = customers.filter(kind=kind)
         rows = customers.order_by("name", "id").values(*columns)
-        page: QuerySet[Customer, dict[str, Any]]
-        page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
-        return page
+        return counted_page(rows, limit=limit, offset=offset)
 
     kinds: dict[str, type] = dict.fromkeys(shape or (), str)
     if by_kind:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from aftercare.obligations.models import (
 )
 from aftercare.org.models import User
 from aftercare.org.queries import absent_colleagues, acting_owners, cover_of
-from aftercare.statements import Prepared
+from aftercare.statements import Prepared, counted_page, page_length
 
 
 def worklist(
@@ -56,13 +56,8 @@ def worklist_page(
     owners = {"user": user.pk, **{f"c{i}": pk for i, pk in enumerate(cover.colleagues)}}
     statement = _worklist_statement(tuple(fields), len(cover.colleagues), limit, offset)
     rows = statement.run(**owners)
-    # Past the end the length needs a statement of its own; at the start it is 0.
-    if rows or not offset:
-        count = rows[0]["total"] if rows else 0
-    else:
-        count = _pending_of(user.pk, cover.colleagues).count()
+    count = page_length(rows, offset, _pending_of(user.pk, cover.colleagues).count)
     for row in rows:
-        del row["total"]
         row["status"] = pending_status(row["opens_at"], row["due_at"], now)
         row["acting_owner_id"] = cover.acting.get(row["owner_id"], row["owner_id"])
     return WorklistPage(rows, count)
@@ -86,9 +81,7 @@ def _worklist_statement(
     def build(user: int, **carried: int) -> QuerySet[Obligation, dict[str, Any]]:
         pending = _pending_of(user, [carried[f"c{i}"] for i in range(colleagues)])
         rows = pending.values(*fields, "opens_at", "due_at", "owner_id")
-        page: QuerySet[Obligation, dict[str, Any]]
-        page = rows.annotate(total=Window(Count("*")))[offset : offset + limit]
-        return page
+        return counted_page(rows, limit=limit, offset=offset)
 
     return Prepared(build, user=int, **{f"c{i}": int for i in range(colleagues)})
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet
 
 from aftercare.customers.models import Customer
 from aftercare.org.access import Scope, read_scope
@@ -23,7 +23,7 @@ from aftercare.sites.models import (
     System,
     serial_key,
 )
-from aftercare.statements import Prepared
+from aftercare.statements import Prepared, counted_page, page_length
 
 
 def visible_sites(user: User) -> QuerySet[Site]:
@@ -78,18 +78,16 @@ def equipment_page(
     }
     statement = _equipment_statement(scope.boundary, tuple(columns), tuple(given), limit, offset)
     rows = statement.run(**given, **scope.values)
-    if rows or not offset:
-        count = rows[0]["total"] if rows else 0
-    else:  # past the end: the length needs a statement of its own
+
+    def count() -> int:
         items = Equipment.objects.visible_to(user)
         if system_id is not None:
             items = items.filter(system_id=system_id)
         if key is not None:
             items = items.filter(serial_key__startswith=key)
-        count = items.count()
-    for row in rows:
-        del row["total"]
-    return EquipmentPage(rows, count)
+        return items.count()
+
+    return EquipmentPage(rows, page_length(rows, offset, count))
 
 
 @functools.lru_cache(maxsize=128)
@@ -106,9 +104,7 @@ def _equipment_statement(
             items = items.filter(serial_key__startswith=serial).order_by("serial_key", "id")
         else:
             items = items.order_by("id")
-        page: QuerySet[Equipment, dict[str, Any]]
-        page = items.values(*columns).annotate(total=Window(Count("*")))[offset : offset + limit]
-        return page
+        return counted_page(items.values(*columns), limit=limit, offset=offset)
 
     kinds = {"system": int, "serial": str}
     return Prepared(build, **{name: kinds[name] for name in filters}, **Scope(boundary).kinds)

@@ -178,9 +178,23 @@ def test_readme_screenshot(page: Page, log_in):
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_supervisors_menu_fits_one_line_and_opens_by_group(page: Page, log_in, width):
-    """Sixteen destinations in four groups: on a laptop the bar stays one line high; on a phone
-    the groups unfold behind the toggler. Either way the dashboard is two clicks away."""
+def test_supervisors_menu_fits_one_line_and_opens_by_group(page: Page, log_in, width, request):
+    """Sixteen destinations in four groups: on a laptop the bar stays one line high (with the
+    count of new notices on My work); on a phone the groups unfold behind the toggler. Either
+    way the dashboard is two clicks away."""
+    from aftercare.obligations.models import Notification
+
+    supervisor = User.objects.get(username="supervisor1")
+    added = []
+    for obligation in Obligation.objects.filter(branch_id=supervisor.branch_id)[:12]:
+        notice, created = Notification.objects.get_or_create(
+            recipient=supervisor, obligation=obligation, kind=Notification.Kind.ESCALATED
+        )
+        if created:
+            added.append(notice.pk)
+    request.addfinalizer(lambda: Notification.objects.filter(pk__in=added).delete())
+    unread = supervisor.notifications.filter(read_at__isnull=True).count()
+    assert unread >= 10  # two digits: the widest count a bar shows in practice
     page.set_viewport_size({"width": width, "height": 800})
     log_in("supervisor1")
     switch_language(page, "en")
@@ -189,6 +203,9 @@ def test_supervisors_menu_fits_one_line_and_opens_by_group(page: Page, log_in, w
     else:
         height = page.locator("nav.navbar").bounding_box()["height"]
         assert height < 80, f"the menu wraps: the bar is {height}px high"
+    badge = page.locator("#unread-notifications")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_attribute("title", f"{unread} new notices")
     page.locator("#mainnav .dropdown-toggle", has_text="Supervision").click()
     with page.expect_navigation():
         page.locator("#mainnav a.dropdown-item", has_text="Dashboard").click()

@@ -34,7 +34,7 @@ import platform
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -204,7 +204,8 @@ def main(args: Any, argv: list[str], run: ModuleType) -> None:
     command = " ".join(["bench/run.py", *argv]).strip()
     signed = "a bearer token" if run.Clients.api_auth == "bearer" else "the session"
     section = [
-        f"Run {date.today().isoformat()} on {platform.node() or 'this machine'} (code {commit} "
+        f"Run {datetime.now(UTC).date().isoformat()} (UTC) on "
+        f"{platform.node() or 'this machine'} (code {commit} "
         f"and the working tree): {os.cpu_count()} cores, PostgreSQL "
         f"{bare.info.server_version // 10000}, Python {platform.python_version()}, "
         f"in-process `django.test.Client` (DEBUG off), {args.requests} requests per case after "

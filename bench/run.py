@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -409,7 +409,7 @@ def main(argv=None) -> None:
         return
     command = " ".join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])]).strip()
     desk = [
-        f"Run {date.today().isoformat()} on {platform.node() or 'this machine'}: "
+        f"Run {datetime.now(UTC).date().isoformat()} (UTC) on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, PostgreSQL {bare.info.server_version // 10000}, "
         f"Python {platform.python_version()}, in-process `django.test.Client` (DEBUG off), "
         f"{args.requests} requests per case after {args.warmup} warm-up, "

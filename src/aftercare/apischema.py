@@ -14,6 +14,7 @@ Input rules (docs/architecture.md, "API"):
 
 import re
 import types
+from abc import abstractmethod
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,9 +68,10 @@ class RowPagination(BoundedPagination):
     """A page a query function reads itself (its count and rows in a few statements) instead
     of ninja slicing a queryset twice; the endpoint returns what `page` needs to read it."""
 
+    @abstractmethod
     def page(self, source: Any, request: HttpRequest, *, limit: int, offset: int) -> Any:
-        """`{"count": …, "items": […]}` for the endpoint's `source`."""
-        raise NotImplementedError
+        """`{"count": …, "items": […]}` for the endpoint's `source` (ninja's PaginationBase
+        is an ABC: a subclass without `page` cannot be instantiated)."""
 
     def paginate_queryset(
         self,

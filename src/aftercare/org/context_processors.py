@@ -1,15 +1,13 @@
 from typing import Any
 
 from django.core.signals import setting_changed
-from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
 from aftercare.apps import MenuEntry, MenuGroup, menu_entries
 from aftercare.org.models import User
-from aftercare.org.queries import desks_of
-from aftercare.statements import Prepared
+from aftercare.org.queries import desks_of, unread_notices
 
 # A menu link: (url, label); a drop-down: (label, its links).
 Link = tuple[str, Any]
@@ -103,20 +101,5 @@ class _Unread:
 
     def __call__(self) -> int:
         if self.count is None:
-            rows = UNREAD.run(user=self.user)
-            self.count = rows[0]["unread"] if rows else 0
+            self.count = unread_notices(self.user)
         return self.count
-
-
-def _unread(user: int) -> QuerySet[Any, dict[str, Any]]:
-    """The user's unread notifications, counted (no row when there are none). The model is
-    reached through the user's relation: the base layer names no app above it."""
-    notifications = User.notifications.rel.related_model._default_manager
-    rows = notifications.filter(recipient_id=user, read_at__isnull=True).order_by()
-    counted: QuerySet[Any, dict[str, Any]] = rows.values("recipient_id").annotate(
-        unread=Count("pk")
-    )
-    return counted
-
-
-UNREAD = Prepared(_unread, user=int)  # every page asks

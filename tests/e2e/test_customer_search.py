@@ -62,6 +62,20 @@ def test_advisor_finds_a_customer_by_initials_and_opens_the_page(page: Page, log
     expect(page.locator("#vehicles .vehicle").first).to_be_visible()
     expect(page.locator("#history tr.repair-order").first).to_be_visible()
 
+    # Chinese comes from an input method or a paste, not from key presses: the search runs
+    # on the text changing, whatever brought it.
+    page.goto(app_url("/customers/"))
+    page.locator("#customer-q").evaluate(
+        "(box, name) => {"
+        " box.value = name; box.dispatchEvent(new Event('input', {bubbles: true})); }",
+        customer.name,
+    )
+    by_name = sorted(queries.search(advisor, customer.name).values_list("id", flat=True))
+    expect(page.locator("#customer-results li.customer-row")).to_have_count(len(by_name))
+    assert result_ids(page) == by_name
+    with page.expect_navigation():
+        page.locator(f"#customer-results a[href='/customers/{customer.pk}/']").click()
+
     page.set_viewport_size({"width": 375, "height": 812})
     page.reload()
     expect(page.locator("#customer-name")).to_be_visible()
